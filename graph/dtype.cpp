@@ -1,0 +1,64 @@
+#include "graph/dtype.h"
+
+namespace n2d2 {
+
+std::size_t dtype_size(DType t) {
+  switch (t) {
+    case DType::F32: case DType::I32: case DType::U32: return 4;
+    case DType::F64: case DType::I64: case DType::U64: return 8;
+    case DType::F16: case DType::BF16: case DType::I16: case DType::U16: return 2;
+    case DType::I8: case DType::U8: case DType::Bool: return 1;
+    case DType::Undefined: return 0;
+  }
+  return 0;
+}
+
+const char* dtype_name(DType t) {
+  switch (t) {
+    case DType::Undefined: return "undefined";
+    case DType::F32: return "float32";
+    case DType::F64: return "float64";
+    case DType::F16: return "float16";
+    case DType::BF16: return "bfloat16";
+    case DType::I8: return "int8";
+    case DType::U8: return "uint8";
+    case DType::I16: return "int16";
+    case DType::U16: return "uint16";
+    case DType::I32: return "int32";
+    case DType::U32: return "uint32";
+    case DType::I64: return "int64";
+    case DType::U64: return "uint64";
+    case DType::Bool: return "bool";
+  }
+  return "?";
+}
+
+DType dtype_from_name(const std::string& name) {
+  for (int i = 1; i <= static_cast<int>(DType::Bool); ++i) {
+    auto t = static_cast<DType>(i);
+    if (name == dtype_name(t)) return t;
+  }
+  return DType::Undefined;
+}
+
+bool dtype_is_float(DType t) {
+  return t == DType::F32 || t == DType::F64 || t == DType::F16 || t == DType::BF16;
+}
+
+bool dtype_is_integer(DType t) {
+  switch (t) {
+    case DType::I8: case DType::U8: case DType::I16: case DType::U16:
+    case DType::I32: case DType::U32: case DType::I64: case DType::U64: return true;
+    default: return false;
+  }
+}
+
+bool dtype_is_signed(DType t) {
+  switch (t) {
+    case DType::I8: case DType::I16: case DType::I32: case DType::I64:
+    case DType::F32: case DType::F64: case DType::F16: case DType::BF16: return true;
+    default: return false;
+  }
+}
+
+}  // namespace n2d2

@@ -1,0 +1,14 @@
+// Registration functions of the op families, one per file group in graph/ops/.
+// The explicit list of families is graph/ops/op_list.cpp.
+#pragma once
+
+#include "graph/op_registry.h"
+
+namespace n2d2::graph {
+
+void register_elementwise_ops(OpRegistry& r);  // elementwise.cpp, activation.cpp, ...: unary/binary math, compare, logic, Cast, Where, Clip
+void register_nn_ops(OpRegistry& r);           // conv.cpp, pool.cpp, gemm.cpp, normalization.cpp
+void register_tensor_ops(OpRegistry& r);       // tensor ops: reshape, transpose, concat, slice, gather, pad, resize, ...
+void register_reduce_ops(OpRegistry& r);       // reductions, ArgMax/ArgMin, Softmax family, CumSum
+
+}  // namespace n2d2::graph

@@ -1,0 +1,57 @@
+// The kernel interface. A kernel is a free function over one node's input and output tensors;
+// an implementation (KernelImpl) pairs it with a supports() test. Implementations of an op form
+// an ordered list ending with the reference kernel (kernels/registry.cpp); the first one whose
+// supports() accepts the node runs, and N2D2_VERBOSE=dispatch prints why others were skipped.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "graph/tensor.h"
+
+namespace n2d2::kernels {
+
+struct KernelContext {
+  const graph::Node& node;
+  std::span<const Tensor* const> inputs;  // nullptr for an absent optional input
+  std::span<Tensor> outputs;  // allocated (zero-filled) with the inferred types; a kernel may
+                              // instead assign a view of an input (Reshape, Identity, ...)
+
+  const graph::Attributes& attrs() const { return node.attrs; }
+  std::size_t num_inputs() const { return inputs.size(); }
+  bool has_input(std::size_t i) const { return i < inputs.size() && inputs[i] != nullptr; }
+  const Tensor& in(std::size_t i) const { return *inputs[i]; }
+  std::size_t num_outputs() const { return outputs.size(); }
+  bool has_output(std::size_t i) const { return node.has_output(i); }
+  Tensor& out(std::size_t i) const { return outputs[i]; }
+};
+
+// Runs the kernel. Must not throw on data; returns an error Status instead.
+using KernelFn = Status (*)(const KernelContext&);
+
+// What supports() sees: the node (attributes bound) and its input/output types.
+struct KernelQuery {
+  const graph::Node& node;
+  std::vector<TensorType> input_types;   // TensorType{} (Undefined) for an absent input
+  std::vector<TensorType> output_types;
+  bool input_is_constant(std::size_t i) const { return i < constant_inputs.size() && constant_inputs[i]; }
+  std::vector<bool> constant_inputs;
+};
+
+// Returns "" when the implementation can run the node, else the reason it cannot.
+using SupportsFn = std::string (*)(const KernelQuery&);
+
+struct KernelImpl {
+  const char* name;     // "conv2d_f32_ref"
+  const char* op_type;  // "Conv"
+  const char* domain;   // "" for ai.onnx
+  SupportsFn supports;  // nullptr: supports everything its op allows
+  KernelFn run;
+};
+
+// Helper for supports(): accepts when every present input has one of `dtypes`.
+std::string require_input_dtypes(const KernelQuery& q, std::initializer_list<DType> dtypes);
+
+}  // namespace n2d2::kernels

@@ -1,0 +1,26 @@
+// Running one node: infer output types from the actual inputs, allocate outputs, run the kernel,
+// check what it produced. Used by the executors and by constant folding.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "graph/op_registry.h"
+#include "kernels/registry.h"
+
+namespace n2d2::kernels {
+
+// Builds the query a kernel's supports() sees from the graph's current value types.
+KernelQuery make_query(const graph::Graph& g, const graph::Node& node);
+
+// Runs `impl` on `inputs` (nullptr for absent ones). Throws n2d2::Error naming the node when
+// shape inference rejects the inputs or the kernel reports an error.
+std::vector<Tensor> run_node(const graph::Node& node, std::span<const Tensor* const> inputs, const KernelImpl& impl,
+                             const graph::OpRegistry& ops);
+
+// Selects a kernel from the actual input types and runs it (constant folding, tests).
+std::vector<Tensor> evaluate_node(const graph::Node& node, std::span<const Tensor* const> inputs,
+                                  const graph::OpRegistry& ops = graph::OpRegistry::builtin(),
+                                  const KernelRegistry& kernels = KernelRegistry::builtin());
+
+}  // namespace n2d2::kernels

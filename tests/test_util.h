@@ -1,0 +1,33 @@
+// Helpers for op tests: build one node, run it through shape inference + kernel selection.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "graph/op_registry.h"
+#include "kernels/run_node.h"
+
+namespace n2d2::test {
+
+// A node of `op_type` bound to its schema at `opset` (attribute defaults filled in).
+// Inputs/outputs get dummy value ids: only their count matters to evaluate_node.
+graph::Node make_node(const std::string& op_type, int num_inputs, int num_outputs, graph::Attributes attrs = {},
+                      int64_t opset = 17, const std::string& domain = "");
+
+// Binds and runs a node on the given inputs (empty Tensor = absent optional input).
+std::vector<Tensor> run_op(const std::string& op_type, const std::vector<Tensor>& inputs, graph::Attributes attrs = {},
+                           int num_outputs = 1, int64_t opset = 17);
+
+// Element-wise comparison with tolerance; reports the first mismatching index.
+void expect_near(const Tensor& actual, const Tensor& expected, double atol = 1e-5, double rtol = 1e-5);
+void expect_equal(const Tensor& actual, const Tensor& expected);  // same dtype, shape and bits
+
+// Seeded uniform random float32 tensor in [lo, hi).
+Tensor random_tensor(Shape shape, uint64_t seed, float lo = -1.f, float hi = 1.f);
+
+// Path of a file under the source tree.
+std::string source_path(const std::string& rel);
+
+}  // namespace n2d2::test
