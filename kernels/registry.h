@@ -35,8 +35,9 @@ void register_builtin_kernels(KernelRegistry& r);
 
 // One registration function per kernel family folder.
 void register_elementwise_kernels(KernelRegistry& r);  // kernels/elementwise/
-void register_nn_kernels(KernelRegistry& r);           // kernels/conv, pool, gemm, normalization
+void register_nn_kernels(KernelRegistry& r);           // kernels/conv, pool, gemm, normalization (one folder each)
 void register_tensor_kernels(KernelRegistry& r);       // kernels/tensor/
 void register_reduce_kernels(KernelRegistry& r);       // kernels/reduce/
+void register_spatial_kernels(KernelRegistry& r);      // kernels/spatial/: Pad, Resize, Upsample, DepthToSpace, SpaceToDepth
 
 }  // namespace n2d2::kernels

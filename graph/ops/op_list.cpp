@@ -8,6 +8,7 @@ void register_builtin_ops(OpRegistry& r) {
   register_nn_ops(r);
   register_tensor_ops(r);
   register_reduce_ops(r);
+  register_spatial_ops(r);
 }
 
 }  // namespace n2d2::graph
