@@ -1,0 +1,10 @@
+// The subcommands of n2d2-flow. Each returns the process exit code; errors are thrown as
+// n2d2::Error and turned into exit code 2 by main().
+#pragma once
+
+namespace n2d2::cli {
+
+int cmd_run(int argc, char** argv);   // n2d2-flow run MODEL ...
+int cmd_info(int argc, char** argv);  // n2d2-flow info MODEL ...
+
+}  // namespace n2d2::cli

@@ -1,0 +1,49 @@
+// n2d2-flow: the command-line entry point. Errors become one clear line and exit code 2.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <iostream>
+
+#include "apps/n2d2-flow/commands.h"
+#include "graph/error.h"
+
+#ifndef N2D2_VERSION
+#define N2D2_VERSION "unknown"
+#endif
+
+namespace {
+const char* kUsage =
+    "usage: n2d2-flow <command> [options]\n"
+    "commands:\n"
+    "  run MODEL     run a model (seeded random or given inputs), print outputs and timings\n"
+    "  info MODEL    inputs/outputs, op histogram, parameters, MACs, activation memory\n"
+    "options: --help (also after a command), --version\n"
+    "environment: N2D2_VERBOSE=dispatch prints the kernel chosen for each node\n";
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::cout << "n2d2-flow " << N2D2_VERSION << "\n";
+    return 0;
+  }
+  std::string cmd = argv[1];
+  try {
+    if (cmd == "run") return n2d2::cli::cmd_run(argc, argv);
+    if (cmd == "info") return n2d2::cli::cmd_info(argc, argv);
+    std::cerr << "n2d2-flow: unknown command '" << cmd << "'\n" << kUsage;
+    return 2;
+  } catch (const n2d2::UnsupportedError& e) {
+    std::cerr << "n2d2-flow: unsupported: " << e.what() << "\n";
+    return 2;
+  } catch (const n2d2::Error& e) {
+    std::cerr << "n2d2-flow: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "n2d2-flow: error: " << e.what() << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,72 @@
+#include "apps/n2d2-flow/session.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include "frontends/onnx/onnx_loader.h"
+
+namespace n2d2::cli {
+
+Verbosity Verbosity::from_env() {
+  Verbosity v;
+  const char* e = std::getenv("N2D2_VERBOSE");
+  std::string s = e ? e : "";
+  v.dispatch = s == "dispatch" || s == "profile" || s == "all";
+  return v;
+}
+
+ModelOptions ModelOptions::from_args(const Args& a) {
+  ModelOptions o;
+  for (const std::string& s : a.all("--shape")) {
+    auto [name, dims] = split_assignment(s, "--shape");
+    o.shapes[name] = parse_dims(dims, "--shape");
+  }
+  o.batch = a.get_int("--batch", 0, 1);
+  o.max_tensor_bytes = static_cast<std::size_t>(a.get_int("--max-tensor-mb", 4096, 1)) << 20;
+  return o;
+}
+
+LoadedModel load_model(const std::string& path, const ModelOptions& opts, const Verbosity& v, bool compile) {
+  auto t0 = std::chrono::steady_clock::now();
+  onnx::LoadOptions lo;
+  lo.input_shapes = opts.shapes;
+  lo.batch = opts.batch;
+  lo.max_tensor_bytes = opts.max_tensor_bytes;
+  LoadedModel m;
+  m.loaded = onnx::load_model(path, lo);
+  if (compile) {
+    graph::Graph g = m.loaded;
+    m.passes = sched::optimize_graph(g);
+    sched::CompileOptions co;
+    co.dispatch_log = v.dispatch ? &std::cerr : nullptr;
+    m.plan = std::make_unique<sched::Plan>(sched::Plan::compile(std::move(g), co));
+  }
+  m.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return m;
+}
+
+void write_text_atomic(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) fail("cannot write '", path, "': cannot create ", tmp);
+    f << text;
+    f.flush();
+    if (!f) {
+      std::filesystem::remove(tmp);
+      fail("cannot write '", path, "': write failed");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp);
+    fail("cannot write '", path, "': ", ec.message());
+  }
+}
+
+}  // namespace n2d2::cli

@@ -1,0 +1,44 @@
+// Loading a model for a subcommand: frontend, pass pipeline, kernel selection, with timings.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "apps/n2d2-flow/args.h"
+#include "graph/graph.h"
+#include "scheduler/pipeline.h"
+#include "scheduler/plan.h"
+
+namespace n2d2::cli {
+
+// Read once at start-up from N2D2_VERBOSE (none|error|warn|dispatch|profile|all).
+struct Verbosity {
+  bool dispatch = false;
+  static Verbosity from_env();
+};
+
+struct ModelOptions {
+  std::map<std::string, Shape> shapes;  // --shape NAME=DIMS
+  int64_t batch = 0;                    // --batch N
+  std::size_t max_tensor_bytes = std::size_t{4} << 30;  // --max-tensor-mb
+  static ModelOptions from_args(const Args& a);
+};
+
+// The options every model-loading subcommand accepts.
+inline const std::set<std::string> kModelOptions = {"--shape", "--batch", "--max-tensor-mb"};
+
+struct LoadedModel {
+  graph::Graph loaded;  // as read (after binding and shape inference)
+  sched::PassReport passes;
+  std::unique_ptr<sched::Plan> plan;  // null when not compiled
+  double load_ms = 0;  // reading + passes + kernel selection
+};
+
+// Loads and optimizes; compiles a plan when `compile` (throws UnsupportedError listing nodes).
+LoadedModel load_model(const std::string& path, const ModelOptions& opts, const Verbosity& v, bool compile);
+
+// Writes `text` to `path` through a temporary file and a rename.
+void write_text_atomic(const std::string& path, const std::string& text);
+
+}  // namespace n2d2::cli

@@ -1,0 +1,21 @@
+// The standard pass pipeline between loading and compiling a graph.
+#pragma once
+
+#include <string>
+
+#include "graph/graph.h"
+
+namespace n2d2::sched {
+
+struct PassReport {
+  int identities_removed = 0;
+  int constants_folded = 0;
+  int dead_removed = 0;
+  std::string str() const;  // "folded 12 constant nodes, removed 3 identities, 0 dead nodes"
+};
+
+// Identity/Dropout removal, constant folding (kernels evaluate the constant nodes), shape
+// inference and dead-node removal, in that order.
+PassReport optimize_graph(graph::Graph& g);
+
+}  // namespace n2d2::sched
