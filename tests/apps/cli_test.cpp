@@ -1,0 +1,149 @@
+// The n2d2-flow binary end to end: outputs, JSON, determinism across engines/threads, and one
+// clear error line with exit code 2 for each kind of bad input.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+
+#include "frontends/io/npy.h"
+#include "tests/test_util.h"
+
+namespace fs = std::filesystem;
+using namespace n2d2;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Result run_cli(const std::string& args) {
+  std::string cmd = std::string(N2D2_FLOW_BIN) + " " + args + " 2>&1";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tmp_ = fs::temp_directory_path() / ("n2d2_cli_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(tmp_);
+  }
+  void TearDown() override { fs::remove_all(tmp_); }
+  std::string tmp(const std::string& name) const { return (tmp_ / name).string(); }
+  std::string write(const std::string& name, const std::string& bytes) const {
+    std::ofstream(tmp(name), std::ios::binary) << bytes;
+    return tmp(name);
+  }
+  static std::string lenet() { return test::source_path("tests/models/lenet_fmnist/model.onnx"); }
+  static std::string lenet_input() { return test::source_path("tests/models/lenet_fmnist/input_0.npy"); }
+  static std::string read_all(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), {}};
+  }
+  fs::path tmp_;
+};
+
+void expect_error(const Result& r, const std::string& needle) {
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find(needle), std::string::npos) << "expected '" << needle << "' in: " << r.out;
+  EXPECT_EQ(r.out.find("terminate"), std::string::npos) << r.out;
+}
+
+}  // namespace
+
+TEST_F(Cli, RunWritesOutputsAndJson) {
+  Result r = run_cli("run " + lenet() + " --input input=" + lenet_input() + " -o " + tmp("out") + " --json " +
+                     tmp("run.json") + " --repeat 3");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("top-5 [0]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("median"), std::string::npos) << r.out;
+  std::string json = read_all(tmp("run.json"));
+  for (const char* key : {"\"model\"", "\"threads\"", "\"engine\"", "\"outputs\"", "\"shape\"", "\"file\"", "\"timing\"",
+                          "\"load_ms\"", "\"median_ms\"", "\"min_ms\"", "\"runs\":3"})
+    EXPECT_NE(json.find(key), std::string::npos) << key << " missing in " << json;
+  int npy = 0;
+  for (const auto& e : fs::directory_iterator(tmp("out"))) {
+    EXPECT_EQ(e.path().extension(), ".npy") << e.path();  // no temp file left behind
+    Tensor t = io::read_npy(e.path().string());
+    EXPECT_EQ(t.shape(), (Shape{8, 10}));
+    ++npy;
+  }
+  EXPECT_EQ(npy, 1);
+}
+
+TEST_F(Cli, EnginesAndThreadsGiveIdenticalFiles) {
+  std::string first;
+  for (const char* engine : {"seq", "tbb"})
+    for (int threads : {1, 2}) {
+      std::string dir = tmp(std::string(engine) + std::to_string(threads));
+      Result r = run_cli("run " + lenet() + " --engine " + engine + " --threads " + std::to_string(threads) + " -o " + dir);
+      ASSERT_EQ(r.code, 0) << r.out;
+      std::string bytes;
+      for (const auto& e : fs::directory_iterator(dir)) bytes += read_all(e.path().string());
+      if (first.empty()) first = bytes;
+      EXPECT_EQ(bytes, first) << engine << " " << threads;
+    }
+}
+
+TEST_F(Cli, InfoReportsParametersAndMacs) {
+  Result r = run_cli("info " + lenet() + " --nodes --json " + tmp("info.json"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (const char* s : {"input", "output", "Conv", "parameters:", "MACs:", "activation memory"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << " in " << r.out;
+  std::string json = read_all(tmp("info.json"));
+  EXPECT_NE(json.find("\"macs\""), std::string::npos);
+}
+
+TEST_F(Cli, HelpAndVersion) {
+  EXPECT_EQ(run_cli("--version").code, 0);
+  Result r = run_cli("run --help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("--input"), std::string::npos);
+  expect_error(run_cli("frobnicate"), "unknown command");
+}
+
+TEST_F(Cli, BadFilesGiveOneClearError) {
+  expect_error(run_cli("run " + tmp("nope.onnx")), "nope.onnx");
+  expect_error(run_cli("run " + write("empty.onnx", "")), "empty.onnx");
+  expect_error(run_cli("run " + write("text.onnx", "this is not a model at all\n")), "text.onnx");
+  std::string model = read_all(lenet());
+  expect_error(run_cli("run " + write("cut.onnx", model.substr(0, model.size() / 2))), "cut.onnx");
+  expect_error(run_cli("run " + tmp_.string()), tmp_.filename().string());
+}
+
+TEST_F(Cli, UnsupportedOpIsNamed) {
+  std::string gru = "/usr/include/onnx/backend/test/data/node/test_gru_defaults/model.onnx";
+  if (!fs::exists(gru)) GTEST_SKIP() << "libonnx-testdata not installed";
+  expect_error(run_cli("run " + gru), "GRU");
+}
+
+TEST_F(Cli, BadInputsAreNamed) {
+  expect_error(run_cli("run " + lenet() + " --input nosuch=" + lenet_input()), "nosuch");
+  io::write_npy_atomic(tmp("small.npy"), Tensor(DType::F32, {8, 1, 27, 28}));
+  expect_error(run_cli("run " + lenet() + " --input input=" + tmp("small.npy")), "input 'input' has shape [8x1x27x28]");
+  io::write_npy_atomic(tmp("ints.npy"), Tensor(DType::I32, {8, 1, 28, 28}));
+  expect_error(run_cli("run " + lenet() + " --input input=" + tmp("ints.npy")), "int32");
+  expect_error(run_cli("run " + lenet() + " --input input=" + write("bad.npy", "\x93NUMPY garbage")), "bad.npy");
+  expect_error(run_cli("run " + lenet() + " --input input=" + tmp("missing.npy")), "missing.npy");
+}
+
+TEST_F(Cli, BadOptionsAreNamed) {
+  expect_error(run_cli("run " + lenet() + " --threads 0"), "--threads");
+  expect_error(run_cli("run " + lenet() + " --engine gpu"), "gpu");
+  expect_error(run_cli("run " + lenet() + " --bogus"), "--bogus");
+  expect_error(run_cli("run " + lenet() + " --shape input"), "--shape");
+  expect_error(run_cli("run " + lenet() + " --shape nosuch=1x1x28x28"), "nosuch");
+  expect_error(run_cli("run " + lenet() + " --max-tensor-mb 0"), "--max-tensor-mb");
+  expect_error(run_cli("run"), "MODEL");
+}
