@@ -72,7 +72,10 @@ int cmd_info(int argc, char** argv) {
   for (const auto& [op, count] : st.op_histogram) {
     const auto& impls = kernels::KernelRegistry::builtin().implementations(op);
     std::string kernel_names;
-    for (const auto& k : impls) kernel_names += (kernel_names.empty() ? "" : ",") + std::string(k.name);
+    for (const auto& k : impls) {
+      if (!kernel_names.empty()) kernel_names += ',';
+      kernel_names += k.name;
+    }
     std::printf("  %-24s %5d  %s\n", op.c_str(), count, kernel_names.c_str());
     j.begin_object().key("op").value(op).key("count").value(count).key("kernels").value(kernel_names).end_object();
   }

@@ -2,11 +2,9 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <unistd.h>
 
+#include "frontends/io/npy.h"
 #include "frontends/onnx/onnx_loader.h"
 
 namespace n2d2::cli {
@@ -49,24 +47,6 @@ LoadedModel load_model(const std::string& path, const ModelOptions& opts, const 
   return m;
 }
 
-void write_text_atomic(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) fail("cannot write '", path, "': cannot create ", tmp);
-    f << text;
-    f.flush();
-    if (!f) {
-      std::filesystem::remove(tmp);
-      fail("cannot write '", path, "': write failed");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp);
-    fail("cannot write '", path, "': ", ec.message());
-  }
-}
+void write_text_atomic(const std::string& path, const std::string& text) { io::write_file_atomic(path, text); }
 
 }  // namespace n2d2::cli

@@ -1,0 +1,121 @@
+#include "frontends/onnx/tensor_proto.h"
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace n2d2::onnx {
+
+using ::onnx::TensorProto;
+using ::onnx::TensorProto_DataType;
+
+DType dtype_from_onnx(int32_t t) {
+  switch (t) {
+    case TensorProto::FLOAT: return DType::F32;
+    case TensorProto::DOUBLE: return DType::F64;
+    case TensorProto::FLOAT16: return DType::F16;
+    case TensorProto::BFLOAT16: return DType::BF16;
+    case TensorProto::INT8: return DType::I8;
+    case TensorProto::UINT8: return DType::U8;
+    case TensorProto::INT16: return DType::I16;
+    case TensorProto::UINT16: return DType::U16;
+    case TensorProto::INT32: return DType::I32;
+    case TensorProto::UINT32: return DType::U32;
+    case TensorProto::INT64: return DType::I64;
+    case TensorProto::UINT64: return DType::U64;
+    case TensorProto::BOOL: return DType::Bool;
+    default: return DType::Undefined;
+  }
+}
+
+const char* onnx_type_name(int32_t t) {
+  if (::onnx::TensorProto_DataType_IsValid(t))
+    return ::onnx::TensorProto_DataType_Name(static_cast<TensorProto_DataType>(t)).c_str();
+  return "invalid";
+}
+
+namespace {
+
+// Reads external data: location/offset/length keys, location relative to the model's folder.
+std::string read_external(const TensorProto& p, const std::string& base_dir, std::size_t need, const std::string& what) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto& kv : p.external_data()) {
+    if (kv.key() == "location") location = kv.value();
+    else if (kv.key() == "offset") offset = std::stoll(kv.value());
+    else if (kv.key() == "length") length = std::stoll(kv.value());
+  }
+  if (location.empty()) fail(what, ": external data without a location");
+  std::filesystem::path loc(location);
+  if (loc.is_absolute()) fail(what, ": external data location '", location, "' is absolute: only files inside the model's folder are read");
+  for (const auto& part : loc)
+    if (part == "..") fail(what, ": external data location '", location, "' leaves the model's folder");
+  std::filesystem::path full = std::filesystem::path(base_dir) / loc;
+  std::ifstream f(full, std::ios::binary);
+  if (!f) fail(what, ": external data file '", full.string(), "' cannot be opened");
+  f.seekg(0, std::ios::end);
+  auto size = static_cast<int64_t>(f.tellg());
+  if (length < 0) length = size - offset;
+  if (offset < 0 || offset + length > size)
+    fail(what, ": external data file '", full.string(), "' is ", size, " bytes, the tensor needs bytes ", offset, " to ",
+         offset + length);
+  if (static_cast<std::size_t>(length) != need)
+    fail(what, ": external data holds ", length, " bytes, the tensor needs ", need);
+  std::string bytes(static_cast<std::size_t>(length), '\0');
+  f.seekg(offset);
+  f.read(bytes.data(), length);
+  if (!f) fail(what, ": cannot read external data from '", full.string(), "'");
+  return bytes;
+}
+
+template <class Dst, class Field>
+void copy_field(Tensor& t, const Field& field, const std::string& what, const char* field_name) {
+  if (static_cast<int64_t>(field.size()) != t.numel())
+    fail(what, ": ", field_name, " holds ", field.size(), " values for shape [", shape_str(t.shape()), "]");
+  Dst* d = static_cast<Dst*>(t.raw_mut());
+  for (int64_t i = 0; i < t.numel(); ++i) d[i] = static_cast<Dst>(field.Get(static_cast<int>(i)));
+}
+
+}  // namespace
+
+Tensor tensor_from_proto(const TensorProto& p, const std::string& base_dir, std::size_t max_bytes, const std::string& what) {
+  DType dt = dtype_from_onnx(p.data_type());
+  if (p.data_type() == TensorProto::STRING) fail_unsupported(what, ": string tensors are not supported");
+  if (dt == DType::Undefined) fail_unsupported(what, ": element type ", onnx_type_name(p.data_type()), " is not supported");
+  Shape shape(p.dims().begin(), p.dims().end());
+  for (int64_t d : shape)
+    if (d < 0) fail(what, ": negative dimension in shape [", shape_str(shape), "]");
+  // Product with overflow check before allocating.
+  long double bytes = dtype_size(dt);
+  for (int64_t d : shape) bytes *= static_cast<long double>(d);
+  if (bytes > static_cast<long double>(max_bytes))
+    fail(what, ": tensor of shape [", shape_str(shape), "] (", dtype_name(dt), ") is larger than the limit of ", max_bytes,
+         " bytes");
+  Tensor t(dt, shape);
+  std::size_t need = t.nbytes();
+  bool external = p.data_location() == TensorProto::EXTERNAL;
+  if (external || p.has_raw_data()) {
+    std::string ext;
+    const std::string& raw = external ? (ext = read_external(p, base_dir, need, what)) : p.raw_data();
+    if (raw.size() != need) fail(what, ": raw_data holds ", raw.size(), " bytes, shape [", shape_str(shape), "] of ", dtype_name(dt), " needs ", need);
+    if (need) std::memcpy(t.raw_mut(), raw.data(), need);  // ONNX raw data is little-endian, as this host
+    return t;
+  }
+  switch (dt) {
+    case DType::F32: copy_field<float>(t, p.float_data(), what, "float_data"); break;
+    case DType::F64: copy_field<double>(t, p.double_data(), what, "double_data"); break;
+    case DType::I64: copy_field<int64_t>(t, p.int64_data(), what, "int64_data"); break;
+    case DType::U64: copy_field<uint64_t>(t, p.uint64_data(), what, "uint64_data"); break;
+    case DType::U32: copy_field<uint32_t>(t, p.uint64_data(), what, "uint64_data"); break;
+    case DType::I32: copy_field<int32_t>(t, p.int32_data(), what, "int32_data"); break;
+    case DType::I16: copy_field<int16_t>(t, p.int32_data(), what, "int32_data"); break;
+    case DType::U16: case DType::F16: case DType::BF16: copy_field<uint16_t>(t, p.int32_data(), what, "int32_data"); break;
+    case DType::I8: copy_field<int8_t>(t, p.int32_data(), what, "int32_data"); break;
+    case DType::U8: copy_field<uint8_t>(t, p.int32_data(), what, "int32_data"); break;
+    case DType::Bool: copy_field<bool>(t, p.int32_data(), what, "int32_data"); break;
+    default: fail_unsupported(what, ": element type ", dtype_name(dt), " is not supported");
+  }
+  return t;
+}
+
+}  // namespace n2d2::onnx
