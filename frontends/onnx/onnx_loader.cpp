@@ -159,9 +159,9 @@ class Converter {
       if (it == by_name_.end()) fail("graph output '", out.name(), "' is produced by no node");
       g_.add_output(it->second);
     }
-    bind_all();
     for (auto& n : nodes_) g_.add_node(std::move(n));
     g_.topo_order();  // throws naming the nodes of a cycle
+    bind_all();
     apply_shape_options();
     check_sizes();
     if (opts_.allow_unsupported) infer_skipping_unbound();
@@ -176,7 +176,8 @@ class Converter {
     const auto& reg = graph::OpRegistry::builtin();
     std::string unsupported;
     int count = 0;
-    for (auto& n : nodes_) {
+    for (graph::NodeId id = 0; id < static_cast<graph::NodeId>(g_.num_nodes()); ++id) {
+      graph::Node& n = g_.node(id);
       int64_t opset = g_.opset(n.domain);
       try {
         if (opset == 0) fail_unsupported("node ", n.label(), ": domain '", n.domain, "' is not imported by the model");
