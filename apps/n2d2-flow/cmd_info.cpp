@@ -6,6 +6,7 @@
 #include "apps/n2d2-flow/commands.h"
 #include "apps/n2d2-flow/json_writer.h"
 #include "apps/n2d2-flow/session.h"
+#include "frontends/onnx/onnx_loader.h"
 #include "graph/analysis.h"
 #include "kernels/registry.h"
 
@@ -45,8 +46,9 @@ int cmd_info(int argc, char** argv) {
     fail("info takes exactly one MODEL argument");
   }
   const std::string path = a.positional()[0];
-  LoadedModel m = load_model(path, ModelOptions::from_args(a), Verbosity::from_env(), true);
-  const graph::Graph& g = m.plan->graph();
+  LoadedModel m = load_model(path, ModelOptions::from_args(a), Verbosity::from_env(), true, true);
+  // Figures come from the optimized graph when it compiles, else from the graph as loaded.
+  const graph::Graph& g = m.plan ? m.plan->graph() : m.loaded;
   graph::GraphStats st = graph::analyze(g);
 
   JsonWriter j;
@@ -66,9 +68,20 @@ int cmd_info(int argc, char** argv) {
   io("inputs", g.inputs());
   io("outputs", g.outputs());
 
-  std::printf("ops: %zu nodes as loaded, %zu after passes (%s)\n", m.loaded.num_nodes(), g.num_nodes(), m.passes.str().c_str());
+  if (m.plan)
+    std::printf("ops: %zu nodes as loaded, %zu after passes (%s)\n", m.loaded.num_nodes(), g.num_nodes(), m.passes.str().c_str());
+  else
+    std::printf("ops: %zu nodes; the model cannot run here (unsupported ops below)\n", g.num_nodes());
+  j.key("runnable").value(m.plan != nullptr);
   j.key("nodes_loaded").value(m.loaded.num_nodes()).key("nodes").value(g.num_nodes());
   j.key("ops").begin_array();
+  // Per op: supported when every node of that type is bound to a schema and has a kernel.
+  std::map<std::string, bool> op_ok;
+  for (const auto& n : g.nodes()) {
+    bool ok = !onnx::is_unbound(n) && kernels::KernelRegistry::builtin().has_op(n.op_type, n.domain);
+    auto it = op_ok.find(n.op_type);
+    op_ok[n.op_type] = it == op_ok.end() ? ok : (it->second && ok);
+  }
   for (const auto& [op, count] : st.op_histogram) {
     const auto& impls = kernels::KernelRegistry::builtin().implementations(op);
     std::string kernel_names;
@@ -76,8 +89,9 @@ int cmd_info(int argc, char** argv) {
       if (!kernel_names.empty()) kernel_names += ',';
       kernel_names += k.name;
     }
-    std::printf("  %-24s %5d  %s\n", op.c_str(), count, kernel_names.c_str());
-    j.begin_object().key("op").value(op).key("count").value(count).key("kernels").value(kernel_names).end_object();
+    bool ok = op_ok[op];
+    std::printf("  %-24s %5d  %-12s %s\n", op.c_str(), count, ok ? "supported" : "UNSUPPORTED", kernel_names.c_str());
+    j.begin_object().key("op").value(op).key("count").value(count).key("supported").value(ok).key("kernels").value(kernel_names).end_object();
   }
   j.end_array();
   std::printf("parameters: %s (%s)\n", human(static_cast<double>(st.parameters), "").c_str(),
@@ -104,6 +118,11 @@ int cmd_info(int argc, char** argv) {
   }
   j.end_array().end_object();
   if (a.has("--json")) write_text_atomic(a.get("--json"), j.str());
+  if (!m.plan) {
+    // The report is complete, but the model cannot run: say why and exit as for any refusal.
+    std::fprintf(stderr, "n2d2-flow: unsupported: %s\n", m.unsupported.c_str());
+    return 2;
+  }
   return 0;
 }
 

@@ -28,20 +28,33 @@ ModelOptions ModelOptions::from_args(const Args& a) {
   return o;
 }
 
-LoadedModel load_model(const std::string& path, const ModelOptions& opts, const Verbosity& v, bool compile) {
+LoadedModel load_model(const std::string& path, const ModelOptions& opts, const Verbosity& v, bool compile,
+                       bool allow_unsupported) {
   auto t0 = std::chrono::steady_clock::now();
   onnx::LoadOptions lo;
   lo.input_shapes = opts.shapes;
   lo.batch = opts.batch;
   lo.max_tensor_bytes = opts.max_tensor_bytes;
+  lo.allow_unsupported = allow_unsupported;
   LoadedModel m;
   m.loaded = onnx::load_model(path, lo);
-  if (compile) {
-    graph::Graph g = m.loaded;
-    m.passes = sched::optimize_graph(g);
-    sched::CompileOptions co;
-    co.dispatch_log = v.dispatch ? &std::cerr : nullptr;
-    m.plan = std::make_unique<sched::Plan>(sched::Plan::compile(std::move(g), co));
+  bool unbound = false;
+  for (const auto& n : m.loaded.nodes()) unbound = unbound || onnx::is_unbound(n);
+  if (unbound) {
+    for (const auto& n : m.loaded.nodes())
+      if (onnx::is_unbound(n)) m.unsupported += "\n  " + n.name + ": " + n.op_type;
+    m.unsupported = path + ": nodes not supported:" + m.unsupported;
+  } else if (compile) {
+    try {
+      graph::Graph g = m.loaded;
+      m.passes = sched::optimize_graph(g);
+      sched::CompileOptions co;
+      co.dispatch_log = v.dispatch ? &std::cerr : nullptr;
+      m.plan = std::make_unique<sched::Plan>(sched::Plan::compile(std::move(g), co));
+    } catch (const UnsupportedError& e) {
+      if (!allow_unsupported) throw;
+      m.unsupported = e.what();
+    }
   }
   m.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return m;

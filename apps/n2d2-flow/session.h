@@ -32,11 +32,14 @@ struct LoadedModel {
   graph::Graph loaded;  // as read (after binding and shape inference)
   sched::PassReport passes;
   std::unique_ptr<sched::Plan> plan;  // null when not compiled
+  std::string unsupported;            // why no plan could be made (allow_unsupported)
   double load_ms = 0;  // reading + passes + kernel selection
 };
 
 // Loads and optimizes; compiles a plan when `compile` (throws UnsupportedError listing nodes).
-LoadedModel load_model(const std::string& path, const ModelOptions& opts, const Verbosity& v, bool compile);
+// With `allow_unsupported`, a model with unsupported nodes loads without a plan (for `info`).
+LoadedModel load_model(const std::string& path, const ModelOptions& opts, const Verbosity& v, bool compile,
+                       bool allow_unsupported = false);
 
 // Writes `text` to `path` through a temporary file and a rename.
 void write_text_atomic(const std::string& path, const std::string& text);
