@@ -7,9 +7,11 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "frontends/io/npy.h"
 #include "frontends/onnx/onnx_loader.h"
 #include "scheduler/executor.h"
 #include "scheduler/pipeline.h"
@@ -27,6 +29,7 @@ struct Options {
   int min_pass = 0;
   bool verbose = false;
   std::string engine = "tbb";
+  std::string report;  // markdown summary written here (atomically) when set
   int threads = 2;
 };
 
@@ -36,12 +39,35 @@ struct Counts {
   std::map<std::string, int> skip_reasons;
 };
 
-// Keeps only "op X ..." or the first line of an unsupported message, for the skip histogram.
+// Groups skip messages: the unsupported op types ("unsupported op: GRU"), or for kernel refusals
+// the op and the last reason ("no kernel: Cast: input 0 has unsupported type float16").
 std::string skip_key(const std::string& msg) {
-  auto p = msg.find("op ");
-  std::string s = p == std::string::npos ? msg : msg.substr(p);
-  auto e = s.find_first_of("\n;(");
-  return s.substr(0, e);
+  std::set<std::string> ops;
+  std::string reason;
+  std::size_t pos = msg.find('\n');
+  bool schema = msg.find("not supported:") != std::string::npos;
+  while (pos != std::string::npos) {
+    std::size_t end = msg.find('\n', pos + 1);
+    std::string line = msg.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+    pos = end;
+    if (schema) {
+      auto colon = line.find(": "), paren = line.rfind(" (");
+      if (colon != std::string::npos && paren != std::string::npos && paren > colon)
+        ops.insert(line.substr(colon + 2, paren - colon - 2));
+    } else {
+      auto open = line.find(") ("), close = line.find("):");
+      if (open == std::string::npos) open = line.find("' (");
+      if (open != std::string::npos && close != std::string::npos && close > open)
+        ops.insert(line.substr(open + 3, close - open - 3));
+      auto last = line.rfind(": ");
+      if (last != std::string::npos) reason = line.substr(last + 2);
+    }
+  }
+  std::string key = schema ? "unsupported op:" : msg.find("no kernel") != std::string::npos ? "no kernel:" : "unsupported:";
+  for (const auto& o : ops) key += " " + o;
+  if (ops.empty()) key += " " + msg.substr(msg.rfind(": ") == std::string::npos ? 0 : msg.rfind(": ") + 2, 80);
+  if (!reason.empty()) key += ": " + reason;
+  return key;
 }
 
 std::string compare(const Tensor& got, const Tensor& want, const Options& o) {
@@ -149,16 +175,19 @@ int main(int argc, char** argv) {
     else if (a == "--engine") o.engine = next();
     else if (a == "--threads") o.threads = std::stoi(next());
     else if (a == "-v" || a == "--verbose") o.verbose = true;
+    else if (a == "--report") o.report = next();
     else {
       std::fprintf(stderr,
                    "usage: onnx_conformance [--suite node|simple|pytorch-converted|pytorch-operator]... [--filter S]\n"
-                   "                        [--data-dir DIR] [--min-pass N] [--engine tbb|seq] [--threads N] [-v]\n");
+                   "                        [--data-dir DIR] [--min-pass N] [--engine tbb|seq] [--threads N] [-v]\n"
+                   "                        [--report FILE.md]\n");
       return 2;
     }
   }
   if (o.suites.empty()) o.suites = {"node", "simple", "pytorch-converted", "pytorch-operator"};
   bool ok = true;
   int total_pass = 0;
+  std::string md = "| suite | cases | passed | failed | skipped |\n|---|---|---|---|---|\n", md_skips, md_fail;
   for (const std::string& suite : o.suites) {
     fs::path root = fs::path(o.data_dir) / suite;
     if (!fs::is_directory(root)) {
@@ -201,10 +230,22 @@ int main(int argc, char** argv) {
     }
     ok = ok && c.failed == 0;
     total_pass += c.passed;
+    md += "| " + suite + " | " + std::to_string(cases.size()) + " | " + std::to_string(c.passed) + " | " +
+          std::to_string(c.failed) + " | " + std::to_string(c.skipped) + " |\n";
+    std::vector<std::pair<int, std::string>> reasons;
+    for (const auto& [k, v] : c.skip_reasons) reasons.emplace_back(v, k);
+    std::sort(reasons.rbegin(), reasons.rend());
+    for (const auto& [v, k] : reasons) md_skips += "| " + suite + " | " + std::to_string(v) + " | " + k + " |\n";
+    for (const auto& f : c.failures) md_fail += "- " + suite + ": " + f + "\n";
   }
   if (total_pass < o.min_pass) {
     std::printf("only %d cases passed, at least %d required\n", total_pass, o.min_pass);
     ok = false;
+  }
+  if (!o.report.empty()) {
+    std::string text = md + "\nSkipped cases by first reason (count):\n\n| suite | cases | reason |\n|---|---|---|\n" + md_skips;
+    if (!md_fail.empty()) text += "\nFailures:\n\n" + md_fail;
+    io::write_file_atomic(o.report, text);
   }
   return ok ? 0 : 1;
 }
