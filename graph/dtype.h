@@ -27,6 +27,10 @@ enum class DType : uint8_t {
 std::size_t dtype_size(DType t);
 const char* dtype_name(DType t);  // "float32", "int64", ...
 DType dtype_from_name(const std::string& name);  // inverse of dtype_name; Undefined if unknown
+// ONNX TensorProto.DataType codes (used by the Cast op's `to` attribute and by the ONNX reader):
+// 1 float, 2 uint8, 3 int8, 4 uint16, 5 int16, 6 int32, 7 int64, 9 bool, 10 float16, 11 double,
+// 12 uint32, 13 uint64, 16 bfloat16. Undefined for other codes (string, complex, ...).
+DType dtype_from_onnx_code(int64_t code);
 bool dtype_is_float(DType t);
 bool dtype_is_integer(DType t);  // signed or unsigned, excluding Bool
 bool dtype_is_signed(DType t);

@@ -9,24 +9,7 @@ namespace n2d2::onnx {
 using ::onnx::TensorProto;
 using ::onnx::TensorProto_DataType;
 
-DType dtype_from_onnx(int32_t t) {
-  switch (t) {
-    case TensorProto::FLOAT: return DType::F32;
-    case TensorProto::DOUBLE: return DType::F64;
-    case TensorProto::FLOAT16: return DType::F16;
-    case TensorProto::BFLOAT16: return DType::BF16;
-    case TensorProto::INT8: return DType::I8;
-    case TensorProto::UINT8: return DType::U8;
-    case TensorProto::INT16: return DType::I16;
-    case TensorProto::UINT16: return DType::U16;
-    case TensorProto::INT32: return DType::I32;
-    case TensorProto::UINT32: return DType::U32;
-    case TensorProto::INT64: return DType::I64;
-    case TensorProto::UINT64: return DType::U64;
-    case TensorProto::BOOL: return DType::Bool;
-    default: return DType::Undefined;
-  }
-}
+DType dtype_from_onnx(int32_t t) { return dtype_from_onnx_code(t); }
 
 const char* onnx_type_name(int32_t t) {
   if (::onnx::TensorProto_DataType_IsValid(t))
