@@ -2,10 +2,26 @@
 // broadcasting, comparisons and logic, variadic Min/Max/Sum/Mean, Where, Clip, Cast, CastLike.
 #include <cfloat>
 
+#include "graph/ops/elementwise_ops.h"
 #include "graph/ops/ops.h"
 #include "graph/shape_utils.h"
 
 namespace n2d2::graph {
+
+Shape legacy_broadcast_b(const Node& n, const Shape& a, const Shape& b) {
+  if (n.since_version >= 7) return b;
+  // PRelu-1/6: a slope of several values holds one per channel (axis 1).
+  bool prelu_channels = n.op_type == "PRelu" && b.size() == 1 && b[0] != 1 && a.size() >= 2;
+  if (!prelu_channels && (n.attrs.i_or("broadcast", 0) == 0 || !n.attrs.has("axis"))) return b;
+  int64_t axis = prelu_channels ? 1 : n.attrs.i("axis");
+  auto rank = static_cast<int64_t>(a.size());
+  if (axis < 0) axis += rank;
+  Shape r = b;
+  int64_t trailing = rank - axis - static_cast<int64_t>(b.size());
+  if (axis < 0 || trailing < 0) fail("node ", n.label(), ": legacy broadcast axis ", n.attrs.i("axis"), " does not fit");
+  r.insert(r.end(), static_cast<std::size_t>(trailing), 1);
+  return r;
+}
 
 namespace {
 
@@ -29,7 +45,8 @@ std::vector<TensorType> infer_broadcast(const InferContext& c, std::size_t first
       known = false;
       continue;
     }
-    if (known && !broadcast_shapes(shape, t.dims, shape))
+    Shape dims = i == 1 && c.num_inputs() == 2 && c.input_type(0).rank_known ? legacy_broadcast_b(c.node(), c.input_type(0).dims, t.dims) : t.dims;
+    if (known && !broadcast_shapes(shape, dims, shape))
       c.fail("shapes cannot be broadcast: ", TensorType(DType::F32, shape).str(), " and ", t.str());
   }
   DType dt = out != DType::Undefined ? out : c.input_type(first).dtype;
@@ -89,7 +106,13 @@ void binary(OpRegistry& r, const char* op, std::initializer_list<int> versions, 
 }  // namespace
 
 void register_elementwise_ops(OpRegistry& r) {
-  for (const char* op : {"Add", "Sub", "Mul", "Div"}) binary(r, op, {7, 13, 14}, binary_same);
+  // Versions 1 and 6 carry the legacy `broadcast`/`axis` attributes (see legacy_broadcast_b).
+  std::vector<AttrSpec> legacy = {i_attr("broadcast", 0), AttrSpec{"axis", AttrType::Int, std::nullopt}};
+  for (const char* op : {"Add", "Sub", "Mul", "Div"}) {
+    binary(r, op, {1, 6}, binary_same, legacy);
+    binary(r, op, {7, 13, 14}, binary_same);
+  }
+  binary(r, "Pow", {1}, binary_first, legacy);
   binary(r, "Pow", {7, 12, 13, 15}, binary_first);
   binary(r, "Mod", {10, 13}, binary_same, {i_attr("fmod", 0)});
   binary(r, "BitShift", {11}, binary_same, {AttrSpec{"direction", AttrType::String, std::nullopt, true}});
@@ -99,12 +122,12 @@ void register_elementwise_ops(OpRegistry& r) {
   for (const char* op : {"And", "Or", "Xor"}) binary(r, op, {7}, binary_bool);
   unary(r, "Not", {1});
   for (const char* op : {"Min", "Max"})
-    for (int v : {8, 12, 13}) r.add(OpSchema{op, "", v, 1, 1 << 20, 1, 1, {}, binary_same, {}});
+    for (int v : {1, 6, 8, 12, 13}) r.add(OpSchema{op, "", v, 1, 1 << 20, 1, 1, {}, binary_same, {}});
   for (const char* op : {"Sum", "Mean"})
-    for (int v : {8, 13}) r.add(OpSchema{op, "", v, 1, 1 << 20, 1, 1, {}, binary_same, {}});
+    for (int v : {1, 6, 8, 13}) r.add(OpSchema{op, "", v, 1, 1 << 20, 1, 1, {}, binary_same, {}});
 
   for (const char* op : {"Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Floor", "Ceil", "Relu", "Sigmoid", "Tanh"})
-    unary(r, op, {6, 13});
+    unary(r, op, {1, 6, 13});  // version 1 only adds the ignored consumed_inputs attribute
   unary(r, "Relu", {14});
   for (const char* op : {"Sin", "Cos", "Tan", "Asin", "Acos", "Atan"}) unary(r, op, {7});
   for (const char* op : {"Sinh", "Cosh", "Asinh", "Acosh", "Atanh"}) unary(r, op, {9});
@@ -116,14 +139,15 @@ void register_elementwise_ops(OpRegistry& r) {
   unary(r, "HardSwish", {14});
   unary(r, "IsNaN", {9, 13}, {}, bool_like_input);
   unary(r, "IsInf", {10}, {i_attr("detect_negative", 1), i_attr("detect_positive", 1)}, bool_like_input);
-  unary(r, "Elu", {6}, {f_attr("alpha", 1.f)});
-  unary(r, "Selu", {6}, {f_attr("alpha", 1.67326319217681884765625f), f_attr("gamma", 1.05070102214813232421875f)});
+  unary(r, "Elu", {1, 6}, {f_attr("alpha", 1.f)});
+  unary(r, "Selu", {1, 6}, {f_attr("alpha", 1.67326319217681884765625f), f_attr("gamma", 1.05070102214813232421875f)});
   unary(r, "Celu", {12}, {f_attr("alpha", 1.f)});
-  unary(r, "LeakyRelu", {6, 16}, {f_attr("alpha", 0.01f)});
+  unary(r, "LeakyRelu", {1, 6, 16}, {f_attr("alpha", 0.01f)});
   unary(r, "ThresholdedRelu", {10}, {f_attr("alpha", 1.f)});
-  unary(r, "HardSigmoid", {6}, {f_attr("alpha", 0.2f), f_attr("beta", 0.5f)});
+  unary(r, "HardSigmoid", {1, 6}, {f_attr("alpha", 0.2f), f_attr("beta", 0.5f)});
   unary(r, "Shrink", {9}, {f_attr("bias", 0.f), f_attr("lambd", 0.5f)});
-  for (int v : {7, 9, 16}) r.add(OpSchema{"PRelu", "", v, 2, 2, 1, 1, {}, prelu, {}});
+  for (int v : {1, 6, 7, 9, 16}) r.add(OpSchema{"PRelu", "", v, 2, 2, 1, 1, {}, prelu, {}});
+  r.add(OpSchema{"Clip", "", 1, 1, 1, 1, 1, {f_attr("min", -FLT_MAX), f_attr("max", FLT_MAX)}, same_as_input, {}});
   r.add(OpSchema{"Clip", "", 6, 1, 1, 1, 1, {f_attr("min", -FLT_MAX), f_attr("max", FLT_MAX)}, same_as_input, {}});
   for (int v : {11, 12, 13}) r.add(OpSchema{"Clip", "", v, 1, 3, 1, 1, {}, clip, {}});
   for (int v : {9, 16}) r.add(OpSchema{"Where", "", v, 3, 3, 1, 1, {}, where, {}});

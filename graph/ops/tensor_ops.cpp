@@ -502,7 +502,9 @@ void register_tensor_ops(OpRegistry& r) {
   r.add(OpSchema{"Squeeze", "", 13, 1, 2, 1, 1, {}, squeeze, {}});
   for (int v : {1, 11}) r.add(OpSchema{"Unsqueeze", "", v, 1, 1, 1, 1, {req("axes", AttrType::Ints)}, unsqueeze, {}});
   r.add(OpSchema{"Unsqueeze", "", 13, 2, 2, 1, 1, {}, unsqueeze, {}});
+  r.add(OpSchema{"Concat", "", 1, 1, 1 << 20, 1, 1, {i_attr("axis", 1)}, concat, {}});
   for (int v : {4, 11, 13}) r.add(OpSchema{"Concat", "", v, 1, 1 << 20, 1, 1, {req("axis", AttrType::Int)}, concat, {}});
+  r.add(OpSchema{"Split", "", 1, 1, 2, 1, 1 << 20, {i_attr("axis", 0), opt("split", AttrType::Ints)}, split, {}});
   for (int v : {2, 11}) r.add(OpSchema{"Split", "", v, 1, 1, 1, 1 << 20, {i_attr("axis", 0), opt("split", AttrType::Ints)}, split, {}});
   r.add(OpSchema{"Split", "", 13, 1, 2, 1, 1 << 20, {i_attr("axis", 0)}, split, {}});
   r.add(OpSchema{"Slice", "", 1, 1, 1, 1, 1, {req("starts", AttrType::Ints), req("ends", AttrType::Ints), opt("axes", AttrType::Ints)}, slice, {}});
@@ -523,6 +525,8 @@ void register_tensor_ops(OpRegistry& r) {
   r.add(OpSchema{"ConstantOfShape", "", 9, 1, 1, 1, 1, {opt("value", AttrType::Tensor)}, constant_of_shape, {}});
   r.add(OpSchema{"Range", "", 11, 3, 3, 1, 1, {}, range, {}});
   for (int v : {1, 13, 14, 16}) r.add(OpSchema{"Identity", "", v, 1, 1, 1, 1, {}, same, {}});
+  for (int v : {1, 6})
+    r.add(OpSchema{"Dropout", "", v, 1, 1, 1, 2, {AttrSpec{"ratio", AttrType::Float, 0.5f}, i_attr("is_test", 0)}, dropout, {}});
   for (int v : {7, 10}) r.add(OpSchema{"Dropout", "", v, 1, 1, 1, 2, {AttrSpec{"ratio", AttrType::Float, 0.5f}}, dropout, {}});
   for (int v : {12, 13}) r.add(OpSchema{"Dropout", "", v, 1, 3, 1, 2, {opt("seed", AttrType::Int)}, dropout, {}});
   r.add(OpSchema{"Trilu", "", 14, 1, 2, 1, 1, {i_attr("upper", 1)}, trilu, {}});

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "graph/ops/elementwise_ops.h"
 #include "kernels/elementwise/elementwise_kernels.h"
 
 namespace n2d2::kernels {
@@ -65,9 +66,10 @@ Status arith(const std::string& op, const Tensor& a, const Tensor& b, Tensor& y,
 
 Status arith_ref(const KernelContext& c) {
   Status st;
+  Tensor b = c.in(1).reshaped(graph::legacy_broadcast_b(c.node, c.in(0).shape(), c.in(1).shape()));
   visit_dtype(c.in(0).dtype(), [&](auto tag) {
     using T = decltype(tag);
-    if constexpr (kNumeric<T>) st = arith<T>(c.node.op_type, c.in(0), c.in(1), c.out(0), c);
+    if constexpr (kNumeric<T>) st = arith<T>(c.node.op_type, c.in(0), b, c.out(0), c);
   });
   return st;
 }
@@ -105,7 +107,8 @@ Status pow_ref(const KernelContext& c) {
     visit_dtype(c.in(1).dtype(), [&](auto tb) {
       using B = decltype(tb);
       if constexpr (kNumeric<A> && kNumeric<B>) {
-        binary_loop<A, B, A>(c.in(0), c.in(1), c.out(0), [](A p, B q) {
+        Tensor e = c.in(1).reshaped(graph::legacy_broadcast_b(c.node, c.in(0).shape(), c.in(1).shape()));
+        binary_loop<A, B, A>(c.in(0), e, c.out(0), [](A p, B q) {
           if constexpr (std::is_integral_v<A> && std::is_integral_v<B>) {
             // Exact integer power (exponents < 0 give 0 unless the base is +-1).
             auto base = static_cast<int64_t>(p), e = static_cast<int64_t>(q);
@@ -166,7 +169,8 @@ Status prelu_ref(const KernelContext& c) {
   visit_dtype(c.in(0).dtype(), [&](auto tag) {
     using T = decltype(tag);
     if constexpr (kNumeric<T>)
-      binary_loop<T, T, T>(c.in(0), c.in(1), c.out(0), [](T x, T s) { return x < 0 ? static_cast<T>(s * x) : x; });
+      binary_loop<T, T, T>(c.in(0), c.in(1).reshaped(graph::legacy_broadcast_b(c.node, c.in(0).shape(), c.in(1).shape())),
+                           c.out(0), [](T x, T s) { return x < 0 ? static_cast<T>(s * x) : x; });
   });
   return Status::ok();
 }

@@ -21,6 +21,7 @@ void set_type(::onnx::ValueInfoProto* v, const std::string& name, std::vector<in
   auto* tt = v->mutable_type()->mutable_tensor_type();
   tt->set_elem_type(::onnx::TensorProto::FLOAT);
   auto* sh = tt->mutable_shape();
+  sh->clear_dim();
   for (std::size_t i = 0; i < dims.size(); ++i) {
     auto* d = sh->add_dim();
     if (i == 0 && !sym.empty()) d->set_dim_param(sym);
