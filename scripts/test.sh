@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Set-up (scripts/setup.sh) then the whole test suite through ctest.
-# With N2D2_SANITIZE=1 the build goes to build-asan with ASan+UBSan.
+# Set-up (scripts/setup.sh), then the whole test suite through ctest: first the Release build
+# (with assertions), then the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+# in build-asan (every test runs there too).
+#   N2D2_SKIP_ASAN=1 skips the sanitizer pass (quick local runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "${N2D2_SANITIZE:-0}" = "1" ]; then export BUILD_DIR=${BUILD_DIR:-build-asan}; fi
 scripts/setup.sh
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j"$(nproc)" ${CTEST_ARGS:-}
+if [ "${N2D2_SKIP_ASAN:-0}" != "1" ]; then
+  echo "test: ASan+UBSan build and run (build-asan)"
+  BUILD_DIR=build-asan N2D2_SANITIZE=1 scripts/setup.sh
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$(nproc)" ${CTEST_ARGS:-}
+fi
