@@ -1,5 +1,9 @@
 #include "graph/analysis.h"
 
+#include <algorithm>
+
+#include "graph/queries.h"
+
 namespace n2d2::graph {
 
 namespace {
@@ -17,15 +21,24 @@ GraphStats analyze(const Graph& g, const OpRegistry& ops) {
       s.parameter_bytes += static_cast<int64_t>(v.initializer->nbytes());
     }
   std::vector<NodeId> order = g.topo_order();
-  auto cons = g.consumers();
-  // Remaining readers of each value, to know when it dies.
-  std::vector<int> remaining(g.num_values());
-  for (std::size_t v = 0; v < g.num_values(); ++v) remaining[v] = static_cast<int>(cons[v].size());
-  std::vector<bool> is_output(g.num_values(), false);
-  for (ValueId v : g.outputs()) is_output[v] = true;
-  int64_t live = 0, peak = 0;
+  std::vector<Lifetime> life = value_lifetimes(g, order);
+  // Bytes of intermediate values produced at each step and freed after each step.
+  std::vector<int64_t> born(order.size() + 1, 0), dies(order.size() + 1, 0);
   bool mem_known = true;
-  for (NodeId id : order) {
+  for (std::size_t v = 0; v < g.num_values(); ++v) {
+    const Lifetime& l = life[v];
+    if (l.def < 0) continue;  // graph inputs and constants are not activation memory
+    int64_t b = value_bytes(g.value(static_cast<ValueId>(v)));
+    if (b < 0) {
+      mem_known = false;
+      continue;
+    }
+    born[l.def] += b;
+    dies[std::max(l.def, l.last_use)] += b;
+  }
+  int64_t live = 0, peak = 0;
+  for (std::size_t step = 0; step < order.size(); ++step) {
+    NodeId id = order[step];
     const Node& n = g.node(id);
     ++s.op_histogram[n.op_type];
     NodeStats ns{id, 0};
@@ -48,19 +61,9 @@ GraphStats analyze(const Graph& g, const OpRegistry& ops) {
     if (ns.macs < 0) s.macs_complete = false;
     else s.total_macs += ns.macs;
     s.nodes.push_back(ns);
-    for (ValueId o : n.outputs) {
-      if (o == kNoValue) continue;
-      int64_t b = value_bytes(g.value(o));
-      if (b < 0) mem_known = false;
-      else live += b;
-    }
+    live += born[step];
     peak = std::max(peak, live);
-    for (ValueId v : n.inputs) {
-      if (v == kNoValue || g.value(v).producer == kNoNode) continue;
-      if (--remaining[v] == 0 && !is_output[v]) live -= std::max<int64_t>(value_bytes(g.value(v)), 0);
-    }
-    for (ValueId o : n.outputs)
-      if (o != kNoValue && remaining[o] == 0 && !is_output[o]) live -= std::max<int64_t>(value_bytes(g.value(o)), 0);
+    live -= dies[step];
   }
   s.activation_peak_bytes = mem_known ? peak : -1;
   return s;
