@@ -21,7 +21,7 @@ fi
 
 BUILD_DIR=${BUILD_DIR:-build}
 extra=()
-if [ "${N2D2_SANITIZE:-0}" = "1" ]; then extra+=(-DN2D2_SANITIZE=ON); fi
+if [ "${N2D2_SANITIZE:-0}" = "1" ]; then extra+=(-DN2D2_SANITIZE=ON); else extra+=(-DN2D2_BUILD_BENCHMARKS=ON); fi
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DN2D2_ENABLE_ASSERTS=ON "${extra[@]}" ${CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"
