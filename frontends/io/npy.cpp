@@ -110,13 +110,25 @@ Tensor parse_npy(const std::string& b, const std::string& name) {
     pos = end + 1;
   }
   std::size_t data_off = offset + header_len;
-  int64_t numel = shape_numel(shape);
-  std::size_t need = static_cast<std::size_t>(numel) * dtype_size(dt);
-  if (b.size() - data_off < need)
-    fail(name, ": truncated .npy data (", b.size() - data_off, " bytes for shape [", shape_str(shape), "] of ",
-         dtype_name(dt), ", ", need, " needed)");
+  std::size_t avail = b.size() - data_off;
+  // Bytes needed, checked against what the file holds at each step so that no product overflows.
+  std::size_t need = dtype_size(dt);
+  bool empty = false, fits = true;
+  for (int64_t d : shape) empty = empty || d == 0;
+  for (int64_t d : shape) {
+    if (empty || !fits) break;
+    fits = need <= avail / static_cast<std::size_t>(d);
+    need *= static_cast<std::size_t>(d);
+  }
+  if (empty) need = 0;
+  if (!fits || need > avail)
+    fail(name, ": truncated .npy data (", avail, " bytes for shape [", shape_str(shape), "] of ", dtype_name(dt), ")");
   Tensor t(dt, shape);
   if (need) std::memcpy(t.raw_mut(), b.data() + data_off, need);
+  if (dt == DType::Bool) {  // any nonzero byte is true; the engine expects 0/1
+    auto* p = static_cast<uint8_t*>(t.raw_mut());
+    for (std::size_t i = 0; i < need; ++i) p[i] = p[i] != 0;
+  }
   return t;
 }
 

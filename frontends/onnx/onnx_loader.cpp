@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "frontends/io/npy.h"
+#include "frontends/onnx/dtype_map.h"
 #include "frontends/onnx/tensor_proto.h"
 #include "graph/op_registry.h"
 #include "graph/passes/passes.h"
@@ -16,8 +17,8 @@ namespace {
 
 using ::onnx::AttributeProto;
 
-graph::AttrValue convert_attribute(const AttributeProto& a, const std::string& base_dir, std::size_t max_bytes,
-                                   const std::string& where) {
+// Errors name the attribute only: the caller adds the node.
+graph::AttrValue convert_attribute(const AttributeProto& a, const std::string& base_dir, std::size_t max_bytes) {
   switch (a.type()) {
     case AttributeProto::INT: return a.i();
     case AttributeProto::FLOAT: return a.f();
@@ -25,12 +26,12 @@ graph::AttrValue convert_attribute(const AttributeProto& a, const std::string& b
     case AttributeProto::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
     case AttributeProto::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
     case AttributeProto::STRINGS: return std::vector<std::string>(a.strings().begin(), a.strings().end());
-    case AttributeProto::TENSOR: return tensor_from_proto(a.t(), base_dir, max_bytes, where + " attribute '" + a.name() + "'");
+    case AttributeProto::TENSOR: return tensor_from_proto(a.t(), base_dir, max_bytes, "attribute '" + a.name() + "'");
     case AttributeProto::GRAPH:
     case AttributeProto::GRAPHS:
-      fail_unsupported(where, ": attribute '", a.name(), "' is a subgraph (control flow is not supported)");
+      fail_unsupported("attribute '", a.name(), "' is a subgraph (control flow is not supported)");
     default:
-      fail_unsupported(where, ": attribute '", a.name(), "' has unsupported type ", AttributeProto::AttributeType_Name(a.type()));
+      fail_unsupported("attribute '", a.name(), "' has unsupported type ", AttributeProto::AttributeType_Name(a.type()));
   }
 }
 
@@ -60,10 +61,10 @@ TensorType convert_type(const ::onnx::TypeProto& tp, const std::string& what) {
   return t;
 }
 
-// Constant node -> tensor.
-Tensor constant_value(const ::onnx::NodeProto& n, const std::string& base_dir, std::size_t max_bytes, const std::string& where) {
+// Constant node -> tensor. Errors name the attribute only: the caller adds the node.
+Tensor constant_value(const ::onnx::NodeProto& n, const std::string& base_dir, std::size_t max_bytes) {
   for (const auto& a : n.attribute()) {
-    if (a.name() == "value") return tensor_from_proto(a.t(), base_dir, max_bytes, where);
+    if (a.name() == "value") return tensor_from_proto(a.t(), base_dir, max_bytes, "attribute 'value'");
     if (a.name() == "value_float") return Tensor::scalar<float>(a.f());
     if (a.name() == "value_int") return Tensor::scalar<int64_t>(a.i());
     if (a.name() == "value_floats")
@@ -71,9 +72,9 @@ Tensor constant_value(const ::onnx::NodeProto& n, const std::string& base_dir, s
     if (a.name() == "value_ints")
       return Tensor::from_vector<int64_t>({a.ints_size()}, std::vector<int64_t>(a.ints().begin(), a.ints().end()));
     if (a.name() == "sparse_value" || a.name() == "value_string" || a.name() == "value_strings")
-      fail_unsupported(where, ": Constant with '", a.name(), "' is not supported");
+      fail_unsupported("Constant with '", a.name(), "' is not supported");
   }
-  fail(where, ": Constant node without a value attribute");
+  fail("Constant node without a value attribute");
 }
 
 class Converter {
@@ -116,18 +117,36 @@ class Converter {
       while (node_names.count(nname)) nname += "_";
       node_names.insert(nname);
       std::string where = "node '" + nname + "' (" + np.op_type() + ")";
+      // What cannot be converted (subgraphs, sparse or string values) leaves the node in the graph,
+      // to be listed with every other unsupported node by bind_all().
+      std::string unsupported;
+      auto convert = [&](const auto& f) {
+        try {
+          f();
+        } catch (const UnsupportedError& e) {
+          if (unsupported.empty()) unsupported = e.what();
+        } catch (const Error& e) {
+          fail(where, ": ", e.what());
+        }
+      };
       if (np.op_type() == "Constant" && (np.domain().empty() || np.domain() == "ai.onnx")) {
         if (np.output_size() != 1) fail(where, ": Constant must have one output");
         const std::string& out = np.output(0);
         if (by_name_.count(out)) fail(where, ": tensor '", out, "' is produced twice");
-        define(out, g_.add_initializer(out, constant_value(np, base_dir_, opts_.max_tensor_bytes, where)));
-        continue;
+        bool done = false;
+        convert([&] {
+          define(out, g_.add_initializer(out, constant_value(np, base_dir_, opts_.max_tensor_bytes)));
+          done = true;
+        });
+        if (done) continue;
       }
       graph::Node n;
       n.name = nname;
       n.op_type = np.op_type();
       n.domain = np.domain() == "ai.onnx" ? "" : np.domain();
-      for (const auto& a : np.attribute()) n.attrs.set(a.name(), convert_attribute(a, base_dir_, opts_.max_tensor_bytes, where));
+      for (const auto& a : np.attribute())
+        convert([&] { n.attrs.set(a.name(), convert_attribute(a, base_dir_, opts_.max_tensor_bytes)); });
+      if (!unsupported.empty()) unconvertible_[nname] = unsupported;
       for (const auto& out : np.output()) {
         if (out.empty()) {
           n.outputs.push_back(graph::kNoValue);
@@ -179,8 +198,10 @@ class Converter {
     for (graph::NodeId id = 0; id < static_cast<graph::NodeId>(g_.num_nodes()); ++id) {
       graph::Node& n = g_.node(id);
       int64_t opset = g_.opset(n.domain);
+      auto reason = unconvertible_.find(n.name);
       try {
         if (opset == 0) fail_unsupported("node ", n.label(), ": domain '", n.domain, "' is not imported by the model");
+        if (reason != unconvertible_.end()) fail_unsupported(reason->second);
         reg.bind(n, opset);
       } catch (const UnsupportedError& e) {
         if (opts_.allow_unsupported) {
@@ -188,7 +209,8 @@ class Converter {
           continue;
         }
         unsupported += std::string("\n  ") + n.name + ": " + (n.domain.empty() ? "" : n.domain + "::") + n.op_type +
-                       " (opset " + std::to_string(opset) + ")";
+                       " (opset " + std::to_string(opset) + ")" +
+                       (reason != unconvertible_.end() ? ": " + reason->second : std::string());
         ++count;
       }
     }
@@ -211,12 +233,23 @@ class Converter {
       t.dim_names.assign(shape.size(), "");
     }
     if (opts_.batch > 0) {
+      int changed = 0;
+      std::string fixed;
       for (graph::ValueId v : g_.inputs()) {
         TensorType& t = g_.value(v).type;
         if (opts_.input_shapes.count(g_.value(v).name) || !t.rank_known || t.rank() == 0) continue;
+        if (t.dims[0] != kUnknownDim && !opts_.force_batch) {
+          fixed += (fixed.empty() ? "" : ", ") + g_.value(v).name + ": " + t.str();
+          continue;
+        }
         t.dims[0] = opts_.batch;
         if (!t.dim_names.empty()) t.dim_names[0].clear();
+        ++changed;
       }
+      // Never ignore the option silently: a model exported with a fixed batch needs --shape.
+      if (changed == 0)
+        fail("--batch ", opts_.batch, ": no input has a dynamic first dimension (", fixed.empty() ? "no inputs" : fixed,
+             "); set a shape with --shape NAME=DIMS");
     }
   }
 
@@ -261,6 +294,7 @@ class Converter {
   graph::Graph g_;
   std::vector<graph::Node> nodes_;
   std::unordered_map<std::string, graph::ValueId> by_name_;
+  std::unordered_map<std::string, std::string> unconvertible_;  // node name -> why it cannot be converted
 };
 
 }  // namespace
@@ -270,6 +304,8 @@ bool is_unbound(const graph::Node& n) { return n.since_version == 0; }
 graph::Graph load_model_from_bytes(const std::string& bytes, const std::string& base_dir, const std::string& name,
                                    const LoadOptions& opts) {
   if (bytes.empty()) fail(name, ": empty file, not an ONNX model");
+  if (bytes.size() > static_cast<std::size_t>(INT32_MAX))
+    fail(name, ": ", bytes.size(), " bytes: a protobuf model cannot exceed 2 GiB (large weights go in external data)");
   ::onnx::ModelProto m;
   google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
   in.SetTotalBytesLimit(INT32_MAX);

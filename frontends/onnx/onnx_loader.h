@@ -12,7 +12,8 @@ namespace n2d2::onnx {
 
 struct LoadOptions {
   std::map<std::string, Shape> input_shapes;  // --shape: fixes the shape of a graph input
-  int64_t batch = 0;                          // --batch: dim 0 of inputs whose dim 0 is not fixed
+  int64_t batch = 0;                          // --batch: dim 0 of inputs whose dim 0 is not fixed...
+  bool force_batch = false;                   // ...or of every input of rank >= 1
   std::size_t max_tensor_bytes = std::size_t{4} << 30;  // larger declared/stored tensors are refused
   // Keep nodes without a schema (marked since_version 0, outputs of unknown type) instead of
   // refusing the model: for `info`, which lists them.

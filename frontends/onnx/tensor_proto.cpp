@@ -4,20 +4,25 @@
 #include <filesystem>
 #include <fstream>
 
+#include "frontends/onnx/dtype_map.h"
+
 namespace n2d2::onnx {
 
 using ::onnx::TensorProto;
-using ::onnx::TensorProto_DataType;
-
-DType dtype_from_onnx(int32_t t) { return dtype_from_onnx_code(t); }
-
-const char* onnx_type_name(int32_t t) {
-  if (::onnx::TensorProto_DataType_IsValid(t))
-    return ::onnx::TensorProto_DataType_Name(static_cast<TensorProto_DataType>(t)).c_str();
-  return "invalid";
-}
 
 namespace {
+
+// A non-negative decimal external-data value ("offset", "length").
+int64_t parse_count(const std::string& s, const char* key, const std::string& what) {
+  int64_t v = 0;
+  bool ok = !s.empty() && s.size() <= 18;
+  for (char c : s) {
+    ok = ok && c >= '0' && c <= '9';
+    if (ok) v = v * 10 + (c - '0');
+  }
+  if (!ok) fail(what, ": external data ", key, " '", s, "' is not a byte count");
+  return v;
+}
 
 // Reads external data: location/offset/length keys, location relative to the model's folder.
 std::string read_external(const TensorProto& p, const std::string& base_dir, std::size_t need, const std::string& what) {
@@ -25,8 +30,8 @@ std::string read_external(const TensorProto& p, const std::string& base_dir, std
   int64_t offset = 0, length = -1;
   for (const auto& kv : p.external_data()) {
     if (kv.key() == "location") location = kv.value();
-    else if (kv.key() == "offset") offset = std::stoll(kv.value());
-    else if (kv.key() == "length") length = std::stoll(kv.value());
+    else if (kv.key() == "offset") offset = parse_count(kv.value(), "offset", what);
+    else if (kv.key() == "length") length = parse_count(kv.value(), "length", what);
   }
   if (location.empty()) fail(what, ": external data without a location");
   std::filesystem::path loc(location);
@@ -34,12 +39,19 @@ std::string read_external(const TensorProto& p, const std::string& base_dir, std
   for (const auto& part : loc)
     if (part == "..") fail(what, ": external data location '", location, "' leaves the model's folder");
   std::filesystem::path full = std::filesystem::path(base_dir) / loc;
+  // A symbolic link inside the folder must not lead out of it either.
+  std::error_code dir_ec, file_ec;
+  auto real_dir = std::filesystem::weakly_canonical(base_dir, dir_ec);
+  auto real_file = std::filesystem::weakly_canonical(full, file_ec);
+  auto inside = real_file.lexically_relative(real_dir);
+  if (!dir_ec && !file_ec && (inside.empty() || *inside.begin() == ".."))
+    fail(what, ": external data location '", location, "' resolves to '", real_file.string(), "', outside the model's folder");
   std::ifstream f(full, std::ios::binary);
   if (!f) fail(what, ": external data file '", full.string(), "' cannot be opened");
   f.seekg(0, std::ios::end);
   auto size = static_cast<int64_t>(f.tellg());
-  if (length < 0) length = size - offset;
-  if (offset < 0 || offset + length > size)
+  if (length < 0) length = offset <= size ? size - offset : 0;
+  if (offset > size || length > size - offset)
     fail(what, ": external data file '", full.string(), "' is ", size, " bytes, the tensor needs bytes ", offset, " to ",
          offset + length);
   if (static_cast<std::size_t>(length) != need)
@@ -67,7 +79,7 @@ Tensor tensor_from_proto(const TensorProto& p, const std::string& base_dir, std:
   if (dt == DType::Undefined) fail_unsupported(what, ": element type ", onnx_type_name(p.data_type()), " is not supported");
   Shape shape(p.dims().begin(), p.dims().end());
   for (int64_t d : shape)
-    if (d < 0) fail(what, ": negative dimension in shape [", shape_str(shape), "]");
+    if (d < 0) fail(what, ": negative dimension ", d);
   // Product with overflow check before allocating.
   long double bytes = dtype_size(dt);
   for (int64_t d : shape) bytes *= static_cast<long double>(d);

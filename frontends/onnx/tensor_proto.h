@@ -1,4 +1,4 @@
-// TensorProto <-> n2d2::Tensor, and ONNX element types <-> DType.
+// TensorProto -> n2d2::Tensor, in every storage form.
 #pragma once
 
 #include <cstddef>
@@ -8,10 +8,6 @@
 #include "onnx/onnx_pb.h"
 
 namespace n2d2::onnx {
-
-// DType of an ONNX TensorProto_DataType value; Undefined for strings, complex and unknown codes.
-DType dtype_from_onnx(int32_t elem_type);
-const char* onnx_type_name(int32_t elem_type);
 
 // Converts a TensorProto in any storage form: typed fields, raw_data, or external data
 // (a relative location inside `base_dir`). `what` names the tensor in errors.

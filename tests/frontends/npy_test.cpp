@@ -1,3 +1,4 @@
+// .npy reading (numpy-written bytes, format versions 1.0-3.0), bit-exact round trips and atomic writes.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -38,11 +39,14 @@ TEST(Npy, RoundTripEveryDtypeBitExact) {
 }
 
 TEST(Npy, ReadsNumpyWrittenHeaders) {
-  // What numpy 1.24 writes for np.arange(3, dtype='<f4') and a (2,2) int32 array.
+  // What numpy 1.24 writes (np.save) for np.arange(3, dtype='<f4') and a (2,2) int32 array:
+  // a 118-byte header padded with spaces to a 128-byte prefix. npy_bytes writes the same bytes.
   float f[3] = {0, 1, 2};
-  Tensor a = io::parse_npy(npy_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
-                                  std::string(reinterpret_cast<char*>(f), 12)),
-                           "a.npy");
+  std::string numpy_f4 =
+      npy_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", std::string(reinterpret_cast<char*>(f), 12));
+  ASSERT_EQ(numpy_f4[8], 118);
+  EXPECT_EQ(io::npy_bytes(Tensor::from_vector<float>({3}, {0, 1, 2})), numpy_f4);
+  Tensor a = io::parse_npy(numpy_f4, "a.npy");
   EXPECT_EQ(a.to_vector<float>(), (std::vector<float>{0, 1, 2}));
   int32_t i[4] = {1, -2, 3, -4};
   Tensor b = io::parse_npy(npy_v1("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }",
@@ -50,6 +54,16 @@ TEST(Npy, ReadsNumpyWrittenHeaders) {
                            "b.npy");
   EXPECT_EQ(b.shape(), (Shape{2, 2}));
   EXPECT_EQ(b.to_vector<int32_t>(), (std::vector<int32_t>{1, -2, 3, -4}));
+  // Format 2.0 (4-byte header length), as np.lib.format.write_array(..., version=(2, 0)) writes
+  // np.arange(2, dtype='<i2'); 3.0 differs only in the version byte.
+  std::string header = "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }";
+  header.append(116 - header.size() - 1, ' ');
+  header += '\n';
+  for (char version : {'\x02', '\x03'}) {
+    std::string v2 = std::string("\x93NUMPY", 6) + version + std::string("\x00\x74\x00\x00\x00", 5) + header +
+                     std::string("\x00\x00\x01\x00", 4);
+    EXPECT_EQ(io::parse_npy(v2, "v2.npy").to_vector<int16_t>(), (std::vector<int16_t>{0, 1}));
+  }
 }
 
 TEST(Npy, BadFilesAreNamed) {
@@ -66,6 +80,11 @@ TEST(Npy, BadFilesAreNamed) {
   EXPECT_NE(msg(npy_v1("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", "abcd")).find("Fortran"), std::string::npos);
   EXPECT_NE(msg(npy_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", "abcd")).find("truncated"), std::string::npos);
   EXPECT_NE(msg(npy_v1("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", "abcdefgh")).find("'|O'"), std::string::npos);
+  // A shape whose byte count overflows is reported as truncated, not allocated.
+  EXPECT_NE(msg(npy_v1("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", "abcd"))
+                .find("bad.npy: truncated"),
+            std::string::npos);
+  EXPECT_NE(msg(std::string("\x93NUMPY\x09\x00\x00\x00", 10)).find("version 9"), std::string::npos);
 }
 
 TEST(Npy, AtomicWriteLeavesNoTemporaryAndReportsFailures) {

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "frontends/onnx/onnx_loader.h"
-#include "frontends/onnx/tensor_proto.h"
 #include "onnx/onnx_pb.h"
 
 namespace fs = std::filesystem;
@@ -105,7 +104,7 @@ TEST(OnnxLoader, LoadsNodesInitializersAndTypes) {
   EXPECT_LE(g.node(1).since_version, 13);
 }
 
-TEST(OnnxLoader, RawDataInt64DataAndInitializerListedAsInput) {
+TEST(OnnxLoader, RawDataAndInitializerListedAsInput) {
   ::onnx::ModelProto m = base_model();
   auto* w = m.mutable_graph()->mutable_initializer(0);
   w->clear_float_data();
@@ -115,16 +114,6 @@ TEST(OnnxLoader, RawDataInt64DataAndInitializerListedAsInput) {
   graph::Graph g = load(m);
   EXPECT_EQ(g.inputs().size(), 1u);
   EXPECT_EQ(g.value(*g.find_value("w")).initializer->to_vector<float>(), (std::vector<float>{0.5f, 1.5f, -1.f}));
-
-  ::onnx::TensorProto p;
-  p.set_data_type(::onnx::TensorProto::INT64);
-  p.add_dims(2);
-  p.add_int64_data(-7);
-  p.add_int64_data(1LL << 40);
-  Tensor t = n2d2::onnx::tensor_from_proto(p, ".", 1 << 20, "t");
-  EXPECT_EQ(t.to_vector<int64_t>(), (std::vector<int64_t>{-7, 1LL << 40}));
-  p.add_int64_data(3);
-  EXPECT_HAS(error_of([&] { n2d2::onnx::tensor_from_proto(p, ".", 1 << 20, "t"); }), "int64_data holds 3 values");
 }
 
 TEST(OnnxLoader, ConstantNodesBecomeInitializers) {
@@ -139,6 +128,26 @@ TEST(OnnxLoader, ConstantNodesBecomeInitializers) {
   graph::Graph gr = load(m);
   EXPECT_EQ(gr.num_nodes(), 2u);
   EXPECT_EQ(gr.value(*gr.find_value("w")).initializer->to_vector<float>(), (std::vector<float>{4, 5, 6}));
+
+  a->Clear();  // a scalar
+  a->set_name("value_float");
+  a->set_type(::onnx::AttributeProto::FLOAT);
+  a->set_f(-3.f);
+  graph::Graph gs = load(m);
+  EXPECT_EQ(gs.value(*gs.find_value("w")).initializer->shape(), Shape{});
+  EXPECT_EQ(gs.value(*gs.find_value("w")).initializer->to_vector<float>(), (std::vector<float>{-3}));
+}
+
+TEST(OnnxLoader, UnconvertibleConstantsAreListedAsUnsupported) {
+  ::onnx::ModelProto m = base_model();
+  auto* g = m.mutable_graph();
+  g->clear_initializer();
+  auto* a = add_node(g, "Constant", {}, {"w"}, "sparse_w")->add_attribute();
+  a->set_name("sparse_value");
+  a->set_type(::onnx::AttributeProto::SPARSE_TENSOR);
+  std::string msg = error_of<UnsupportedError>([&] { load(m); });
+  EXPECT_HAS(msg, "model.onnx: 1 node not supported");
+  EXPECT_HAS(msg, "sparse_w: Constant (opset 13): Constant with 'sparse_value' is not supported");
 }
 
 TEST(OnnxLoader, SymbolicDimsAndShapeOptions) {
@@ -148,14 +157,26 @@ TEST(OnnxLoader, SymbolicDimsAndShapeOptions) {
   EXPECT_EQ(g.value(g.inputs()[0]).type.str(), "float32[batchx3]");
   n2d2::onnx::LoadOptions o;
   o.batch = 8;
-  EXPECT_EQ(load(m, o).value(g.inputs()[0]).type.str(), "float32[8x3]");
+  graph::Graph g8 = load(m, o);
+  EXPECT_EQ(g8.value(g8.inputs()[0]).type.str(), "float32[8x3]");
+  EXPECT_EQ(g8.value(g8.outputs()[0]).type.dims, (Shape{8, 3}));  // inferred through Add and Relu
+  // A fixed first dimension is an error for --batch (never silently ignored), unless forced.
+  ::onnx::ModelProto fixed = base_model();
+  set_type(fixed.mutable_graph()->mutable_input(0), "x", {1, 3});
+  set_type(fixed.mutable_graph()->mutable_output(0), "y", {1, 3});
+  EXPECT_HAS(error_of([&] { load(fixed, o); }), "--batch 8: no input has a dynamic first dimension (x: float32[1x3])");
+  o.force_batch = true;
+  fixed.mutable_graph()->mutable_output(0)->clear_type();
+  graph::Graph forced = load(fixed, o);
+  EXPECT_EQ(forced.value(forced.inputs()[0]).type.str(), "float32[8x3]");
   n2d2::onnx::LoadOptions s;
   s.input_shapes["x"] = {5, 3};
   graph::Graph g5 = load(m, s);
   EXPECT_EQ(g5.value(g5.outputs()[0]).type.dims, (Shape{5, 3}));
   n2d2::onnx::LoadOptions bad;
   bad.input_shapes["nosuch"] = {1};
-  EXPECT_HAS(error_of([&] { load(m, bad); }), "nosuch");
+  std::string msg = error_of([&] { load(m, bad); });
+  EXPECT_HAS(msg, "model.onnx: --shape nosuch: the model has no input of that name (inputs: x)");
   n2d2::onnx::LoadOptions rank;
   rank.input_shapes["x"] = {1, 2, 3};
   EXPECT_HAS(error_of([&] { load(m, rank); }), "rank 2");
@@ -175,6 +196,7 @@ TEST(OnnxLoader, CycleIsNamed) {
   g->mutable_node(0)->set_input(0, "y2");  // add reads the output of a later node...
   add_node(g, "Relu", {"y"}, {"y2"}, "back");  // ...which reads relu's output: a cycle
   std::string msg = error_of([&] { load(m); });
+  EXPECT_EQ(msg.rfind("model.onnx: ", 0), 0u) << msg;
   EXPECT_HAS(msg, "cycle");
   EXPECT_HAS(msg, "'add'");
   EXPECT_HAS(msg, "'back'");
@@ -184,8 +206,10 @@ TEST(OnnxLoader, MissingInitializerAndDanglingEdgeAreNamed) {
   ::onnx::ModelProto m = base_model();
   m.mutable_graph()->clear_initializer();
   std::string msg = error_of([&] { load(m); });
+  EXPECT_EQ(msg.rfind("model.onnx: ", 0), 0u) << msg;
   EXPECT_HAS(msg, "'add'");
   EXPECT_HAS(msg, "input 'w'");
+  EXPECT_HAS(msg, "missing initializer or dangling edge");
   ::onnx::ModelProto d = base_model();
   d.mutable_graph()->mutable_node(1)->set_input(0, "nowhere");
   EXPECT_HAS(error_of([&] { load(d); }), "'nowhere'");
@@ -202,8 +226,13 @@ TEST(OnnxLoader, UnsupportedOpsAreAllListed) {
   add_node(g, "Foo", {"z2"}, {"z3"}, "custom")->set_domain("com.example");
   m.add_opset_import()->set_domain("com.example");
   m.mutable_opset_import(1)->set_version(1);
+  auto* branch = add_node(g, "If", {"z3"}, {"z4"}, "if1")->add_attribute();
+  branch->set_name("then_branch");
+  branch->set_type(::onnx::AttributeProto::GRAPH);
+  branch->mutable_g()->set_name("then");
   std::string msg = error_of<UnsupportedError>([&] { load(m); });
-  EXPECT_HAS(msg, "3 nodes not supported");
+  EXPECT_HAS(msg, "model.onnx: 4 nodes not supported");
+  EXPECT_HAS(msg, "if1: If (opset 13): attribute 'then_branch' is a subgraph");
   EXPECT_HAS(msg, "fancy1: FancyOp (opset 13)");
   EXPECT_HAS(msg, "gru1: GRU");
   EXPECT_HAS(msg, "com.example::Foo");
@@ -211,6 +240,33 @@ TEST(OnnxLoader, UnsupportedOpsAreAllListed) {
   o.allow_unsupported = true;
   graph::Graph gr = load(m, o);
   EXPECT_TRUE(n2d2::onnx::is_unbound(gr.node(2)));
+  EXPECT_TRUE(n2d2::onnx::is_unbound(gr.node(5)));
+  EXPECT_FALSE(n2d2::onnx::is_unbound(gr.node(1)));
+  EXPECT_EQ(gr.value(gr.outputs()[0]).type.str(), "float32[2x3]");  // still inferred before them
+}
+
+TEST(OnnxLoader, NodeNamesAreMadeUniqueAndDomainsMapped) {
+  ::onnx::ModelProto m = base_model();
+  m.mutable_opset_import(0)->set_domain("ai.onnx");
+  auto* g = m.mutable_graph();
+  g->mutable_node(0)->set_name("");
+  g->mutable_node(1)->set_name("");
+  add_node(g, "Relu", {"y"}, {"z"}, "Relu_1");  // collides with the name generated for node 1
+  graph::Graph gr = load(m);
+  EXPECT_EQ(gr.opset(""), 13);
+  EXPECT_EQ(gr.node(0).name, "Add_0");
+  EXPECT_EQ(gr.node(1).name, "Relu_1");
+  EXPECT_NE(gr.node(2).name, "Relu_1");
+  m.clear_opset_import();
+  EXPECT_HAS(error_of([&] { load(m); }), "model.onnx: model has no opset_import");
+}
+
+TEST(OnnxLoader, DuplicateProducersAreNamed) {
+  ::onnx::ModelProto m = base_model();
+  add_node(m.mutable_graph(), "Relu", {"x"}, {"s"}, "again");
+  std::string msg = error_of([&] { load(m); });
+  EXPECT_HAS(msg, "'again'");
+  EXPECT_HAS(msg, "tensor 's' is produced twice");
 }
 
 TEST(OnnxLoader, WrongAttributeTypeIsNamed) {
@@ -256,7 +312,29 @@ TEST_F(OnnxFiles, ExternalDataInsideTheFolderOnly) {
   EXPECT_EQ(g.value(*g.find_value("w")).initializer->to_vector<float>(), (std::vector<float>{7, 8, 9}));
   EXPECT_HAS(error_of([&] { n2d2::onnx::load_model(model_with_location("/etc/passwd")); }), "absolute");
   EXPECT_HAS(error_of([&] { n2d2::onnx::load_model(model_with_location("../secret.bin")); }), "leaves the model's folder");
-  EXPECT_HAS(error_of([&] { n2d2::onnx::load_model(model_with_location("nothere.bin")); }), "nothere.bin");
+  std::string msg = error_of([&] { n2d2::onnx::load_model(model_with_location("nothere.bin")); });
+  EXPECT_EQ(msg.rfind((dir_ / "model/m.onnx").string() + ": initializer 'w'", 0), 0u) << msg;
+  EXPECT_HAS(msg, "nothere.bin");
+  write("model/short.bin", "PAD!12345678");  // 8 bytes after the offset, 12 needed
+  EXPECT_HAS(error_of([&] { n2d2::onnx::load_model(model_with_location("short.bin")); }),
+             "external data holds 8 bytes, the tensor needs 12");
+  // A link inside the folder that leads out of it is refused too.
+  write("outside.bin", std::string("PAD!") + std::string(reinterpret_cast<const char*>(vals), sizeof vals));
+  fs::create_symlink(dir_ / "outside.bin", dir_ / "model/link.bin");
+  EXPECT_HAS(error_of([&] { n2d2::onnx::load_model(model_with_location("link.bin")); }), "outside the model's folder");
+}
+
+TEST_F(OnnxFiles, BadModelFilesAreNamed) {
+  std::string empty = write("model/empty.onnx", "");
+  EXPECT_EQ(error_of([&] { n2d2::onnx::load_model(empty); }), empty + ": empty file, not an ONNX model");
+  std::string text = write("model/text.onnx", "ir_version: 8\ngraph { }\n");
+  EXPECT_EQ(error_of([&] { n2d2::onnx::load_model(text); }).rfind(text + ": not ", 0), 0u);
+  std::string bytes = base_model().SerializeAsString();
+  std::string cut = write("model/cut.onnx", bytes.substr(0, bytes.size() / 2));
+  EXPECT_EQ(error_of([&] { n2d2::onnx::load_model(cut); }).rfind(cut + ": not ", 0), 0u);
+  std::string folder = (dir_ / "model").string();
+  EXPECT_EQ(error_of([&] { n2d2::onnx::load_model(folder); }), folder + ": is a directory, not a file");
+  EXPECT_EQ(n2d2::onnx::load_model(write("model/ok.onnx", bytes)).num_nodes(), 2u);
 }
 
 TEST_F(OnnxFiles, TensorPbFiles) {
