@@ -20,8 +20,9 @@ struct Result {
   std::string out;  // stdout and stderr together
 };
 
-Result run_cli(const std::string& args) {
-  std::string cmd = std::string(N2D2_FLOW_BIN) + " " + args + " 2>&1";
+// Runs the binary with `args` (and environment assignments `env`, e.g. "N2D2_MAX_ISA=avx2").
+Result run_cli(const std::string& args, const std::string& env = "") {
+  std::string cmd = env + (env.empty() ? "" : " ") + N2D2_FLOW_BIN + " " + args + " 2>&1";
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   char buf[4096];
@@ -146,4 +147,22 @@ TEST_F(Cli, BadOptionsAreNamed) {
   expect_error(run_cli("run " + lenet() + " --shape nosuch=1x1x28x28"), "nosuch");
   expect_error(run_cli("run " + lenet() + " --max-tensor-mb 0"), "--max-tensor-mb");
   expect_error(run_cli("run"), "MODEL");
+}
+
+TEST_F(Cli, IsaCapSelectsKernelsAndKeepsResults) {
+  // N2D2_MAX_ISA caps dispatch; every level gives results within tolerance of ONNX Runtime's.
+  Tensor want = io::read_npy(test::source_path("tests/models/lenet_fmnist/expected_logits.npy"));
+  for (std::string isa : {"scalar", "avx2", "avx512"}) {
+    std::string dir = tmp(isa);
+    Result r = run_cli("run " + lenet() + " --input input=" + lenet_input() + " -o " + dir,
+                       "N2D2_MAX_ISA=" + isa + " N2D2_VERBOSE=dispatch");
+    ASSERT_EQ(r.code, 0) << r.out;
+    if (isa == "scalar") {
+      EXPECT_NE(r.out.find("(Gemm) -> gemm_ref"), std::string::npos) << r.out;
+    } else if (r.out.find("gemm_f32_" + isa) == std::string::npos) {
+      EXPECT_NE(r.out.find("the CPU lacks"), std::string::npos) << r.out;
+    }
+    test::expect_near(io::read_npy(dir + "/logits.npy"), want, 1e-4, 1e-3);
+  }
+  expect_error(run_cli("run " + lenet(), "N2D2_MAX_ISA=sse9"), "N2D2_MAX_ISA");
 }

@@ -1,4 +1,5 @@
 // nn family with hand-computed values.
+#include <array>
 #include <cmath>
 
 #include <tbb/task_arena.h>
@@ -124,4 +125,20 @@ TEST(Conv, LargeProblemIsIndependentOfThreads) {
         ref += static_cast<double>(x.data<float>()[((1 * 16 + c) * 17 + ih) * 19 + iw]) * w.data<float>()[((3 * 16 + c) * 3 + kh) * 3 + kw];
       }
   EXPECT_NEAR(y1.data<float>()[((1 * 8 + 3) * 17 + 5) * 19 + 7], ref, 1e-4);
+}
+
+TEST(Conv, PointwiseGemmPathMatchesDefinitionOnOddShapes) {
+  // 1x1 convolutions take the GEMM path (conv1x1_f32_gemm); check it against the definition.
+  for (auto [N, C, M, H, W] : std::vector<std::array<int64_t, 5>>{{1, 3, 5, 7, 9}, {2, 17, 33, 5, 3}, {1, 64, 24, 1, 1}}) {
+    Tensor x = test::random_tensor({N, C, H, W}, 11), w = test::random_tensor({M, C, 1, 1}, 12), b = test::random_tensor({M}, 13);
+    Tensor y = run_op("Conv", {x, w, b})[0];
+    ASSERT_EQ(y.shape(), (Shape{N, M, H, W}));
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t m = 0; m < M; ++m)
+        for (int64_t i = 0; i < H * W; i += 3) {
+          double ref = b.data<float>()[m];
+          for (int64_t c = 0; c < C; ++c) ref += static_cast<double>(w.data<float>()[m * C + c]) * x.data<float>()[(n * C + c) * H * W + i];
+          ASSERT_NEAR(y.data<float>()[(n * M + m) * H * W + i], ref, 1e-4) << N << "x" << C << "x" << M;
+        }
+  }
 }
