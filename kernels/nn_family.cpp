@@ -1,0 +1,13 @@
+#include "kernels/nn_family.h"
+
+namespace n2d2::kernels {
+
+void register_nn_kernels(KernelRegistry& r) {
+  register_pointwise_conv_kernels(r);
+  register_conv_kernels(r);
+  register_gemm_kernels(r);
+  register_pool_kernels(r);
+  register_normalization_kernels(r);
+}
+
+}  // namespace n2d2::kernels
