@@ -18,7 +18,8 @@ Shape legacy_broadcast_b(const Node& n, const Shape& a, const Shape& b) {
   if (axis < 0) axis += rank;
   Shape r = b;
   int64_t trailing = rank - axis - static_cast<int64_t>(b.size());
-  if (axis < 0 || trailing < 0) fail("node ", n.label(), ": legacy broadcast axis ", n.attrs.i("axis"), " does not fit");
+  if (axis < 0 || trailing < 0)
+    fail("node ", n.label(), ": legacy broadcast axis ", n.attrs.i("axis"), " does not fit");
   r.insert(r.end(), static_cast<std::size_t>(trailing), 1);
   return r;
 }
@@ -28,7 +29,8 @@ namespace {
 AttrSpec f_attr(const char* n, float v) { return AttrSpec{n, AttrType::Float, AttrValue{v}}; }
 AttrSpec i_attr(const char* n, int64_t v) { return AttrSpec{n, AttrType::Int, AttrValue{v}}; }
 
-// Broadcast shape of every present input; the dtype of input `type_of` (or `out` if given).
+// Broadcast shape of the present inputs from `first` on, with dtype `out` (the first input's when
+// Undefined); with `same_types`, the inputs must share one dtype.
 std::vector<TensorType> infer_broadcast(const InferContext& c, std::size_t first, DType out, bool same_types) {
   Shape shape;
   bool known = true;
@@ -45,7 +47,8 @@ std::vector<TensorType> infer_broadcast(const InferContext& c, std::size_t first
       known = false;
       continue;
     }
-    Shape dims = i == 1 && c.num_inputs() == 2 && c.input_type(0).rank_known ? legacy_broadcast_b(c.node(), c.input_type(0).dims, t.dims) : t.dims;
+    const bool legacy_b = i == 1 && c.num_inputs() == 2 && c.input_type(0).rank_known;
+    Shape dims = legacy_b ? legacy_broadcast_b(c.node(), c.input_type(0).dims, t.dims) : t.dims;
     if (known && !broadcast_shapes(shape, dims, shape))
       c.fail("shapes cannot be broadcast: ", TensorType(DType::F32, shape).str(), " and ", t.str());
   }
@@ -90,8 +93,12 @@ std::vector<TensorType> cast_like(const InferContext& c) {
   return {t};
 }
 std::vector<TensorType> clip(const InferContext& c) {
-  for (std::size_t i = 1; i < 3; ++i)
-    if (c.has_input(i) && c.input_type(i).dtype != c.input_type(0).dtype) c.fail("min/max type differs from input type");
+  for (std::size_t i = 1; i < 3; ++i) {
+    if (!c.has_input(i)) continue;
+    const TensorType& t = c.input_type(i);
+    if (t.dtype != c.input_type(0).dtype) c.fail("min/max type differs from input type");
+    if (t.rank_known && shape_numel(t.dims) > 1) c.fail("min/max must be scalars, got ", t.str());
+  }
   return {c.input_type(0)};
 }
 
@@ -99,7 +106,8 @@ void unary(OpRegistry& r, const char* op, std::initializer_list<int> versions, s
            InferFn f = same_as_input) {
   for (int v : versions) r.add(OpSchema{op, "", v, 1, 1, 1, 1, attrs, f, {}});
 }
-void binary(OpRegistry& r, const char* op, std::initializer_list<int> versions, InferFn f, std::vector<AttrSpec> attrs = {}) {
+void binary(OpRegistry& r, const char* op, std::initializer_list<int> versions, InferFn f,
+            std::vector<AttrSpec> attrs = {}) {
   for (int v : versions) r.add(OpSchema{op, "", v, 2, 2, 1, 1, attrs, f, {}});
 }
 
@@ -151,7 +159,8 @@ void register_elementwise_ops(OpRegistry& r) {
   r.add(OpSchema{"Clip", "", 6, 1, 1, 1, 1, {f_attr("min", -FLT_MAX), f_attr("max", FLT_MAX)}, same_as_input, {}});
   for (int v : {11, 12, 13}) r.add(OpSchema{"Clip", "", v, 1, 3, 1, 1, {}, clip, {}});
   for (int v : {9, 16}) r.add(OpSchema{"Where", "", v, 3, 3, 1, 1, {}, where, {}});
-  for (int v : {6, 9, 13}) r.add(OpSchema{"Cast", "", v, 1, 1, 1, 1, {AttrSpec{"to", AttrType::Int, std::nullopt, true}}, cast, {}});
+  const AttrSpec to{"to", AttrType::Int, std::nullopt, true};
+  for (int v : {6, 9, 13}) r.add(OpSchema{"Cast", "", v, 1, 1, 1, 1, {to}, cast, {}});
   r.add(OpSchema{"CastLike", "", 15, 2, 2, 1, 1, {}, cast_like, {}});
 }
 

@@ -1,32 +1,40 @@
-// Shared by the tensor-family schemas and kernels: how shape-like inputs and attributes resolve.
+// Shared by the tensor-family schemas (graph/ops/tensor_*.cpp) and kernels (kernels/tensor/):
+// how the attributes and shape-like inputs of an op resolve. Each function throws n2d2::Error
+// naming the node on a bad value; kernels call them only on inputs shape inference accepted.
 #pragma once
 
-#include <optional>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "graph/graph.h"
 
 namespace n2d2::graph {
 
-// Reshape's target shape (0 copies the input dim unless allowzero, -1 inferred). Throws on a bad
-// shape. Unknown input dims give unknown output dims where they matter.
-Shape reshape_target(const Node& n, const Shape& in, const std::vector<int64_t>& requested);
+// Transpose: the `perm` attribute normalized, or the reversed axes when absent.
+std::vector<int64_t> transpose_perm(const Node& n, std::size_t rank);
 
-// Squeeze/Unsqueeze axes from the attribute (before opset 13) or the input (13+, nullptr when
-// absent or unknown: `known` false). Returned normalized against `rank`.
-std::optional<std::vector<int64_t>> squeeze_axes(const Node& n, const n2d2::Tensor* axes_input, bool axes_present,
-                                                 int64_t rank);
-
-// Slice parameters, per axis of the input: start, step and count after clamping.
+// Slice: for every axis of the input, the first element, the step and the element count.
 struct SliceAxis {
   int64_t start = 0, step = 1, count = 0;
 };
-std::optional<std::vector<SliceAxis>> slice_params(const Node& n, const Shape& in, const n2d2::Tensor* starts,
-                                                   const n2d2::Tensor* ends, const n2d2::Tensor* axes,
-                                                   const n2d2::Tensor* steps, bool inputs_known);
+// Slice-10+ inputs (nullptr: absent). Slice-1 reads its attributes instead.
+struct SliceInputs {
+  const n2d2::Tensor *starts = nullptr, *ends = nullptr, *axes = nullptr, *steps = nullptr;
+};
+// Starts and ends are clamped as ONNX specifies (INT64_MAX means "to the end"). An unknown input
+// dim gives an unknown count on that axis.
+std::vector<SliceAxis> slice_axes(const Node& n, const Shape& in, const SliceInputs& inputs);
 
-// Split sizes along the axis (attribute before 13, input from 13, else equal parts).
-std::optional<std::vector<int64_t>> split_sizes(const Node& n, int64_t dim, std::size_t num_outputs,
-                                                const n2d2::Tensor* split_input, bool split_present);
+// Split: the sizes of the parts along the axis of `dim` elements, from the `split` input
+// (nullptr: absent) or, before opset 13, the `split` attribute; else equal parts.
+std::vector<int64_t> split_sizes(const Node& n, int64_t dim, std::size_t num_outputs, const n2d2::Tensor* split);
+
+// Constant: the value its attribute holds (value, value_float(s) or value_int(s)). Throws
+// UnsupportedError for string and sparse values.
+n2d2::Tensor constant_value(const Node& n);
+
+// Shape-15: the range [first, second) of dims reported (start/end attributes, clamped).
+std::pair<int64_t, int64_t> shape_range(const Node& n, int64_t rank);
 
 }  // namespace n2d2::graph
