@@ -1,4 +1,5 @@
-// Registration of the nn family's kernels: one function per folder.
+// Registration of the nn family's kernels: one function per kernel file, all called by
+// register_nn_kernels (nn_family.cpp) with optimized variants before the reference.
 #pragma once
 
 #include "kernels/registry.h"
@@ -6,8 +7,10 @@
 namespace n2d2::kernels {
 
 void register_pointwise_conv_kernels(KernelRegistry& r); // conv/pointwise.cpp: 1x1 Conv as GEMM (before the reference)
-void register_conv_kernels(KernelRegistry& r);           // conv/reference.cpp: Conv, ConvTranspose
-void register_gemm_kernels(KernelRegistry& r);           // gemm/: Gemm, MatMul
+void register_conv_kernels(KernelRegistry& r);           // conv/reference.cpp: Conv
+void register_conv_transpose_kernels(KernelRegistry& r); // conv/transpose_reference.cpp: ConvTranspose
+void register_gemm_x86_kernels(KernelRegistry& r);       // gemm/x86.cpp: Gemm, MatMul on the AVX2/AVX-512 cores
+void register_gemm_kernels(KernelRegistry& r);           // gemm/reference.cpp: Gemm, MatMul
 void register_pool_kernels(KernelRegistry& r);           // pool/: Max/Average/Lp pooling, global pooling
 void register_normalization_kernels(KernelRegistry& r);  // normalization/: BN, Instance/Layer norm, LRN, MVN
 

@@ -2,6 +2,7 @@
 // axes of size 1 (and kernel 1, stride 1, no padding) so one loop nest serves all ranks.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -17,7 +18,8 @@ struct Spatial3 {
   int64_t k_size() const { return k[0] * k[1] * k[2]; }
 };
 
-// `in_shape`/`out_shape` are full NC... shapes; `w` the window of the node.
+// `in_shape`/`out_shape` are full NC... shapes; `w` the window of the node. False for more than
+// 3 spatial axes.
 inline bool to_spatial3(const Shape& in_shape, const Shape& out_shape, const graph::Window& w, Spatial3& s) {
   std::size_t r = in_shape.size() - 2;
   if (r > 3) return false;
@@ -32,6 +34,18 @@ inline bool to_spatial3(const Shape& in_shape, const Shape& out_shape, const gra
     s.pe[off + i] = w.pads_end[i];
   }
   return true;
+}
+
+// The range [lo, hi) of t in [0, count) for which 0 <= t * stride + offset < limit. Conv walks
+// output columns t (count = output width) reading input column t * stride + offset (limit = input
+// width); ConvTranspose the other way round.
+struct Range {
+  int64_t lo, hi;
+};
+inline Range tap_range(int64_t offset, int64_t stride, int64_t limit, int64_t count) {
+  int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int64_t hi = limit - 1 - offset < 0 ? 0 : std::min(count, (limit - 1 - offset) / stride + 1);
+  return {lo, std::max(lo, hi)};
 }
 
 }  // namespace n2d2::kernels::detail

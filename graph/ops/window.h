@@ -12,8 +12,13 @@ struct Window {
   std::vector<int64_t> kernel, strides, dilations, pads_begin, pads_end, out;
 };
 
-// Conv and pooling. `in` holds the spatial input dims (unknown ones give unknown outputs);
-// `kernel` comes from the attribute or (Conv) the weight shape. ceil_mode as MaxPool/AveragePool.
+// The spatial dims of an N x C x D1 x ... x Dn shape: D1 ... Dn.
+std::vector<int64_t> spatial_dims(const Shape& nc_shape);
+
+// Conv and pooling. `in` holds the spatial input dims and `kernel` comes from the attribute or
+// (Conv) the weight shape; unknown ones (kUnknownDim) give unknown output dims. ceil_mode as
+// MaxPool/AveragePool. Throws n2d2::Error naming the node for inconsistent attributes or a
+// window larger than the padded input.
 Window window_forward(const Node& n, const std::vector<int64_t>& in, const std::vector<int64_t>& kernel, bool ceil_mode);
 
 // ConvTranspose: output_shape / output_padding / auto_pad rules.

@@ -2,7 +2,7 @@
 // Micro-tile: 4 rows x 32 columns in 8 zmm accumulators; masked tails.
 #include <immintrin.h>
 
-#include "kernels/gemm/gemm.h"
+#include "kernels/gemm/tile_cores.h"
 
 namespace n2d2::kernels::detail {
 
@@ -34,20 +34,19 @@ void micro(int64_t i, int64_t j, int64_t width, int64_t N, int64_t K, const floa
 
 }  // namespace
 
-void matmul_f32_avx512(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C) {
-  for_each_tile(M, N, [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
-    for (int64_t j = j0; j < j1; j += 32) {
-      int64_t w = j1 - j;
-      int64_t i = i0;
-      for (; i + 4 <= i1; i += 4) micro<4>(i, j, w, N, K, A, B, C);
-      switch (i1 - i) {
-        case 3: micro<3>(i, j, w, N, K, A, B, C); break;
-        case 2: micro<2>(i, j, w, N, K, A, B, C); break;
-        case 1: micro<1>(i, j, w, N, K, A, B, C); break;
-        default: break;
-      }
+void matmul_tile_f32_avx512(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t N, int64_t K, const float* A,
+                            const float* B, float* C) {
+  for (int64_t j = j0; j < j1; j += 32) {
+    int64_t w = j1 - j;
+    int64_t i = i0;
+    for (; i + 4 <= i1; i += 4) micro<4>(i, j, w, N, K, A, B, C);
+    switch (i1 - i) {
+      case 3: micro<3>(i, j, w, N, K, A, B, C); break;
+      case 2: micro<2>(i, j, w, N, K, A, B, C); break;
+      case 1: micro<1>(i, j, w, N, K, A, B, C); break;
+      default: break;
     }
-  });
+  }
 }
 
 }  // namespace n2d2::kernels::detail
