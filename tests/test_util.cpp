@@ -19,6 +19,12 @@ graph::Node make_node(const std::string& op_type, int num_inputs, int num_output
   return n;
 }
 
+graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
+  graph::Attributes a;
+  for (const auto& [k, v] : kv) a.set(k, v);
+  return a;
+}
+
 std::vector<Tensor> run_op(const std::string& op_type, const std::vector<Tensor>& inputs, graph::Attributes attrs,
                            int num_outputs, int64_t opset) {
   graph::Node n = make_node(op_type, static_cast<int>(inputs.size()), num_outputs, std::move(attrs), opset);

@@ -16,6 +16,9 @@ namespace n2d2::test {
 graph::Node make_node(const std::string& op_type, int num_inputs, int num_outputs, graph::Attributes attrs = {},
                       int64_t opset = 17, const std::string& domain = "");
 
+// Attributes from {name, value} pairs: attrs({{"axis", int64_t{1}}, {"alpha", 0.1f}}).
+graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv);
+
 // Binds and runs a node on the given inputs (empty Tensor = absent optional input).
 std::vector<Tensor> run_op(const std::string& op_type, const std::vector<Tensor>& inputs, graph::Attributes attrs = {},
                            int num_outputs = 1, int64_t opset = 17);

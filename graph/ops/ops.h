@@ -6,10 +6,10 @@
 
 namespace n2d2::graph {
 
-void register_elementwise_ops(OpRegistry& r);  // elementwise.cpp, activation.cpp, ...: unary/binary math, compare, logic, Cast, Where, Clip
-void register_nn_ops(OpRegistry& r);           // conv.cpp, pool.cpp, gemm.cpp, normalization.cpp
+void register_elementwise_ops(OpRegistry& r);  // elementwise_ops.cpp: unary/binary math, compare, logic, Cast, Where, Clip
+void register_nn_ops(OpRegistry& r);           // nn_ops.cpp + conv/gemm/matmul/pool/normalization_ops.cpp
 void register_tensor_ops(OpRegistry& r);       // tensor_*.cpp: reshape/transpose/concat/split/slice, gather/scatter, shape makers, TopK
-void register_reduce_ops(OpRegistry& r);       // reductions, ArgMax/ArgMin, Softmax family, CumSum
-void register_spatial_ops(OpRegistry& r);      // spatial.cpp, resize.cpp, pad.cpp: Pad, Resize, Upsample, DepthToSpace, SpaceToDepth
+void register_reduce_ops(OpRegistry& r);       // reduce_ops.cpp, softmax_ops.cpp: reductions, ArgMax/ArgMin, Softmax family, CumSum
+void register_spatial_ops(OpRegistry& r);      // spatial_ops.cpp, pad_ops.cpp, resize_ops.cpp: Pad, Resize, Upsample, DepthToSpace, SpaceToDepth
 
 }  // namespace n2d2::graph

@@ -1,7 +1,12 @@
-// Reference Softmax, LogSoftmax and Hardmax. Before opset 13 the input is coerced to 2-D at
-// `axis` ([prod(dims[:axis]), prod(dims[axis:])]); from 13 they work along `axis` alone.
+// Reference Softmax, LogSoftmax and Hardmax over rows of the input. Before opset 13 a row is
+// everything from `axis` on (the input coerced to 2-D); from 13 it is the `axis` dimension alone,
+// its elements `inner` apart. Rows are independent: each is computed sequentially (in double),
+// rows in parallel blocks.
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
+#include "graph/ops/reduce_ops.h"
 #include "kernels/parallel.h"
 #include "kernels/reduce/reduce_kernels.h"
 
@@ -9,57 +14,58 @@ namespace n2d2::kernels {
 
 namespace {
 
-struct Layout {
-  int64_t outer = 1, len = 1, inner = 1;
+enum class Kind { Softmax, LogSoftmax, Hardmax };
+
+struct Rows {
+  int64_t outer = 1, len = 1, inner = 1;  // input = [outer, len, inner]; a row = len elements inner apart
 };
 
-Layout layout_of(const KernelContext& c) {
-  const Shape& s = c.in(0).shape();
-  auto rank = static_cast<int64_t>(s.size());
-  int64_t axis = c.attrs().i("axis");
-  if (axis < 0) axis += rank;
-  Layout l;
-  for (int64_t i = 0; i < rank; ++i) {
-    if (i < axis) l.outer *= s[i];
-    else if (i == axis || c.node.since_version < 13) l.len *= s[i];
-    else l.inner *= s[i];
+Rows rows_of(const graph::Node& n, const Shape& s) {
+  const int64_t axis = graph::single_axis(n, static_cast<int64_t>(s.size()));
+  const bool coerced_2d = n.since_version < 13;
+  Rows r;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto a = static_cast<int64_t>(i);
+    if (a < axis) r.outer *= s[i];
+    else if (a == axis || coerced_2d) r.len *= s[i];
+    else r.inner *= s[i];
   }
-  return l;
+  return r;
 }
 
-template <class T>
-void softmax_row(const T* x, T* y, int64_t len, int64_t stride, bool log) {
-  double m = -INFINITY;
-  for (int64_t i = 0; i < len; ++i) m = std::max(m, static_cast<double>(x[i * stride]));
-  double s = 0;
-  for (int64_t i = 0; i < len; ++i) s += std::exp(static_cast<double>(x[i * stride]) - m);
-  for (int64_t i = 0; i < len; ++i) {
-    double v = static_cast<double>(x[i * stride]) - m;
-    y[i * stride] = static_cast<T>(log ? v - std::log(s) : std::exp(v) / s);
+template <Kind K, class T>
+void row(const T* x, T* y, int64_t len, int64_t stride) {
+  if constexpr (K == Kind::Hardmax) {
+    int64_t best = 0;  // the first maximum
+    for (int64_t i = 1; i < len; ++i)
+      if (x[i * stride] > x[best * stride]) best = i;
+    for (int64_t i = 0; i < len; ++i) y[i * stride] = i == best ? T(1) : T(0);
+  } else {
+    double m = -std::numeric_limits<double>::infinity();
+    for (int64_t i = 0; i < len; ++i) m = std::max(m, static_cast<double>(x[i * stride]));
+    double sum = 0;
+    for (int64_t i = 0; i < len; ++i) sum += std::exp(static_cast<double>(x[i * stride]) - m);
+    const double log_sum = std::log(sum);
+    for (int64_t i = 0; i < len; ++i) {
+      const double v = static_cast<double>(x[i * stride]) - m;
+      y[i * stride] = static_cast<T>(K == Kind::LogSoftmax ? v - log_sum : std::exp(v) / sum);
+    }
   }
 }
 
-template <class T>
-void hardmax_row(const T* x, T* y, int64_t len, int64_t stride) {
-  int64_t best = 0;
-  for (int64_t i = 1; i < len; ++i)
-    if (x[i * stride] > x[best * stride]) best = i;
-  for (int64_t i = 0; i < len; ++i) y[i * stride] = i == best ? T(1) : T(0);
-}
-
+template <Kind K>
 Status softmax_ref(const KernelContext& c) {
-  Layout l = layout_of(c);
-  const std::string& op = c.node.op_type;
+  const Rows r = rows_of(c.node, c.in(0).shape());
   visit_dtype(c.in(0).dtype(), [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
       const T* x = c.in(0).data<T>();
       T* y = c.out(0).data_mut<T>();
-      parallel_for(l.outer * l.inner, 64, [&](int64_t b, int64_t e) {
-        for (int64_t r = b; r < e; ++r) {
-          int64_t base = (r / l.inner) * l.len * l.inner + r % l.inner;
-          if (op == "Hardmax") hardmax_row(x + base, y + base, l.len, l.inner);
-          else softmax_row(x + base, y + base, l.len, l.inner, op == "LogSoftmax");
+      const int64_t grain = std::max<int64_t>(1, 16384 / std::max<int64_t>(1, r.len));
+      parallel_for(r.outer * r.inner, grain, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) {
+          const int64_t start = (i / r.inner) * r.len * r.inner + i % r.inner;
+          row<K, T>(x + start, y + start, r.len, r.inner);
         }
       });
     }
@@ -67,14 +73,14 @@ Status softmax_ref(const KernelContext& c) {
   return Status::ok();
 }
 
-std::string float_only(const KernelQuery& q) { return require_input_dtypes(q, {DType::F32, DType::F64}); }
+std::string require_float_data(const KernelQuery& q) { return require_input_dtypes(q, {DType::F32, DType::F64}); }
 
 }  // namespace
 
-void register_reduce_family_softmax(KernelRegistry& r) {
-  r.add({"softmax_ref", "Softmax", "", float_only, softmax_ref});
-  r.add({"logsoftmax_ref", "LogSoftmax", "", float_only, softmax_ref});
-  r.add({"hardmax_ref", "Hardmax", "", float_only, softmax_ref});
+void register_reduce_softmax(KernelRegistry& r) {
+  r.add({"softmax_ref", "Softmax", "", require_float_data, softmax_ref<Kind::Softmax>});
+  r.add({"logsoftmax_ref", "LogSoftmax", "", require_float_data, softmax_ref<Kind::LogSoftmax>});
+  r.add({"hardmax_ref", "Hardmax", "", require_float_data, softmax_ref<Kind::Hardmax>});
 }
 
 }  // namespace n2d2::kernels

@@ -4,17 +4,13 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using n2d2::test::attrs;
 using graph::OpRegistry;
 
 namespace {
 using ints = std::vector<int64_t>;
 constexpr int64_t kU = kUnknownDim;
 
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
-  graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
-  return a;
-}
 TensorType f32(Shape s) { return TensorType(DType::F32, std::move(s)); }
 TensorType unknown() { return TensorType::unknown_shape(DType::F32); }
 

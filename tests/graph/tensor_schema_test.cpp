@@ -5,6 +5,7 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using n2d2::test::attrs;
 using graph::OpRegistry;
 
 namespace {
@@ -22,11 +23,6 @@ std::vector<TensorType> infer(const std::string& op, const std::vector<TensorTyp
   }
   values.resize(in.size(), nullptr);
   return OpRegistry::builtin().infer(n, types, values);
-}
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
-  graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
-  return a;
 }
 TensorType f32(Shape s) { return TensorType(DType::F32, std::move(s)); }
 TensorType i64_type(Shape s) { return TensorType(DType::I64, std::move(s)); }

@@ -4,14 +4,10 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using n2d2::test::attrs;
 using n2d2::test::run_op;
 
 namespace {
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
-  graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
-  return a;
-}
 Tensor f(std::vector<float> v) { return Tensor::from_vector<float>({static_cast<int64_t>(v.size())}, v); }
 Tensor act(const std::string& op, const Tensor& x, graph::Attributes a = {}, int64_t opset = 17) {
   return run_op(op, {x}, std::move(a), 1, opset)[0];

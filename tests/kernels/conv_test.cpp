@@ -8,15 +8,11 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using n2d2::test::attrs;
 using n2d2::test::run_op;
 
 namespace {
 using ints = std::vector<int64_t>;
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
-  graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
-  return a;
-}
 Tensor f(Shape s, std::vector<float> v) { return Tensor::from_vector<float>(std::move(s), v); }
 // x = 1x1x3x3 [[1 2 3], [4 5 6], [7 8 9]]
 Tensor x33() { return f({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}); }

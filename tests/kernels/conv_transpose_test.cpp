@@ -6,15 +6,11 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using n2d2::test::attrs;
 using n2d2::test::run_op;
 
 namespace {
 using ints = std::vector<int64_t>;
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
-  graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
-  return a;
-}
 Tensor f(Shape s, std::vector<float> v) { return Tensor::from_vector<float>(std::move(s), v); }
 // 1-D input [1 2] and kernel [1 1]: each input value is copied to 2 neighbouring outputs.
 Tensor x12() { return f({1, 1, 2}, {1, 2}); }

@@ -6,14 +6,10 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using n2d2::test::attrs;
 using n2d2::test::run_op;
 
 namespace {
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
-  graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
-  return a;
-}
 Tensor f(Shape s, std::vector<float> v) { return Tensor::from_vector<float>(std::move(s), v); }
 template <class T>
 Tensor vec(std::vector<T> v) { return Tensor::from_vector<T>({static_cast<int64_t>(v.size())}, v); }

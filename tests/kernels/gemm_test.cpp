@@ -3,14 +3,10 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using n2d2::test::attrs;
 using n2d2::test::run_op;
 
 namespace {
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
-  graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
-  return a;
-}
 Tensor f(Shape s, std::vector<float> v) { return Tensor::from_vector<float>(std::move(s), v); }
 // a = [[1 2], [3 4]], b = [[5 6], [7 8]]: a * b = [[19 22], [43 50]]
 Tensor a22() { return f({2, 2}, {1, 2, 3, 4}); }

@@ -1,59 +1,77 @@
-// Spatial family with hand-computed values.
+// DepthToSpace (DCR and CRD) and SpaceToDepth with hand-computed permutations, on float, integer
+// and float16 (moved as bits) data, and the shapes they reject.
+#include <cstring>
+
 #include "tests/test_util.h"
 
 using namespace n2d2;
 using n2d2::test::run_op;
 
 namespace {
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
+
+graph::Attributes block(int64_t b, const char* mode = nullptr) {
   graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
+  a.set("blocksize", b);
+  if (mode) a.set("mode", std::string(mode));
   return a;
 }
-Tensor f(Shape s, std::vector<float> v) { return Tensor::from_vector<float>(std::move(s), v); }
-Tensor i64(std::vector<int64_t> v) { return Tensor::from_vector<int64_t>({static_cast<int64_t>(v.size())}, v); }
+Tensor iota(DType t, Shape s) {
+  Tensor x(t, std::move(s));
+  visit_dtype(t, [&](auto tag) {
+    using T = decltype(tag);
+    for (int64_t i = 0; i < x.numel(); ++i) x.data_mut<T>()[i] = static_cast<T>(i);
+  });
+  return x;
+}
+
 }  // namespace
 
-TEST(Pad, ConstantReflectEdgeAndCrop) {
-  Tensor x = f({1, 3}, {1, 2, 3});
-  // 2 before and 1 after on axis 1
-  Tensor pads = i64({0, 2, 0, 1});
-  test::expect_near(run_op("Pad", {x, pads, Tensor::scalar<float>(9)}, {}, 1, 13)[0], f({1, 6}, {9, 9, 1, 2, 3, 9}));
-  // reflect: [3 2 | 1 2 3 | 2]
-  test::expect_near(run_op("Pad", {x, pads}, attrs({{"mode", std::string("reflect")}}), 1, 13)[0], f({1, 6}, {3, 2, 1, 2, 3, 2}));
-  // edge: [1 1 | 1 2 3 | 3]
-  test::expect_near(run_op("Pad", {x, pads}, attrs({{"mode", std::string("edge")}}), 1, 13)[0], f({1, 6}, {1, 1, 1, 2, 3, 3}));
-  // negative pads crop: drop the first element
-  test::expect_near(run_op("Pad", {x, i64({0, -1, 0, 0})}, {}, 1, 13)[0], f({1, 2}, {2, 3}));
-  // opset 2 attribute form
-  test::expect_near(run_op("Pad", {x}, attrs({{"pads", std::vector<int64_t>{0, 1, 0, 0}}, {"value", 5.f}}), 1, 2)[0],
-                    f({1, 4}, {5, 1, 2, 3}));
-  EXPECT_THROW(run_op("Pad", {x, i64({0, 1})}, {}, 1, 13), Error);
+TEST(DepthToSpace, DcrAndCrdOrders) {
+  // 8 channels of 1x1 (values 0..7) to 2 channels of 2x2. DCR: channel c, block (bh, bw) reads
+  // input channel (bh * 2 + bw) * 2 + c; CRD reads c * 4 + bh * 2 + bw.
+  Tensor x = iota(DType::F32, {1, 8, 1, 1});
+  test::expect_equal(run_op("DepthToSpace", {x}, block(2), 1, 13)[0],
+                     Tensor::from_vector<float>({1, 2, 2, 2}, {0, 2, 4, 6, 1, 3, 5, 7}));
+  test::expect_equal(run_op("DepthToSpace", {x}, block(2, "CRD"), 1, 13)[0],
+                     Tensor::from_vector<float>({1, 2, 2, 2}, {0, 1, 2, 3, 4, 5, 6, 7}));
+  // DepthToSpace-1 has no mode: DCR
+  test::expect_equal(run_op("DepthToSpace", {x}, block(2), 1, 10)[0],
+                     Tensor::from_vector<float>({1, 2, 2, 2}, {0, 2, 4, 6, 1, 3, 5, 7}));
 }
 
-TEST(Resize, NearestAndLinear) {
-  Tensor x = f({1, 1, 1, 2}, {1, 3});
-  Tensor scales = Tensor::from_vector<float>({4}, {1, 1, 1, 2});
-  Tensor none;
-  // nearest x2, asymmetric + floor (Upsample semantics): [1 1 3 3]
-  test::expect_near(run_op("Upsample", {x, scales}, {}, 1, 9)[0], f({1, 1, 1, 4}, {1, 1, 3, 3}));
-  // linear, half_pixel: x_orig = (x+0.5)/2-0.5 = -0.25, 0.25, 0.75, 1.25 -> clamp -> 1, 1.5, 2.5, 3
-  test::expect_near(run_op("Resize", {x, none, scales}, attrs({{"mode", std::string("linear")}}), 1, 13)[0],
-                    f({1, 1, 1, 4}, {1, 1.5f, 2.5f, 3}));
-  // align_corners to 3 samples via sizes: 1, 2, 3
-  test::expect_near(run_op("Resize", {x, none, none, i64({1, 1, 1, 3})},
-                           attrs({{"mode", std::string("linear")}, {"coordinate_transformation_mode", std::string("align_corners")}}),
-                           1, 13)[0],
-                    f({1, 1, 1, 3}, {1, 2, 3}));
-  EXPECT_THROW(run_op("Resize", {x, none, Tensor::from_vector<float>({2}, {1, 2})}, {}, 1, 13), Error);
+TEST(DepthToSpace, InterleavesRowsAndColumns) {
+  // 4 channels of 1x2: c0 = [0 1], c1 = [2 3], c2 = [4 5], c3 = [6 7]. Output row bh, column
+  // 2w + bw is channel 2bh + bw at w: [[0 2 1 3], [4 6 5 7]]
+  Tensor x = iota(DType::I64, {1, 4, 1, 2});
+  EXPECT_EQ(run_op("DepthToSpace", {x}, block(2), 1, 13)[0].to_vector<int64_t>(),
+            (std::vector<int64_t>{0, 2, 1, 3, 4, 6, 5, 7}));
 }
 
-TEST(DepthSpace, RoundTripAndDcrOrder) {
-  // 4 channels of 1x1 -> one 2x2 channel. DCR: out[h][w] = in[(h*2+w)*1 + 0]
-  Tensor x = f({1, 4, 1, 1}, {1, 2, 3, 4});
-  Tensor y = run_op("DepthToSpace", {x}, attrs({{"blocksize", int64_t{2}}}), 1, 13)[0];
-  test::expect_near(y, f({1, 1, 2, 2}, {1, 2, 3, 4}));
-  test::expect_near(run_op("SpaceToDepth", {y}, attrs({{"blocksize", int64_t{2}}}), 1, 13)[0], x);
-  // CRD with 2 output channels of 8 input channels would differ; here check shape errors.
-  EXPECT_THROW(run_op("DepthToSpace", {f({1, 3, 1, 1}, {1, 2, 3})}, attrs({{"blocksize", int64_t{2}}}), 1, 13), Error);
+TEST(SpaceToDepth, InvertsDcr) {
+  // [[0 1 2 3], [4 5 6 7]] to 4 channels of 1x2: channel 2bh + bw at w is (bh, 2w + bw)
+  Tensor x = iota(DType::U8, {1, 1, 2, 4});
+  Tensor y = run_op("SpaceToDepth", {x}, block(2), 1, 13)[0];
+  EXPECT_EQ(y.shape(), (Shape{1, 4, 1, 2}));
+  EXPECT_EQ(y.to_vector<uint8_t>(), (std::vector<uint8_t>{0, 2, 1, 3, 4, 6, 5, 7}));
+  test::expect_equal(run_op("DepthToSpace", {y}, block(2), 1, 13)[0], x);
+  // blocksize 1 is the identity
+  Tensor z = iota(DType::F32, {2, 3, 2, 2});
+  test::expect_equal(run_op("SpaceToDepth", {z}, block(1), 1, 13)[0], z);
+}
+
+TEST(SpaceToDepth, MovesFloat16Bits) {
+  Tensor x(DType::F16, {1, 1, 2, 2});
+  const uint16_t bits[4] = {0x3c00, 0x4000, 0x4200, 0x4400};  // 1, 2, 3, 4
+  std::memcpy(x.raw_mut(), bits, sizeof bits);
+  Tensor y = run_op("SpaceToDepth", {x}, block(2), 1, 13)[0];
+  ASSERT_EQ(y.shape(), (Shape{1, 4, 1, 1}));
+  EXPECT_EQ(0, std::memcmp(y.raw(), bits, sizeof bits));
+}
+
+TEST(DepthToSpace, RejectsBadShapes) {
+  EXPECT_THROW(run_op("DepthToSpace", {iota(DType::F32, {1, 3, 1, 1})}, block(2), 1, 13), Error);  // 3 channels
+  EXPECT_THROW(run_op("SpaceToDepth", {iota(DType::F32, {1, 1, 3, 2})}, block(2), 1, 13), Error);  // height 3
+  EXPECT_THROW(run_op("DepthToSpace", {iota(DType::F32, {4, 1, 1})}, block(2), 1, 13), Error);     // 3-D
+  EXPECT_THROW(run_op("DepthToSpace", {iota(DType::F32, {1, 4, 1, 1})}, block(0), 1, 13), Error);
+  EXPECT_THROW(run_op("DepthToSpace", {iota(DType::F32, {1, 4, 1, 1})}, block(2, "RCD"), 1, 13), Error);
 }

@@ -5,15 +5,11 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using test::attrs;
 using test::run_op;
 
 namespace {
 
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
-  graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
-  return a;
-}
 Tensor f32(Shape s, std::vector<float> v) { return Tensor::from_vector<float>(std::move(s), v); }
 Tensor i64(std::vector<int64_t> v) { return Tensor::from_vector<int64_t>({static_cast<int64_t>(v.size())}, v); }
 Tensor flags(std::vector<bool> v) { return Tensor::from_vector<bool>({static_cast<int64_t>(v.size())}, v); }

@@ -5,15 +5,11 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using test::attrs;
 using test::run_op;
 
 namespace {
 
-graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv) {
-  graph::Attributes a;
-  for (const auto& [k, v] : kv) a.set(k, v);
-  return a;
-}
 Tensor i64(std::vector<int64_t> v) { return Tensor::from_vector<int64_t>({static_cast<int64_t>(v.size())}, v); }
 Tensor iota_f32(Shape s) {
   Tensor t(DType::F32, std::move(s));
