@@ -25,6 +25,18 @@ graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::Attr
   return a;
 }
 
+std::vector<TensorType> infer(const std::string& op, const std::vector<TensorType>& in, graph::Attributes a,
+                              int64_t opset, std::vector<const Tensor*> values) {
+  graph::Node n = make_node(op, static_cast<int>(in.size()), 1, std::move(a), opset);
+  std::vector<const TensorType*> types;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i].dtype == DType::Undefined) n.inputs[i] = graph::kNoValue;
+    types.push_back(in[i].dtype == DType::Undefined ? nullptr : &in[i]);
+  }
+  values.resize(in.size(), nullptr);
+  return graph::OpRegistry::builtin().infer(n, types, values);
+}
+
 std::vector<Tensor> run_op(const std::string& op_type, const std::vector<Tensor>& inputs, graph::Attributes attrs,
                            int num_outputs, int64_t opset) {
   graph::Node n = make_node(op_type, static_cast<int>(inputs.size()), num_outputs, std::move(attrs), opset);

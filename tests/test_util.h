@@ -19,6 +19,11 @@ graph::Node make_node(const std::string& op_type, int num_inputs, int num_output
 // Attributes from {name, value} pairs: attrs({{"axis", int64_t{1}}, {"alpha", 0.1f}}).
 graph::Attributes attrs(std::initializer_list<std::pair<const char*, graph::AttrValue>> kv);
 
+// Output types that shape inference gives `op` (bound at `opset`) for input types (TensorType{}
+// for an absent input) and, where given, known input values.
+std::vector<TensorType> infer(const std::string& op, const std::vector<TensorType>& in, graph::Attributes a = {},
+                              int64_t opset = 17, std::vector<const Tensor*> values = {});
+
 // Binds and runs a node on the given inputs (empty Tensor = absent optional input).
 std::vector<Tensor> run_op(const std::string& op_type, const std::vector<Tensor>& inputs, graph::Attributes attrs = {},
                            int num_outputs = 1, int64_t opset = 17);

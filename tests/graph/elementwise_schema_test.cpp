@@ -5,23 +5,12 @@
 #include "tests/test_util.h"
 
 using namespace n2d2;
+using n2d2::test::infer;
 using graph::OpRegistry;
 
 namespace {
 constexpr int64_t kU = kUnknownDim;
 
-// Output types of `op` for input types (absent: TensorType{} with dtype Undefined).
-std::vector<TensorType> infer(const std::string& op, const std::vector<TensorType>& in, graph::Attributes a = {},
-                              int64_t opset = 17, std::vector<const Tensor*> values = {}) {
-  graph::Node n = test::make_node(op, static_cast<int>(in.size()), 1, std::move(a), opset);
-  std::vector<const TensorType*> types;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i].dtype == DType::Undefined) n.inputs[i] = graph::kNoValue;
-    types.push_back(in[i].dtype == DType::Undefined ? nullptr : &in[i]);
-  }
-  values.resize(in.size(), nullptr);
-  return OpRegistry::builtin().infer(n, types, values);
-}
 TensorType f32(Shape s) { return TensorType(DType::F32, std::move(s)); }
 }  // namespace
 
