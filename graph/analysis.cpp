@@ -44,18 +44,12 @@ GraphStats analyze(const Graph& g, const OpRegistry& ops) {
     NodeStats ns{id, 0};
     const OpSchema* schema = ops.find(n.op_type, n.domain, n.since_version);
     if (schema && schema->macs) {
-      std::vector<const TensorType*> types;
-      std::vector<const n2d2::Tensor*> values;
-      for (ValueId v : n.inputs) {
-        types.push_back(v == kNoValue ? nullptr : &g.value(v).type);
-        values.push_back(v != kNoValue && g.value(v).initializer ? &*g.value(v).initializer : nullptr);
-      }
       std::vector<TensorType> outs;
       for (ValueId v : n.outputs) outs.push_back(v == kNoValue ? TensorType{} : g.value(v).type);
-      InferContext ctx(n, types, values);
+      InferContext ctx = InferContext::of(g, n);
       bool known = true;
       for (const auto& t : outs) known = known && (t.dtype == DType::Undefined || t.fully_known());
-      for (const auto* t : types) known = known && (!t || t->fully_known());
+      for (std::size_t i = 0; i < ctx.num_inputs(); ++i) known = known && (!ctx.has_input(i) || ctx.input_type(i).fully_known());
       ns.macs = known ? schema->macs(ctx, outs) : -1;
     }
     if (ns.macs < 0) s.macs_complete = false;

@@ -4,6 +4,16 @@
 
 namespace n2d2::graph {
 
+InferContext InferContext::of(const Graph& g, const Node& node) {
+  std::vector<const TensorType*> types;
+  std::vector<const n2d2::Tensor*> values;
+  for (ValueId v : node.inputs) {
+    types.push_back(v == kNoValue ? nullptr : &g.value(v).type);
+    values.push_back(v != kNoValue && g.value(v).initializer ? &*g.value(v).initializer : nullptr);
+  }
+  return InferContext(node, std::move(types), std::move(values));
+}
+
 const TensorType& InferContext::input_type(std::size_t i) const {
   if (!has_input(i)) fail("input ", i, " is required but absent");
   return *types_[i];
@@ -87,11 +97,19 @@ const OpSchema& OpRegistry::bind(Node& node, int64_t opset) const {
   return *s;
 }
 
+std::vector<TensorType> OpRegistry::infer(const Graph& g, const Node& node) const {
+  return infer_context(InferContext::of(g, node));
+}
+
 std::vector<TensorType> OpRegistry::infer(const Node& node, const std::vector<const TensorType*>& input_types,
                                           const std::vector<const n2d2::Tensor*>& input_values) const {
+  return infer_context(InferContext(node, input_types, input_values));
+}
+
+std::vector<TensorType> OpRegistry::infer_context(const InferContext& ctx) const {
+  const Node& node = ctx.node();
   const OpSchema* s = find(node.op_type, node.domain, node.since_version);
   if (!s || !s->infer) fail_unsupported("node ", node.label(), ": no shape inference for ", node.op_type);
-  InferContext ctx(node, input_types, input_values);
   std::vector<TensorType> out = s->infer(ctx);
   if (out.size() < node.outputs.size())
     fail("internal error: shape inference of ", node.label(), " gave ", out.size(), " outputs for ",

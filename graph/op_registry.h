@@ -30,6 +30,9 @@ class InferContext {
                std::vector<const n2d2::Tensor*> input_values)
       : node_(node), types_(std::move(input_types)), values_(std::move(input_values)) {}
 
+  // The node as it stands in `g`: input types from the graph's values, values from initializers.
+  static InferContext of(const Graph& g, const Node& node);
+
   const Node& node() const { return node_; }
   const Attributes& attrs() const { return node_.attrs; }
   int since_version() const { return node_.since_version; }
@@ -87,6 +90,9 @@ class OpRegistry {
   // exists, n2d2::Error naming the node when the node does not fit its schema.
   const OpSchema& bind(Node& node, int64_t opset) const;
 
+  // Infers the node's output types from the types and constants of graph `g` (node bound).
+  std::vector<TensorType> infer(const Graph& g, const Node& node) const;
+
   // Infers the node's output types (node must be bound).
   std::vector<TensorType> infer(const Node& node, const std::vector<const TensorType*>& input_types,
                                 const std::vector<const n2d2::Tensor*>& input_values) const;
@@ -95,6 +101,7 @@ class OpRegistry {
   static const OpRegistry& builtin();
 
  private:
+  std::vector<TensorType> infer_context(const InferContext& ctx) const;
   std::map<std::pair<std::string, std::string>, std::vector<OpSchema>> schemas_;  // sorted by version
 };
 

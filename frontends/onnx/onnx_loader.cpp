@@ -270,17 +270,11 @@ class Converter {
     for (graph::NodeId id : g_.topo_order()) {
       const graph::Node& n = g_.node(id);
       if (is_unbound(n)) continue;
-      std::vector<const TensorType*> types;
-      std::vector<const Tensor*> values;
       bool known = true;
-      for (graph::ValueId v : n.inputs) {
-        types.push_back(v == graph::kNoValue ? nullptr : &g_.value(v).type);
-        values.push_back(v != graph::kNoValue && g_.value(v).initializer ? &*g_.value(v).initializer : nullptr);
-        known = known && (v == graph::kNoValue || g_.value(v).type.dtype != DType::Undefined);
-      }
+      for (graph::ValueId v : n.inputs) known = known && (v == graph::kNoValue || g_.value(v).type.dtype != DType::Undefined);
       if (!known) continue;
       try {
-        auto out = reg.infer(n, types, values);
+        auto out = reg.infer(g_, n);
         for (std::size_t i = 0; i < n.outputs.size(); ++i)
           if (n.outputs[i] != graph::kNoValue) g_.value(n.outputs[i]).type = out[i];
       } catch (const Error&) {

@@ -52,13 +52,7 @@ int fold_constants(Graph& g, const NodeEvaluator& eval, const OpRegistry& ops, s
     }
     if (results.empty()) {
       // Not folded: refresh its output types, which may depend on inputs folded just before.
-      std::vector<const TensorType*> types;
-      std::vector<const n2d2::Tensor*> values;
-      for (ValueId v : n.inputs) {
-        types.push_back(v == kNoValue ? nullptr : &g.value(v).type);
-        values.push_back(v != kNoValue && g.value(v).initializer ? &*g.value(v).initializer : nullptr);
-      }
-      std::vector<TensorType> out = ops.infer(n, types, values);
+      std::vector<TensorType> out = ops.infer(g, n);
       for (std::size_t i = 0; i < n.outputs.size(); ++i)
         if (n.outputs[i] != kNoValue && (out[i].rank_known || !g.value(n.outputs[i]).type.rank_known))
           g.value(n.outputs[i]).type = out[i];

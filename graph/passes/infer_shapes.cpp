@@ -26,13 +26,7 @@ TensorType merge(const TensorType& inferred, const TensorType& declared) {
 void infer_shapes(Graph& g, const OpRegistry& ops) {
   for (NodeId id : g.topo_order()) {
     const Node& n = g.node(id);
-    std::vector<const TensorType*> types;
-    std::vector<const n2d2::Tensor*> values;
-    for (ValueId v : n.inputs) {
-      types.push_back(v == kNoValue ? nullptr : &g.value(v).type);
-      values.push_back(v != kNoValue && g.value(v).initializer ? &*g.value(v).initializer : nullptr);
-    }
-    std::vector<TensorType> out = ops.infer(n, types, values);
+    std::vector<TensorType> out = ops.infer(g, n);
     for (std::size_t i = 0; i < n.outputs.size(); ++i) {
       if (n.outputs[i] == kNoValue) continue;
       Value& val = g.value(n.outputs[i]);
