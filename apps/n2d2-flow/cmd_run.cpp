@@ -7,6 +7,7 @@
 #include <random>
 
 #include "apps/n2d2-flow/commands.h"
+#include "apps/n2d2-flow/evaluate.h"
 #include "apps/n2d2-flow/json_writer.h"
 #include "apps/n2d2-flow/output_summary.h"
 #include "apps/n2d2-flow/session.h"
@@ -22,8 +23,13 @@ const char* kRunUsage =
     "usage: n2d2-flow run MODEL [--input NAME=FILE]... [--shape NAME=DIMS]... [--batch N]\n"
     "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N]\n"
     "                     [--top K] [--seed S] [--json FILE] [--max-tensor-mb MB]\n"
+    "       n2d2-flow run MODEL --data fashion-mnist|mnist|DIR [--split test|train] [--images N]\n"
+    "                     [--batch N] [--threads N] [--top K] [--json FILE] [-o DIR]\n"
     "Inputs come from .npy or ONNX TensorProto .pb files; inputs not given are seeded random:\n"
-    "floats uniform in [0,1), integers uniform in [0,10), booleans false (mt19937_64, --seed, default 0).\n";
+    "floats uniform in [0,1), integers uniform in [0,10), booleans false (mt19937_64, --seed, default 0).\n"
+    "--data runs a labelled MNIST-layout set (IDX files, pixel/255) in batches (the model's own, or\n"
+    "--batch N, default 32, where it is not fixed) and reports top-1/top-K accuracy and the confusion matrix; -o DIR\n"
+    "then writes scores.txt, confusion.csv and scores.json.\n";
 
 // The documented random input: one generator per run, inputs filled in graph order.
 Tensor random_input(const graph::Value& v, std::mt19937_64& rng) {
@@ -62,11 +68,53 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+// run --data: accuracy over a labelled set instead of one run.
+int run_on_data(const Args& a, const std::string& model_path) {
+  for (const char* opt : {"--input", "--repeat", "--warmup", "--seed"})
+    if (a.has(opt)) fail(opt, " cannot be combined with --data");
+  ModelOptions mo = ModelOptions::from_args(a);
+  std::string split = a.get("--split", "test");
+  if (split != "test" && split != "train") fail("--split must be test or train, not '", split, "'");
+  std::string dir = data::resolve_mnist_dir(a.get("--data"));
+  data::LabelledImages set =
+      data::read_mnist(dir, split == "test" ? data::Split::Test : data::Split::Train, a.get_int("--images", 0, 1));
+  LoadedModel m = load_model(model_path, mo, Verbosity::from_env(), true);
+  EvalOptions eo;
+  eo.engine = sched::engine_from_name(a.get("--engine", "tbb"));
+  eo.threads = static_cast<int>(a.get_int("--threads", 1, 1));
+  eo.top_n = static_cast<int32_t>(a.get_int("--top", 5, 1));
+  if (mo.batch > 0) eo.batch = mo.batch;
+  EvalResult r = evaluate(*m.plan, set, eo);
+  std::printf("model: %s\ndata: %s (%s split, %lld images, batch %lld)\n", model_path.c_str(), dir.c_str(),
+              split.c_str(), static_cast<long long>(set.size()), static_cast<long long>(r.batch));
+  std::printf("%s", r.score.text().c_str());
+  std::printf("load: %.2f ms; evaluation: %.3f s, %.1f images/s (%d thread%s)\n", m.load_ms, r.wall_s,
+              r.images_per_s(), eo.threads, eo.threads == 1 ? "" : "s");
+  JsonWriter j;
+  j.begin_object().key("model").value(model_path).key("data").value(dir).key("split").value(split)
+      .key("batch").value(r.batch).key("threads").value(eo.threads).key("wall_s").value(r.wall_s)
+      .key("images_per_s").value(r.images_per_s()).end_object();
+  // The score's own JSON is merged into the run's: {"model":...,"images":...,...}.
+  std::string json = j.str();
+  while (!json.empty() && json.back() != '}') json.pop_back();
+  json.pop_back();
+  json += "," + r.score.json().substr(1);
+  std::string out_dir = a.get("-o");
+  if (!out_dir.empty()) {
+    std::filesystem::create_directories(out_dir);
+    write_text_atomic((std::filesystem::path(out_dir) / "scores.txt").string(), r.score.text());
+    write_text_atomic((std::filesystem::path(out_dir) / "confusion.csv").string(), r.score.confusion_csv());
+    write_text_atomic((std::filesystem::path(out_dir) / "scores.json").string(), json + "\n");
+  }
+  if (a.has("--json")) write_text_atomic(a.get("--json"), json + "\n");
+  return 0;
+}
+
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
   std::set<std::string> with_value = {"--input", "--threads", "--engine", "-o", "--repeat", "--warmup",
-                                      "--top", "--seed", "--json"};
+                                      "--top", "--seed", "--json", "--data", "--split", "--images"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
   Args a(argc, argv, 2, with_value, {"--help", "-h"});
   if (a.has("--help") || a.has("-h")) {
@@ -78,6 +126,9 @@ int cmd_run(int argc, char** argv) {
     fail("run takes exactly one MODEL argument");
   }
   const std::string model_path = a.positional()[0];
+  if (a.has("--data")) return run_on_data(a, model_path);
+  for (const char* opt : {"--split", "--images"})
+    if (a.has(opt)) fail(opt, " needs --data");
   int threads = static_cast<int>(a.get_int("--threads", 1, 1));
   sched::Engine engine = sched::engine_from_name(a.get("--engine", "tbb"));
   int repeat = static_cast<int>(a.get_int("--repeat", 1, 1));
