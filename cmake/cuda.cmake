@@ -33,11 +33,18 @@ elseif(N2D2_WITH_CUDA STREQUAL "AUTO" OR N2D2_WITH_CUDA)
     set(CMAKE_CUDA_STANDARD 17)
     set(CMAKE_CUDA_EXTENSIONS OFF)
     set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    set(CMAKE_CUDA_RUNTIME_LIBRARY None)  # n2d2_cuda links CUDA::cudart itself
     find_program(CCACHE_PROGRAM ccache)
     if(CCACHE_PROGRAM)
       set(CMAKE_CUDA_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
     endif()
     enable_language(CUDA)
+    # /usr/include is the host compiler's own: given to nvcc as -isystem it breaks <cmath>'s
+    # #include_next (Boost/TBB targets carry it).
+    list(APPEND CMAKE_CUDA_IMPLICIT_INCLUDE_DIRECTORIES /usr/include)
+    if(N2D2_ENABLE_ASSERTS)
+      string(REPLACE "-DNDEBUG" "" CMAKE_CUDA_FLAGS_RELEASE "${CMAKE_CUDA_FLAGS_RELEASE}")
+    endif()
     message(STATUS "n2d2-flow: CUDA backend ON (nvcc ${CMAKE_CUDA_COMPILER_VERSION}, cuDNN ${CUDNN_LIBRARY})")
   elseif(N2D2_WITH_CUDA STREQUAL "ON")
     message(FATAL_ERROR "N2D2_WITH_CUDA=ON but ${_why}")

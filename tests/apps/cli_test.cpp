@@ -240,3 +240,20 @@ TEST_F(Cli, RunOnDataErrorsAreNamed) {
   expect_error(run_cli("run " + lenet() + " --images 3"), "--images needs --data");
   expect_error(run_cli("run " + lenet() + " --data " + tmp("set") + " --split val"), "--split must be test or train");
 }
+
+TEST_F(Cli, DeviceOptionIsCheckedAndCudaFailsClearlyWithoutAGpu) {
+  expect_error(run_cli("run " + lenet() + " --device tpu"), "--device must be cpu or cuda, not 'tpu'");
+  expect_error(run_cli("run " + lenet() + " --cuda-graph"), "--cuda-graph needs --device cuda");
+  Result cpu = run_cli("run " + lenet() + " --device cpu --input input=" + lenet_input() + " -o " + tmp("cpu"));
+  ASSERT_EQ(cpu.code, 0) << cpu.out;
+  EXPECT_NE(cpu.out.find("device: cpu"), std::string::npos) << cpu.out;
+  Result r = run_cli("run " + lenet() + " --device cuda --input input=" + lenet_input() + " -o " + tmp("gpu"));
+  if (r.code == 2) {  // no CUDA backend in this build, or no usable GPU: one clear line
+    EXPECT_NE(r.out.find("--device cuda: "), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("terminate"), std::string::npos) << r.out;
+    return;
+  }
+  ASSERT_EQ(r.code, 0) << r.out;
+  Tensor a = io::read_npy(tmp("cpu/logits.npy")), b = io::read_npy(tmp("gpu/logits.npy"));
+  test::expect_near(b, a, 1e-4, 1e-3);
+}
