@@ -284,36 +284,43 @@ void CudaExecutor::execute_step(int i) {
     return;
   }
   StreamRes& sr = *streams_[p.stream];
-  std::lock_guard<std::mutex> lock(sr.m);
-  wait_cross_stream(i, sr.stream);
-  if (p.kind == PlacedStep::Kind::ToDevice) {
-    const DeviceTensor& d = dev_[p.slot];
-    const void* src = pinned_[p.slot] ? pinned_[p.slot] : host_[p.slot].raw();
-    N2D2_CUDA(cudaMemcpyAsync(d.ptr, src, d.nbytes(), cudaMemcpyHostToDevice, sr.stream));
-  } else if (p.kind == PlacedStep::Kind::ToHost) {
-    const DeviceTensor& d = dev_[p.slot];
-    if (pinned_[p.slot]) {
-      N2D2_CUDA(cudaMemcpyAsync(pinned_[p.slot], d.ptr, d.nbytes(), cudaMemcpyDeviceToHost, sr.stream));
+  Tensor to_host;  // ToHost outside a capture: the host tensor its CPU readers (or run()) get
+  {
+    std::lock_guard<std::mutex> lock(sr.m);
+    wait_cross_stream(i, sr.stream);
+    if (p.kind == PlacedStep::Kind::ToDevice) {
+      const DeviceTensor& d = dev_[p.slot];
+      const void* src = pinned_[p.slot] ? pinned_[p.slot] : host_[p.slot].raw();
+      N2D2_CUDA(cudaMemcpyAsync(d.ptr, src, d.nbytes(), cudaMemcpyHostToDevice, sr.stream));
+    } else if (p.kind == PlacedStep::Kind::ToHost) {
+      const DeviceTensor& d = dev_[p.slot];
+      void* dst = pinned_[p.slot];
+      if (!capturing_) {
+        to_host = Tensor(d.dtype, d.shape);
+        if (!dst) dst = to_host.raw_mut();
+      }
+      N2D2_CUDA(cudaMemcpyAsync(dst, d.ptr, d.nbytes(), cudaMemcpyDeviceToHost, sr.stream));
     } else {
-      Tensor t(d.dtype, d.shape);
-      N2D2_CUDA(cudaMemcpyAsync(t.raw_mut(), d.ptr, d.nbytes(), cudaMemcpyDeviceToHost, sr.stream));
-      host_[p.slot] = std::move(t);
+      const Step& s = steps[p.step];
+      const cuda::CudaKernelImpl* impl = impl_[p.step];
+      if (impl->alias_input < 0) {
+        std::vector<const DeviceTensor*> in(s.in_slots.size(), nullptr);
+        for (std::size_t k = 0; k < in.size(); ++k)
+          if (s.in_slots[k] >= 0) in[k] = &dev_[s.in_slots[k]];
+        std::vector<DeviceTensor> out;
+        for (int slot : s.out_slots) out.push_back(slot >= 0 ? dev_[slot] : DeviceTensor{});
+        impl->run({g().node(s.node), in, out, sr.ctx, prepared_[p.step].get()});
+      }
     }
-  } else {
-    const Step& s = steps[p.step];
-    const cuda::CudaKernelImpl* impl = impl_[p.step];
-    if (impl->alias_input < 0) {
-      std::vector<const DeviceTensor*> in(s.in_slots.size(), nullptr);
-      for (std::size_t k = 0; k < in.size(); ++k)
-        if (s.in_slots[k] >= 0) in[k] = &dev_[s.in_slots[k]];
-      std::vector<DeviceTensor> out;
-      for (int slot : s.out_slots) out.push_back(slot >= 0 ? dev_[slot] : DeviceTensor{});
-      impl->run({g().node(s.node), in, out, sr.ctx, prepared_[p.step].get()});
-    }
+    N2D2_CUDA(cudaEventRecord(events_[i], sr.stream));
   }
-  N2D2_CUDA(cudaEventRecord(events_[i], sr.stream));
-  // A copy to the host is complete before its readers on the CPU start.
-  if (p.kind == PlacedStep::Kind::ToHost && !capturing_) N2D2_CUDA(cudaEventSynchronize(events_[i]));
+  // A copy to the host is complete before its readers on the CPU start (not while capturing:
+  // run() synchronizes after the replay).
+  if (p.kind == PlacedStep::Kind::ToHost && !capturing_) {
+    N2D2_CUDA(cudaEventSynchronize(events_[i]));
+    if (pinned_[p.slot]) std::memcpy(to_host.raw_mut(), pinned_[p.slot], to_host.nbytes());
+    host_[p.slot] = std::move(to_host);
+  }
 }
 
 void CudaExecutor::execute(int i) noexcept {
@@ -393,7 +400,7 @@ std::vector<Tensor> CudaExecutor::run(const std::vector<Tensor>& inputs, RunStat
   if (error_) std::rethrow_exception(error_);
   std::vector<Tensor> out;
   for (graph::ValueId v : g().outputs()) {
-    if (pinned_[v]) {
+    if (graph_exec_ && pinned_[v]) {  // a replay wrote the outputs to their pinned buffers
       Tensor t(dev_[v].dtype, dev_[v].shape);
       std::memcpy(t.raw_mut(), pinned_[v], t.nbytes());
       out.push_back(std::move(t));
