@@ -21,13 +21,15 @@ namespace {
 
 const char* kRunUsage =
     "usage: n2d2-flow run MODEL [--input NAME=FILE]... [--shape NAME=DIMS]... [--batch N]\n"
-    "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N]\n"
+    "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N] [--min-time S]\n"
     "                     [--top K] [--seed S] [--json FILE] [--max-tensor-mb MB]\n"
     "                     [--device cpu|cuda] [--cuda-graph] [--streams N]\n"
     "       n2d2-flow run MODEL --data fashion-mnist|mnist|DIR [--split test|train] [--images N]\n"
     "                     [--batch N] [--threads N] [--top K] [--json FILE] [-o DIR]\n"
     "Inputs come from .npy or ONNX TensorProto .pb files; inputs not given are seeded random:\n"
     "floats uniform in [0,1), integers uniform in [0,10), booleans false (mt19937_64, --seed, default 0).\n"
+    "--repeat N (N > 1) times like the peers' scripts: --warmup runs first (default 3), then at least\n"
+    "N runs and at least --min-time seconds (default 3); median and minimum per run are reported.\n"
     "--data runs a labelled MNIST-layout set (IDX files, pixel/255) in batches (the model's own, or\n"
     "--batch N, default 32, where it is not fixed) and reports top-1/top-K accuracy and the confusion matrix; -o DIR\n"
     "then writes scores.txt, confusion.csv and scores.json.\n"
@@ -74,7 +76,7 @@ double median(std::vector<double> v) {
 
 // run --data: accuracy over a labelled set instead of one run.
 int run_on_data(const Args& a, const std::string& model_path) {
-  for (const char* opt : {"--input", "--repeat", "--warmup", "--seed"})
+  for (const char* opt : {"--input", "--repeat", "--warmup", "--min-time", "--seed"})
     if (a.has(opt)) fail(opt, " cannot be combined with --data");
   ModelOptions mo = ModelOptions::from_args(a);
   std::string split = a.get("--split", "test");
@@ -116,7 +118,7 @@ int run_on_data(const Args& a, const std::string& model_path) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  std::set<std::string> with_value = {"--input", "-o", "--repeat", "--warmup",
+  std::set<std::string> with_value = {"--input", "-o", "--repeat", "--warmup", "--min-time",
                                       "--top", "--seed", "--json", "--data", "--split", "--images"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
   with_value.insert(kExecOptions.begin(), kExecOptions.end());
@@ -136,8 +138,20 @@ int cmd_run(int argc, char** argv) {
   ExecOptions xo = ExecOptions::from_args(a);
   const int threads = xo.threads;
   const sched::Engine engine = xo.engine;
+  // --repeat N measures like the peers' scripts: 3 warm-up runs, then at least N runs and at
+  // least --min-time seconds (default 3); a single run is just timed.
   int repeat = static_cast<int>(a.get_int("--repeat", 1, 1));
-  int warmup = static_cast<int>(a.get_int("--warmup", 0, 0));
+  int warmup = static_cast<int>(a.get_int("--warmup", repeat > 1 ? 3 : 0, 0));
+  double min_time = repeat > 1 ? 3.0 : 0.0;
+  if (a.has("--min-time")) {
+    try {
+      std::size_t used = 0;
+      min_time = std::stod(a.get("--min-time"), &used);
+      if (used != a.get("--min-time").size() || min_time < 0) throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      fail("--min-time needs a number of seconds >= 0, not '", a.get("--min-time"), "'");
+    }
+  }
   int top = static_cast<int>(a.get_int("--top", 5, 1));
   uint64_t seed = static_cast<uint64_t>(a.get_int("--seed", 0, 0));
   std::string out_dir = a.get("-o");
@@ -176,7 +190,9 @@ int cmd_run(int argc, char** argv) {
   sched::RunStats stats;
   for (int i = 0; i < warmup; ++i) exec->run(inputs);
   std::vector<double> times;
-  for (int i = 0; i < repeat; ++i) {
+  auto t_start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count(); };
+  for (int i = 0; i < repeat || elapsed() < min_time; ++i) {
     auto t0 = std::chrono::steady_clock::now();
     outputs = exec->run(inputs, &stats);
     times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -229,10 +245,11 @@ int cmd_run(int argc, char** argv) {
   }
   j.end_array();
   double med = median(times), mn = *std::min_element(times.begin(), times.end());
+  const int runs = static_cast<int>(times.size());
   std::printf("load: %.2f ms; run: median %.3f ms, min %.3f ms over %d run%s (%d warm-up); peak activation memory %.2f MiB\n",
-              m.load_ms, med, mn, repeat, repeat == 1 ? "" : "s", warmup, stats.peak_bytes / 1048576.0);
+              m.load_ms, med, mn, runs, runs == 1 ? "" : "s", warmup, stats.peak_bytes / 1048576.0);
   j.key("timing").begin_object().key("load_ms").value(m.load_ms).key("median_ms").value(med).key("min_ms").value(mn)
-      .key("runs").value(repeat).key("warmup").value(warmup).end_object();
+      .key("runs").value(runs).key("warmup").value(warmup).key("min_time_s").value(min_time).end_object();
   j.key("peak_memory_bytes").value(stats.peak_bytes).end_object();
   if (a.has("--json")) write_text_atomic(a.get("--json"), j.str());
   return 0;

@@ -67,13 +67,13 @@ void expect_error(const Result& r, const std::string& needle) {
 
 TEST_F(Cli, RunWritesOutputsAndJson) {
   Result r = run_cli("run " + lenet() + " --input input=" + lenet_input() + " -o " + tmp("out") + " --json " +
-                     tmp("run.json") + " --repeat 3");
+                     tmp("run.json") + " --repeat 3 --min-time 0");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("top-5 [0]"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("median"), std::string::npos) << r.out;
   std::string json = read_all(tmp("run.json"));
   for (const char* key : {"\"model\"", "\"threads\"", "\"engine\"", "\"outputs\"", "\"shape\"", "\"file\"", "\"timing\"",
-                          "\"load_ms\"", "\"median_ms\"", "\"min_ms\"", "\"runs\":3"})
+                          "\"load_ms\"", "\"median_ms\"", "\"min_ms\"", "\"runs\":3", "\"warmup\":3"})
     EXPECT_NE(json.find(key), std::string::npos) << key << " missing in " << json;
   int npy = 0;
   for (const auto& e : fs::directory_iterator(tmp("out"))) {
@@ -256,4 +256,19 @@ TEST_F(Cli, DeviceOptionIsCheckedAndCudaFailsClearlyWithoutAGpu) {
   ASSERT_EQ(r.code, 0) << r.out;
   Tensor a = io::read_npy(tmp("cpu/logits.npy")), b = io::read_npy(tmp("gpu/logits.npy"));
   test::expect_near(b, a, 1e-4, 1e-3);
+}
+
+TEST_F(Cli, RepeatRunsAtLeastTheMinimumTime) {
+  Result r = run_cli("run " + lenet() + " --repeat 2 --min-time 0.3 --warmup 1 --json " + tmp("t.json"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::string json = read_all(tmp("t.json"));
+  auto at = json.find("\"runs\":");
+  ASSERT_NE(at, std::string::npos) << json;
+  int runs = std::atoi(json.c_str() + at + 7);
+  auto med = json.find("\"median_ms\":");
+  double median_ms = std::atof(json.c_str() + med + 12);
+  EXPECT_GE(runs, 2);
+  EXPECT_GE(runs * median_ms, 0.3 * 1000 * 0.5) << json;  // the runs fill (about) the minimum time
+  EXPECT_NE(json.find("\"warmup\":1"), std::string::npos) << json;
+  expect_error(run_cli("run " + lenet() + " --repeat 2 --min-time -1"), "--min-time needs a number of seconds >= 0");
 }
