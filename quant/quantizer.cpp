@@ -490,9 +490,10 @@ class Builder {
   void global_avg(const Node& n) {
     QVal qx = get(n.inputs[0], n);
     const TensorType& t = f_.value(n.inputs[0]).type;
-    if (!t.fully_known()) fail("node ", n.label(), ": GlobalAveragePool needs a known input shape");
     int64_t hw = 1;
-    for (std::size_t i = 2; i < t.rank(); ++i) hw *= t.dims[i];
+    for (std::size_t i = 2; i < t.rank(); ++i) hw = t.dims[i] < 0 ? -1 : hw * t.dims[i];
+    if (!t.rank_known || t.rank() < 3 || hw <= 0)
+      fail("node ", n.label(), ": GlobalAveragePool needs known spatial dimensions, input is ", t.str());
     ValueId y = n.outputs[0];
     ValueId acc = add(kN2D2Domain, "QGlobalSumPool", n.name, {qx.id}, f_.value(y).name + "_acc");
     const Node* relu = absorbed_relu(y);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -126,4 +127,45 @@ TEST_F(QuantizeCli, BadInputIsOneErrorLine) {
     EXPECT_NE(r.out.find(c.message), std::string::npos) << c.args << "\n" << r.out;
     EXPECT_NE(r.out.find("error"), std::string::npos) << r.out;
   }
+}
+
+TEST_F(QuantizeCli, ExportsOnnxAndAStandaloneProgram) {
+  ASSERT_EQ(run_cli(quantize("--act-rescaling Double-shift -o " + tmp("q"))).code, 0);
+  // ONNX float export: onnx.checker accepts it, and it runs with the same outputs.
+  std::string model = test::source_path("samples/lenet_fmnist/model.onnx");
+  Result e = run_cli("export " + model + " --format onnx -o " + tmp("onnx"));
+  ASSERT_EQ(e.code, 0) << e.out;
+  std::string check = "/usr/bin/python3 -c \"import onnx; onnx.checker.check_model(onnx.load('" + tmp("onnx/model.onnx") +
+                      "'))\" 2>&1";
+  EXPECT_EQ(std::system(check.c_str()), 0) << check;
+  std::string in = test::source_path("samples/lenet_fmnist/input_0.npy");
+  Result a = run_cli("run " + model + " --input input=" + in), b = run_cli("run " + tmp("onnx/model.onnx") + " --input input=" + in);
+  ASSERT_EQ(a.code, 0) << a.out;
+  auto outputs = [](const std::string& s) {
+    std::size_t b = s.find("output "), e = s.find("load:");
+    return b == std::string::npos || e == std::string::npos ? s : s.substr(b, e - b);
+  };
+  EXPECT_EQ(outputs(b.out), outputs(a.out));
+  // C++ export of the quantized model: builds with g++, classifies a PGM image (the first sample, an ankle boot).
+  Result c = run_cli("export " + tmp("q/model.onnx") + " --format cpp -o " + tmp("cpp"));
+  ASSERT_EQ(c.code, 0) << c.out;
+  ASSERT_EQ(std::system(("cd " + tmp("cpp") + " && g++ -std=c++17 -O1 -o network main.cpp network.cpp").c_str()), 0);
+  Tensor x = io::read_npy(in);
+  std::string pgm = "P5\n28 28\n255\n";
+  for (int i = 0; i < 784; ++i) pgm.push_back(static_cast<char>(static_cast<uint8_t>(std::lround(x.data<float>()[i] * 255))));
+  std::ofstream(tmp("boot.pgm"), std::ios::binary) << pgm;
+  std::string cmd = tmp("cpp/network") + " " + tmp("boot.pgm");
+  FILE* p = popen(cmd.c_str(), "r");
+  char line[256] = {0};
+  ASSERT_NE(fgets(line, sizeof line, p), nullptr);
+  pclose(p);
+  EXPECT_EQ(std::string(line), "class 9\n");
+  // Existing output folder, bad format, float model to C++: errors with exit code 2.
+  EXPECT_EQ(run_cli("export " + model + " --format onnx -o " + tmp("onnx")).code, 2);
+  Result f = run_cli("export " + model + " --format tflite -o " + tmp("x"));
+  EXPECT_EQ(f.code, 2);
+  EXPECT_NE(f.out.find("--format must be onnx or cpp"), std::string::npos) << f.out;
+  Result g = run_cli("export " + model + " --format cpp -o " + tmp("y"));
+  EXPECT_EQ(g.code, 2);
+  EXPECT_NE(g.out.find("is not supported (export a model written by n2d2-flow quantize)"), std::string::npos) << g.out;
 }
