@@ -164,8 +164,27 @@ TEST_F(QuantizeCli, ExportsOnnxAndAStandaloneProgram) {
   EXPECT_EQ(run_cli("export " + model + " --format onnx -o " + tmp("onnx")).code, 2);
   Result f = run_cli("export " + model + " --format tflite -o " + tmp("x"));
   EXPECT_EQ(f.code, 2);
-  EXPECT_NE(f.out.find("--format must be onnx or cpp"), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("--format must be onnx, onnx-int8 or cpp"), std::string::npos) << f.out;
   Result g = run_cli("export " + model + " --format cpp -o " + tmp("y"));
   EXPECT_EQ(g.code, 2);
   EXPECT_NE(g.out.find("is not supported (export a model written by n2d2-flow quantize)"), std::string::npos) << g.out;
+}
+
+// ONNX Runtime runs both int8 exports (QDQ, ConvInteger/MatMulInteger) within one output step of
+// the integer run (scripts/compare_int8_ort.py; skipped when onnxruntime-node is not installed).
+TEST_F(QuantizeCli, OnnxRuntimeReproducesTheInt8Exports) {
+  ASSERT_EQ(run_cli(quantize("--act-rescaling Fixed-point16 -o " + tmp("q"))).code, 0);
+  std::string cmd = "/usr/bin/python3 " + test::source_path("scripts/compare_int8_ort.py") + " " + tmp("q") + " " +
+                    test::source_path("samples/lenet_fmnist/input_0.npy") + " --bin " + N2D2_FLOW_BIN + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int st = pclose(p);
+  int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  if (code == 77) GTEST_SKIP() << out;
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("qdq: logits.npy"), std::string::npos) << out;
+  EXPECT_NE(out.find("integer-ops: logits.npy"), std::string::npos) << out;
 }
