@@ -57,15 +57,13 @@ void im2col_rows(const float* x, float* cols, const Spatial3& s, int64_t r0, int
 namespace detail {
 
 Status conv_f32_im2col_with(const KernelContext& c, MatmulF32 core) {
-  using detail::Spatial3;
   const Tensor &x = c.in(0), &w = c.in(1);
   Tensor& y = c.out(0);
-  const Shape& xs = x.shape();
-  graph::Window win = graph::window_forward(c.node, graph::spatial_dims(xs), detail::conv_kernel_shape(c), false);
-  Spatial3 s;
-  if (!detail::to_spatial3(xs, y.shape(), win, s)) return Status::error("more than 3 spatial axes");
-  const int64_t N = xs[0], C = xs[1], M = y.shape()[1], G = c.attrs().i("group");
-  const int64_t cin_g = C / G, cout_g = M / G, rows = cin_g * s.k_size(), out = s.out_size();
+  ConvGeometry geo;
+  if (!conv_geometry(c, geo)) return Status::error("more than 3 spatial axes");
+  const Spatial3& s = geo.s;
+  const int64_t N = geo.N, C = geo.C, M = geo.M, G = geo.G, cin_g = geo.cin_g, cout_g = geo.cout_g;
+  const int64_t rows = cin_g * s.k_size(), out = s.out_size();
   const float* xp = x.data<float>();
   const float* wp = w.data<float>();
   const float* bp = c.has_input(2) ? c.in(2).data<float>() : nullptr;
