@@ -21,7 +21,10 @@ namespace {
 const char* kRunUsage =
     "usage: n2d2-flow run MODEL [--input NAME=FILE]... [--shape NAME=DIMS]... [--batch N]\n"
     "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N]\n"
-    "                     [--top K] [--seed S] [--json FILE] [--max-tensor-mb MB]\n"
+    "                     [--top K] [--seed S] [--json FILE] [--max-tensor-mb MB] [--min-time SEC] [--bench]\n"
+    "Timing: --warmup runs, then --repeat N runs and more until --min-time seconds have passed;\n"
+    "--bench is the measuring protocol: 3 warm-ups, then at least 20 runs and at least 3 s\n"
+    "(explicit --warmup/--repeat/--min-time override). Median and min are per batch.\n"
     "Inputs come from .npy or ONNX TensorProto .pb files; inputs not given are seeded random:\n"
     "floats uniform in [0,1), integers uniform in [0,10), booleans false (mt19937_64, --seed, default 0).\n";
 
@@ -66,9 +69,9 @@ double median(std::vector<double> v) {
 
 int cmd_run(int argc, char** argv) {
   std::set<std::string> with_value = {"--input", "--threads", "--engine", "-o", "--repeat", "--warmup",
-                                      "--top", "--seed", "--json"};
+                                      "--top", "--seed", "--json", "--min-time"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
-  Args a(argc, argv, 2, with_value, {"--help", "-h"});
+  Args a(argc, argv, 2, with_value, {"--help", "-h", "--bench"});
   if (a.has("--help") || a.has("-h")) {
     std::cout << kRunUsage;
     return 0;
@@ -80,8 +83,10 @@ int cmd_run(int argc, char** argv) {
   const std::string model_path = a.positional()[0];
   int threads = static_cast<int>(a.get_int("--threads", 1, 1));
   sched::Engine engine = sched::engine_from_name(a.get("--engine", "tbb"));
-  int repeat = static_cast<int>(a.get_int("--repeat", 1, 1));
-  int warmup = static_cast<int>(a.get_int("--warmup", 0, 0));
+  const bool bench = a.has("--bench");
+  int repeat = static_cast<int>(a.get_int("--repeat", bench ? 20 : 1, 1));
+  int warmup = static_cast<int>(a.get_int("--warmup", bench ? 3 : 0, 0));
+  double min_time_s = a.get_double("--min-time", bench ? 3.0 : 0.0, 0.0);
   int top = static_cast<int>(a.get_int("--top", 5, 1));
   uint64_t seed = static_cast<uint64_t>(a.get_int("--seed", 0, 0));
   std::string out_dir = a.get("-o");
@@ -120,11 +125,15 @@ int cmd_run(int argc, char** argv) {
   sched::RunStats stats;
   for (int i = 0; i < warmup; ++i) exec->run(inputs);
   std::vector<double> times;
-  for (int i = 0; i < repeat; ++i) {
+  double total_ms = 0;
+  while (static_cast<int>(times.size()) < repeat || total_ms < min_time_s * 1000.0) {
     auto t0 = std::chrono::steady_clock::now();
     outputs = exec->run(inputs, &stats);
     times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    total_ms += times.back();
   }
+  const int runs = static_cast<int>(times.size());
+  const int64_t batch = !inputs.empty() && inputs[0].rank() > 0 ? inputs[0].shape()[0] : 1;
 
   // Report.
   std::printf("model: %s (%zu nodes after passes: %s)\n", model_path.c_str(), plan.steps().size(), m.passes.str().c_str());
@@ -172,10 +181,13 @@ int cmd_run(int argc, char** argv) {
   }
   j.end_array();
   double med = median(times), mn = *std::min_element(times.begin(), times.end());
-  std::printf("load: %.2f ms; run: median %.3f ms, min %.3f ms over %d run%s (%d warm-up); peak activation memory %.2f MiB\n",
-              m.load_ms, med, mn, repeat, repeat == 1 ? "" : "s", warmup, stats.peak_bytes / 1048576.0);
+  std::printf("load: %.2f ms; run: median %.3f ms, min %.3f ms per batch of %lld over %d run%s in %.2f s (%d warm-up); "
+              "peak activation memory %.2f MiB\n",
+              m.load_ms, med, mn, static_cast<long long>(batch), runs, runs == 1 ? "" : "s", total_ms / 1000.0, warmup,
+              stats.peak_bytes / 1048576.0);
   j.key("timing").begin_object().key("load_ms").value(m.load_ms).key("median_ms").value(med).key("min_ms").value(mn)
-      .key("runs").value(repeat).key("warmup").value(warmup).end_object();
+      .key("batch").value(batch).key("runs").value(runs).key("warmup").value(warmup).key("total_s").value(total_ms / 1000.0)
+      .end_object();
   j.key("peak_memory_bytes").value(stats.peak_bytes).end_object();
   if (a.has("--json")) write_text_atomic(a.get("--json"), j.str());
   return 0;
