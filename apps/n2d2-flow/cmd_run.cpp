@@ -21,15 +21,21 @@ namespace {
 
 const char* kRunUsage =
     "usage: n2d2-flow run MODEL [--input NAME=FILE]... [--shape NAME=DIMS]... [--batch N]\n"
-    "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N]\n"
+    "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N] [--min-time S]\n"
     "                     [--top K] [--seed S] [--json FILE] [--max-tensor-mb MB]\n"
+    "                     [--device cpu|cuda] [--cuda-graph] [--streams N]\n"
     "       n2d2-flow run MODEL --data fashion-mnist|mnist|DIR [--split test|train] [--images N]\n"
     "                     [--batch N] [--threads N] [--top K] [--json FILE] [-o DIR]\n"
     "Inputs come from .npy or ONNX TensorProto .pb files; inputs not given are seeded random:\n"
     "floats uniform in [0,1), integers uniform in [0,10), booleans false (mt19937_64, --seed, default 0).\n"
+    "--repeat N (N > 1) times like the peers' scripts: --warmup runs first (default 3), then at least\n"
+    "N runs and at least --min-time seconds (default 3); median and minimum per run are reported.\n"
     "--data runs a labelled MNIST-layout set (IDX files, pixel/255) in batches (the model's own, or\n"
     "--batch N, default 32, where it is not fixed) and reports top-1/top-K accuracy and the confusion matrix; -o DIR\n"
-    "then writes scores.txt, confusion.csv and scores.json.\n";
+    "then writes scores.txt, confusion.csv and scores.json.\n"
+    "--device cuda runs on the GPU (nodes without a CUDA kernel run on the CPU with explicit transfers,\n"
+    "listed by N2D2_VERBOSE=dispatch); --cuda-graph captures one run as a CUDA Graph and replays it;\n"
+    "--streams N caps the CUDA streams (default 4).\n";
 
 // The documented random input: one generator per run, inputs filled in graph order.
 Tensor random_input(const graph::Value& v, std::mt19937_64& rng) {
@@ -70,7 +76,7 @@ double median(std::vector<double> v) {
 
 // run --data: accuracy over a labelled set instead of one run.
 int run_on_data(const Args& a, const std::string& model_path) {
-  for (const char* opt : {"--input", "--repeat", "--warmup", "--seed"})
+  for (const char* opt : {"--input", "--repeat", "--warmup", "--min-time", "--seed"})
     if (a.has(opt)) fail(opt, " cannot be combined with --data");
   ModelOptions mo = ModelOptions::from_args(a);
   std::string split = a.get("--split", "test");
@@ -80,8 +86,7 @@ int run_on_data(const Args& a, const std::string& model_path) {
       data::read_mnist(dir, split == "test" ? data::Split::Test : data::Split::Train, a.get_int("--images", 0, 1));
   LoadedModel m = load_model(model_path, mo, Verbosity::from_env(), true);
   EvalOptions eo;
-  eo.engine = sched::engine_from_name(a.get("--engine", "tbb"));
-  eo.threads = static_cast<int>(a.get_int("--threads", 1, 1));
+  eo.exec = ExecOptions::from_args(a);
   eo.top_n = static_cast<int32_t>(a.get_int("--top", 5, 1));
   if (mo.batch > 0) eo.batch = mo.batch;
   EvalResult r = evaluate(*m.plan, set, eo);
@@ -89,10 +94,10 @@ int run_on_data(const Args& a, const std::string& model_path) {
               split.c_str(), static_cast<long long>(set.size()), static_cast<long long>(r.batch));
   std::printf("%s", r.score.text().c_str());
   std::printf("load: %.2f ms; evaluation: %.3f s, %.1f images/s (%d thread%s)\n", m.load_ms, r.wall_s,
-              r.images_per_s(), eo.threads, eo.threads == 1 ? "" : "s");
+              r.images_per_s(), eo.exec.threads, eo.exec.threads == 1 ? "" : "s");
   JsonWriter j;
   j.begin_object().key("model").value(model_path).key("data").value(dir).key("split").value(split)
-      .key("batch").value(r.batch).key("threads").value(eo.threads).key("wall_s").value(r.wall_s)
+      .key("batch").value(r.batch).key("threads").value(eo.exec.threads).key("device").value(eo.exec.device_name()).key("wall_s").value(r.wall_s)
       .key("images_per_s").value(r.images_per_s()).end_object();
   // The score's own JSON is merged into the run's: {"model":...,"images":...,...}.
   std::string json = j.str();
@@ -113,10 +118,11 @@ int run_on_data(const Args& a, const std::string& model_path) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  std::set<std::string> with_value = {"--input", "--threads", "--engine", "-o", "--repeat", "--warmup",
+  std::set<std::string> with_value = {"--input", "-o", "--repeat", "--warmup", "--min-time",
                                       "--top", "--seed", "--json", "--data", "--split", "--images"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
-  Args a(argc, argv, 2, with_value, {"--help", "-h"});
+  with_value.insert(kExecOptions.begin(), kExecOptions.end());
+  Args a(argc, argv, 2, with_value, {"--help", "-h", "--cuda-graph"});
   if (a.has("--help") || a.has("-h")) {
     std::cout << kRunUsage;
     return 0;
@@ -129,10 +135,23 @@ int cmd_run(int argc, char** argv) {
   if (a.has("--data")) return run_on_data(a, model_path);
   for (const char* opt : {"--split", "--images"})
     if (a.has(opt)) fail(opt, " needs --data");
-  int threads = static_cast<int>(a.get_int("--threads", 1, 1));
-  sched::Engine engine = sched::engine_from_name(a.get("--engine", "tbb"));
+  ExecOptions xo = ExecOptions::from_args(a);
+  const int threads = xo.threads;
+  const sched::Engine engine = xo.engine;
+  // --repeat N measures like the peers' scripts: 3 warm-up runs, then at least N runs and at
+  // least --min-time seconds (default 3); a single run is just timed.
   int repeat = static_cast<int>(a.get_int("--repeat", 1, 1));
-  int warmup = static_cast<int>(a.get_int("--warmup", 0, 0));
+  int warmup = static_cast<int>(a.get_int("--warmup", repeat > 1 ? 3 : 0, 0));
+  double min_time = repeat > 1 ? 3.0 : 0.0;
+  if (a.has("--min-time")) {
+    try {
+      std::size_t used = 0;
+      min_time = std::stod(a.get("--min-time"), &used);
+      if (used != a.get("--min-time").size() || min_time < 0) throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      fail("--min-time needs a number of seconds >= 0, not '", a.get("--min-time"), "'");
+    }
+  }
   int top = static_cast<int>(a.get_int("--top", 5, 1));
   uint64_t seed = static_cast<uint64_t>(a.get_int("--seed", 0, 0));
   std::string out_dir = a.get("-o");
@@ -166,12 +185,14 @@ int cmd_run(int argc, char** argv) {
     }
   }
 
-  auto exec = sched::make_executor(plan, engine, threads);
+  auto exec = make_run_executor(plan, xo, Verbosity::from_env());
   std::vector<Tensor> outputs;
   sched::RunStats stats;
   for (int i = 0; i < warmup; ++i) exec->run(inputs);
   std::vector<double> times;
-  for (int i = 0; i < repeat; ++i) {
+  auto t_start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count(); };
+  for (int i = 0; i < repeat || elapsed() < min_time; ++i) {
     auto t0 = std::chrono::steady_clock::now();
     outputs = exec->run(inputs, &stats);
     times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -179,13 +200,14 @@ int cmd_run(int argc, char** argv) {
 
   // Report.
   std::printf("model: %s (%zu nodes after passes: %s)\n", model_path.c_str(), plan.steps().size(), m.passes.str().c_str());
-  std::printf("engine: %s, threads: %d%s\n", sched::engine_name(engine), threads,
+  std::printf("device: %s, engine: %s, threads: %d%s\n", xo.device_name().c_str(), sched::engine_name(engine), threads,
               any_random ? (", random inputs seeded with " + std::to_string(seed)).c_str() : "");
   for (std::size_t i = 0; i < g.inputs().size(); ++i)
     std::printf("input  %s: %s\n", g.value(g.inputs()[i]).name.c_str(), inputs[i].type().str().c_str());
   if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
   JsonWriter j;
-  j.begin_object().key("model").value(model_path).key("threads").value(threads).key("engine").value(sched::engine_name(engine));
+  j.begin_object().key("model").value(model_path).key("threads").value(threads).key("engine").value(sched::engine_name(engine))
+      .key("device").value(xo.device_name());
   j.key("seed").value(static_cast<int64_t>(seed)).key("outputs").begin_array();
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const std::string& name = g.value(g.outputs()[i]).name;
@@ -223,10 +245,11 @@ int cmd_run(int argc, char** argv) {
   }
   j.end_array();
   double med = median(times), mn = *std::min_element(times.begin(), times.end());
+  const int runs = static_cast<int>(times.size());
   std::printf("load: %.2f ms; run: median %.3f ms, min %.3f ms over %d run%s (%d warm-up); peak activation memory %.2f MiB\n",
-              m.load_ms, med, mn, repeat, repeat == 1 ? "" : "s", warmup, stats.peak_bytes / 1048576.0);
+              m.load_ms, med, mn, runs, runs == 1 ? "" : "s", warmup, stats.peak_bytes / 1048576.0);
   j.key("timing").begin_object().key("load_ms").value(m.load_ms).key("median_ms").value(med).key("min_ms").value(mn)
-      .key("runs").value(repeat).key("warmup").value(warmup).end_object();
+      .key("runs").value(runs).key("warmup").value(warmup).key("min_time_s").value(min_time).end_object();
   j.key("peak_memory_bytes").value(stats.peak_bytes).end_object();
   if (a.has("--json")) write_text_atomic(a.get("--json"), j.str());
   return 0;

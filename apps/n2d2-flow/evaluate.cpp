@@ -37,7 +37,7 @@ EvalResult evaluate(const sched::Plan& plan, const data::LabelledImages& set, co
   const int64_t batch = fixed ? in.type.dims[0] : opts.batch;
   const int64_t pixels = set.rows() * set.cols();
 
-  auto exec = sched::make_executor(plan, opts.engine, opts.threads);
+  auto exec = make_run_executor(plan, opts.exec, Verbosity::from_env());
   EvalResult r{data::ClassificationScore(1, 1), batch, 0};
   Progress progress("evaluating", set.size());
   auto t0 = std::chrono::steady_clock::now();

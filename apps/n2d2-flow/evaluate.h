@@ -8,14 +8,13 @@
 #include <string>
 
 #include "frontends/data/idx.h"
+#include "apps/n2d2-flow/session.h"
 #include "frontends/data/scoring.h"
-#include "scheduler/executor.h"
 
 namespace n2d2::cli {
 
 struct EvalOptions {
-  sched::Engine engine = sched::Engine::Tbb;
-  int threads = 1;
+  ExecOptions exec;
   int64_t batch = 32;  // images per run when the model's batch dimension is not fixed
   int32_t top_n = 5;
   bool progress = true;

@@ -11,5 +11,6 @@ void register_nn_ops(OpRegistry& r);           // nn_ops.cpp + conv/gemm/matmul/
 void register_tensor_ops(OpRegistry& r);       // tensor_*.cpp: reshape/transpose/concat/split/slice, gather/scatter, shape makers, TopK
 void register_reduce_ops(OpRegistry& r);       // reduce_ops.cpp, softmax_ops.cpp: reductions, ArgMax/ArgMin, Softmax family, CumSum
 void register_spatial_ops(OpRegistry& r);      // spatial_ops.cpp, pad_ops.cpp, resize_ops.cpp: Pad, Resize, Upsample, DepthToSpace, SpaceToDepth
+void register_quant_ops(OpRegistry& r);        // quant_ops.cpp: ai.n2d2 integer ops (Quantize, QConv, Requantize, ...)
 
 }  // namespace n2d2::graph

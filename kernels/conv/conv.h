@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/gemm/gemm.h"
 #include "kernels/kernel.h"
 
 namespace n2d2::kernels::detail {
@@ -13,5 +14,8 @@ std::vector<int64_t> conv_kernel_shape(const KernelContext& c);
 
 // supports(): float32/float64 with 1 to 3 spatial axes.
 std::string conv_supports(const KernelQuery& q);
+
+// The im2col float convolution (conv/im2col.cpp) on a given GEMM core, for the ISA tests.
+Status conv_f32_im2col_with(const KernelContext& c, MatmulF32 core);
 
 }  // namespace n2d2::kernels::detail

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -67,13 +68,13 @@ void expect_error(const Result& r, const std::string& needle) {
 
 TEST_F(Cli, RunWritesOutputsAndJson) {
   Result r = run_cli("run " + lenet() + " --input input=" + lenet_input() + " -o " + tmp("out") + " --json " +
-                     tmp("run.json") + " --repeat 3");
+                     tmp("run.json") + " --repeat 3 --min-time 0");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("top-5 [0]"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("median"), std::string::npos) << r.out;
   std::string json = read_all(tmp("run.json"));
   for (const char* key : {"\"model\"", "\"threads\"", "\"engine\"", "\"outputs\"", "\"shape\"", "\"file\"", "\"timing\"",
-                          "\"load_ms\"", "\"median_ms\"", "\"min_ms\"", "\"runs\":3"})
+                          "\"load_ms\"", "\"median_ms\"", "\"min_ms\"", "\"runs\":3", "\"warmup\":3"})
     EXPECT_NE(json.find(key), std::string::npos) << key << " missing in " << json;
   int npy = 0;
   for (const auto& e : fs::directory_iterator(tmp("out"))) {
@@ -239,4 +240,36 @@ TEST_F(Cli, RunOnDataErrorsAreNamed) {
                "--input cannot be combined with --data");
   expect_error(run_cli("run " + lenet() + " --images 3"), "--images needs --data");
   expect_error(run_cli("run " + lenet() + " --data " + tmp("set") + " --split val"), "--split must be test or train");
+}
+
+TEST_F(Cli, DeviceOptionIsCheckedAndCudaFailsClearlyWithoutAGpu) {
+  expect_error(run_cli("run " + lenet() + " --device tpu"), "--device must be cpu or cuda, not 'tpu'");
+  expect_error(run_cli("run " + lenet() + " --cuda-graph"), "--cuda-graph needs --device cuda");
+  Result cpu = run_cli("run " + lenet() + " --device cpu --input input=" + lenet_input() + " -o " + tmp("cpu"));
+  ASSERT_EQ(cpu.code, 0) << cpu.out;
+  EXPECT_NE(cpu.out.find("device: cpu"), std::string::npos) << cpu.out;
+  Result r = run_cli("run " + lenet() + " --device cuda --input input=" + lenet_input() + " -o " + tmp("gpu"));
+  if (r.code == 2) {  // no CUDA backend in this build, or no usable GPU: one clear line
+    EXPECT_NE(r.out.find("--device cuda: "), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("terminate"), std::string::npos) << r.out;
+    return;
+  }
+  ASSERT_EQ(r.code, 0) << r.out;
+  Tensor a = io::read_npy(tmp("cpu/logits.npy")), b = io::read_npy(tmp("gpu/logits.npy"));
+  test::expect_near(b, a, 1e-4, 1e-3);
+}
+
+TEST_F(Cli, RepeatRunsAtLeastTheMinimumTime) {
+  auto t0 = std::chrono::steady_clock::now();
+  Result r = run_cli("run " + lenet() + " --repeat 2 --min-time 0.3 --warmup 1 --json " + tmp("t.json"));
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_GE(wall, 0.3);  // the timed runs alone last at least --min-time
+  std::string json = read_all(tmp("t.json"));
+  auto at = json.find("\"runs\":");
+  ASSERT_NE(at, std::string::npos) << json;
+  int runs = std::atoi(json.c_str() + at + 7);
+  EXPECT_GT(runs, 2) << json;  // one LeNet run is far shorter than 0.3 s
+  EXPECT_NE(json.find("\"warmup\":1"), std::string::npos) << json;
+  expect_error(run_cli("run " + lenet() + " --repeat 2 --min-time -1"), "--min-time needs a number of seconds >= 0");
 }
