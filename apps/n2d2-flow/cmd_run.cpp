@@ -8,6 +8,7 @@
 
 #include "apps/n2d2-flow/commands.h"
 #include "apps/n2d2-flow/evaluate.h"
+#include "apps/n2d2-flow/ini_test.h"
 #include "apps/n2d2-flow/json_writer.h"
 #include "apps/n2d2-flow/output_summary.h"
 #include "apps/n2d2-flow/session.h"
@@ -36,7 +37,10 @@ const char* kRunUsage =
     "then writes scores.txt, confusion.csv and scores.json.\n"
     "--device cuda runs on the GPU (nodes without a CUDA kernel run on the CPU with explicit transfers,\n"
     "listed by N2D2_VERBOSE=dispatch); --cuda-graph captures one run as a CUDA Graph and replays it;\n"
-    "--streams N caps the CUDA streams (default 4).\n";
+    "--streams N caps the CUDA streams (default 4).\n"
+    "       n2d2-flow run MODEL.ini -test [-seed S] [-w /dev/null] [--images N] [--json FILE] [-o DIR]\n"
+    "runs N2D2 INI models: the test set of [database] through [sp] and its transformations, scored at the\n"
+    "[<output>.Target] (TopN); -o DIR writes scores.txt, confusion.csv, confusion.png and scores.json.\n";
 
 // The documented random input: one generator per run, inputs filled in graph order.
 Tensor random_input(const graph::Value& v, std::mt19937_64& rng) {
@@ -120,10 +124,10 @@ int run_on_data(const Args& a, const std::string& model_path) {
 
 int cmd_run(int argc, char** argv) {
   std::set<std::string> with_value = {"--input", "-o", "--repeat", "--warmup", "--min-time",
-                                      "--top", "--seed", "--json", "--data", "--split", "--images"};
+                                      "--top", "--seed", "--json", "--data", "--split", "--images", "-seed", "-w"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
   with_value.insert(kExecOptions.begin(), kExecOptions.end());
-  Args a(argc, argv, 2, with_value, {"--help", "-h", "--cuda-graph", "--bench"});
+  Args a(argc, argv, 2, with_value, {"--help", "-h", "--cuda-graph", "--bench", "-test"});
   if (a.has("--help") || a.has("-h")) {
     std::cout << kRunUsage;
     return 0;
@@ -134,8 +138,12 @@ int cmd_run(int argc, char** argv) {
   }
   const std::string model_path = a.positional()[0];
   if (a.has("--data")) return run_on_data(a, model_path);
+  if (a.has("-test")) {
+    LoadedModel tm = load_model(model_path, ModelOptions::from_args(a), Verbosity::from_env(), true);
+    return run_ini_test(a, model_path, tm, ExecOptions::from_args(a));
+  }
   for (const char* opt : {"--split", "--images"})
-    if (a.has(opt)) fail(opt, " needs --data");
+    if (a.has(opt)) fail(opt, " needs --data or -test");
   ExecOptions xo = ExecOptions::from_args(a);
   const int threads = xo.threads;
   const sched::Engine engine = xo.engine;

@@ -254,7 +254,7 @@ TEST_F(Cli, RunOnDataErrorsAreNamed) {
                "--data gives float images of 28x28");
   expect_error(run_cli("run " + lenet() + " --data " + tmp("set") + " --input input=" + lenet_input()),
                "--input cannot be combined with --data");
-  expect_error(run_cli("run " + lenet() + " --images 3"), "--images needs --data");
+  expect_error(run_cli("run " + lenet() + " --images 3"), "--images needs --data or -test");
   expect_error(run_cli("run " + lenet() + " --data " + tmp("set") + " --split val"), "--split must be test or train");
 }
 
