@@ -192,12 +192,12 @@ int cmd_run(int argc, char** argv) {
   sched::RunStats stats;
   for (int i = 0; i < warmup; ++i) exec->run(inputs);
   std::vector<double> times;
-  auto t_start = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count(); };
-  for (int i = 0; i < repeat || elapsed() < min_time; ++i) {
+  double total_ms = 0;  // the timed runs only: the loop stops on what the report says
+  while (static_cast<int>(times.size()) < repeat || total_ms < min_time * 1000.0) {
     auto t0 = std::chrono::steady_clock::now();
     outputs = exec->run(inputs, &stats);
     times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    total_ms += times.back();
   }
   const int64_t batch = !inputs.empty() && inputs[0].rank() > 0 ? inputs[0].shape()[0] : 1;
 
@@ -249,8 +249,6 @@ int cmd_run(int argc, char** argv) {
   j.end_array();
   double med = median(times), mn = *std::min_element(times.begin(), times.end());
   const int runs = static_cast<int>(times.size());
-  double total_ms = 0;  // the timed runs only
-  for (double t : times) total_ms += t;
   std::printf("load: %.2f ms; run: median %.3f ms, min %.3f ms per batch of %lld over %d run%s in %.2f s (%d warm-up); "
               "peak activation memory %.2f MiB\n",
               m.load_ms, med, mn, static_cast<long long>(batch), runs, runs == 1 ? "" : "s", total_ms / 1000.0, warmup,
