@@ -92,7 +92,10 @@ double mse_threshold(const Histogram& h, int64_t levels) {
 }
 
 double kl_threshold(const Histogram& h, int64_t levels) {
-  const auto& c = h.counts();
+  // The first bin is left out: after a ReLU it holds the exact zeros (most of the values), which
+  // every threshold represents exactly and which would otherwise drown the tail in P.
+  std::vector<uint64_t> c = h.counts();
+  c[0] = 0;
   int n = h.bins();
   if (levels >= n) return h.max_abs();
   int last = n;

@@ -41,8 +41,8 @@ const char* clipping_name(Clipping c);
 // The clipping threshold of |x| for `levels` quantization steps above zero (2^n - 1 unsigned,
 // 2^(n-1) - 1 signed). Max: the largest |x|. MSE: the bin edge minimizing the squared error of
 // clipping + rounding over the histogram. KL-Divergence: TensorRT's search (distribution of the
-// clipped histogram vs its `levels`-bin requantization; levels above the bin count leave the
-// threshold at Max). Quantile: the smallest edge holding a fraction >= `quantile` of the values.
+// clipped histogram vs its `levels`-bin requantization, without the first bin, which holds the
+// zeros of a ReLU; levels above the bin count leave the threshold at Max). Quantile: the smallest edge holding a fraction >= `quantile` of the values.
 // 0 for an empty histogram.
 double clip_threshold(const Histogram& h, Clipping mode, int64_t levels, double quantile = 0.9999);
 

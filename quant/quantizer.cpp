@@ -391,6 +391,23 @@ class Builder {
     if (!o_.per_channel) std::fill(wmax.begin(), wmax.end(), lmax);
     std::vector<double> sw(static_cast<std::size_t>(M));
     for (int64_t c = 0; c < M; ++c) sw[c] = wmax[c] > 0 ? wmax[c] / static_cast<double>(levels(true)) : 1.0;
+    ValueId y = n.outputs[0];
+    const Node* relu = absorbed_relu(y);
+    ValueId out = relu ? relu->outputs[0] : y;
+    LayerReport r;
+    r.node = n.name;
+    r.op = n.op_type + (relu ? "+Relu" : "");
+    r.in_scale = qx.scale;
+    r.weight_max = lmax;
+    auto [s_out, sg] = out_scale(out, n, relu != nullptr, &r);
+    // Per channel, shift modes cannot carry an approximation error to the next layer: each
+    // channel's weight step grows (by < 2x) until its factor is exactly representable.
+    if (o_.per_channel && (o_.rescaling == RescalingMode::SingleShift || o_.rescaling == RescalingMode::DoubleShift))
+      for (int64_t c = 0; c < M; ++c) {
+        double alpha = qx.scale * sw[c] / s_out;
+        double v = shift_ceiling(alpha, o_.rescaling);
+        if (v != alpha && v < 1.0) sw[c] *= v / alpha;
+      }
     Shape wshape = conv ? w->shape() : Shape{M, K};
     Tensor wq(quant_storage_dtype(o_.nbbits, true), wshape);
     for (int64_t c = 0; c < M; ++c)
@@ -414,16 +431,7 @@ class Builder {
     }
     Attributes a;
     if (conv) a = n.attrs;
-    ValueId y = n.outputs[0];
     ValueId acc = add(kN2D2Domain, conv ? "QConv" : "QGemm", n.name, ins, f_.value(y).name + "_acc", a);
-    const Node* relu = absorbed_relu(y);
-    ValueId out = relu ? relu->outputs[0] : y;
-    LayerReport r;
-    r.node = n.name;
-    r.op = n.op_type + (relu ? "+Relu" : "");
-    r.in_scale = qx.scale;
-    r.weight_max = lmax;
-    auto [s_out, sg] = out_scale(out, n, relu != nullptr, &r);
     map_[out] = requantize(acc, acc_scale, s_out, sg, f_.value(out).name, r);
     layers_.push_back(r);
   }

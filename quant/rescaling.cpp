@@ -85,4 +85,23 @@ ScaleApprox approximate_scale(double alpha, RescalingMode mode) {
   return a;
 }
 
+double shift_ceiling(double alpha, RescalingMode mode) {
+  if (!(alpha > 0) || alpha >= 1.0) return alpha;
+  if (mode == RescalingMode::SingleShift) {
+    int s = static_cast<int>(std::floor(-std::log2(alpha)));
+    while (s > 0 && std::ldexp(1.0, -s) < alpha) --s;
+    return std::ldexp(1.0, -std::min(s, 62));
+  }
+  if (mode == RescalingMode::DoubleShift) {
+    double best = 1.0;
+    for (int shift = 1; shift <= 62; ++shift)
+      for (int left = 0; left <= 30 && left < shift; ++left) {
+        double v = std::ldexp(std::ldexp(1.0, left) + 1.0, -shift);
+        if (v >= alpha && v < best) best = v;
+      }
+    return best;
+  }
+  return alpha;
+}
+
 }  // namespace n2d2::quant

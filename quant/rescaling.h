@@ -26,4 +26,9 @@ struct ScaleApprox {
 // Throws n2d2::Error for alpha not finite and positive.
 ScaleApprox approximate_scale(double alpha, RescalingMode mode);
 
+// For Single-shift / Double-shift and 0 < alpha < 1: the smallest factor >= alpha the mode
+// represents exactly (2^-s, or (2^l + 1) 2^-s); alpha itself otherwise. The quantizer enlarges a
+// channel's weight step to it, so per-channel shifts carry no approximation error.
+double shift_ceiling(double alpha, RescalingMode mode);
+
 }  // namespace n2d2::quant

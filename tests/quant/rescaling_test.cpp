@@ -63,3 +63,17 @@ TEST(Rescaling, FloatingPointAndErrors) {
   EXPECT_THROW(parse_rescaling_mode("Triple-shift"), Error);
   EXPECT_EQ(parse_rescaling_mode("Double-shift"), RescalingMode::DoubleShift);
 }
+
+TEST(Rescaling, ShiftCeiling) {
+  EXPECT_DOUBLE_EQ(shift_ceiling(0.3, RescalingMode::SingleShift), 0.5);
+  EXPECT_DOUBLE_EQ(shift_ceiling(0.25, RescalingMode::SingleShift), 0.25);
+  EXPECT_DOUBLE_EQ(shift_ceiling(0.3, RescalingMode::DoubleShift), 5.0 / 16);  // (4 + 1) / 16 = 0.3125
+  EXPECT_DOUBLE_EQ(shift_ceiling(0.375, RescalingMode::DoubleShift), 0.375);
+  EXPECT_DOUBLE_EQ(shift_ceiling(0.3, RescalingMode::FixedPoint16), 0.3);
+  EXPECT_DOUBLE_EQ(shift_ceiling(2.0, RescalingMode::SingleShift), 2.0);
+  for (double a : {0.001, 0.013, 0.17, 0.49, 0.51, 0.99}) {
+    EXPECT_EQ(approximate_scale(shift_ceiling(a, RescalingMode::SingleShift), RescalingMode::SingleShift).rel_error, 0.0);
+    EXPECT_EQ(approximate_scale(shift_ceiling(a, RescalingMode::DoubleShift), RescalingMode::DoubleShift).rel_error, 0.0);
+    EXPECT_GE(shift_ceiling(a, RescalingMode::DoubleShift), a);
+  }
+}
