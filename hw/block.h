@@ -27,6 +27,7 @@ namespace n2d2::hw {
 
 struct Segment {
   int offset = 0, size = 0;
+  bool operator==(const Segment&) const = default;
 };
 using Segmentation = std::vector<Segment>;
 Segmentation split_channels(int channels, int lanes);  // ceil(C/lanes) beats of `lanes`

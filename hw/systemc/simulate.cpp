@@ -111,9 +111,14 @@ struct Window : Clocked {
   OutPort out;
 
   int64_t raster(int64_t r, int64_t c) const { return r * l_.in.w + c; }
+  // The oldest pixel still needed: by the current output (window top-left) or, when padding
+  // makes the next output row start at or above it, by the next row.
   int64_t oldest() const {
-    int64_t r = std::max<int64_t>(0, int64_t{ho_} * l_.sh - l_.pad_t), c = std::max<int64_t>(0, int64_t{wo_} * l_.sw - l_.pad_l);
-    return fc_ * hw_in_ + raster(std::min<int64_t>(r, l_.in.h - 1), std::min<int64_t>(c, l_.in.w - 1));
+    int64_t r0 = int64_t{ho_} * l_.sh - l_.pad_t, c0 = int64_t{wo_} * l_.sw - l_.pad_l;
+    auto clampr = [&](int64_t r) { return std::clamp<int64_t>(r, 0, l_.in.h - 1); };
+    int64_t o = raster(clampr(r0), std::clamp<int64_t>(c0, 0, l_.in.w - 1));
+    if (ho_ + 1 < l_.out.h) o = std::min(o, raster(clampr(r0 + l_.sh), 0));
+    return fc_ * hw_in_ + o;
   }
   int64_t needed() const {
     int64_t r = std::clamp<int64_t>(int64_t{ho_} * l_.sh - l_.pad_t + l_.kh - 1, 0, l_.in.h - 1);
@@ -502,6 +507,9 @@ SimResult simulate(const Network& net, const Mapping& map, const std::vector<std
   validate(net);
   for (const Layer& l : net.layers)
     if (l.has_mac() && l.weights.empty()) fail("layer '", l.name, "' has no weights: a shape-only network cannot be simulated");
+  for (std::size_t i = 0; i < net.layers.size(); ++i)
+    if (net.layers[i].kind == LayerKind::Add && map.layers[i].in_segs[0] != map.layers[i].in_segs[1])
+      fail("add '", net.layers[i].name, "': its inputs arrive in different beat segmentations (the mapping must align them)");
   for (std::size_t f = 0; f < frames.size(); ++f)
     if (static_cast<int64_t>(frames[f].size()) != net.input.size())
       fail("frame ", f, " has ", frames[f].size(), " values; the network input takes ", net.input.size());
