@@ -244,6 +244,7 @@ Network network_from_graph(const Graph& g) {
       if (output) fail("node ", n.label(), ": a second network output (the hardware has one output stream)");
       output = n.inputs[0];
       net.output = x.layer;
+      net.output_scale = n.attrs.f("scale");
     } else {
       fail_unsupported("node ", n.label(), ": no hardware block implements ", n.domain.empty() ? "" : n.domain + ".", op,
                        " (blocks: QConv, QGemm, QAdd + Requantize, MaxPool, Concat; Flatten/Reshape are free)");

@@ -59,6 +59,7 @@ struct Network {
   bool input_signed = false;
   std::vector<Layer> layers;  // topological order
   int output = -1;            // the layer whose stream is the network output
+  float output_scale = 0.f;   // the Dequantize after it (0: the output stays integer)
   int64_t macs() const;
 };
 
