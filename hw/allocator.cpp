@@ -112,7 +112,7 @@ std::optional<std::vector<Parallelism>> plan_for(const Network& net, int64_t t, 
     for (std::size_t i = 0; i < net.layers.size() && !changed; ++i) {
       const Layer& l = net.layers[i];
       const int64_t in_px = int64_t{l.in.h} * l.in.w;
-      if (l.kind == LayerKind::Add && r.in[i][0].size() != r.in[i][1].size()) {
+      if (l.kind == LayerKind::Add && r.in[i][0] != r.in[i][1]) {
         int a = source_of(net, l.inputs[0]), b = source_of(net, l.inputs[1]);
         if (a < 0 || b < 0) return std::nullopt;
         int po = std::max(par[static_cast<std::size_t>(a)].po, par[static_cast<std::size_t>(b)].po);

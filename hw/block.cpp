@@ -36,7 +36,10 @@ int lanes_of(const Segmentation& s) {
 
 int64_t line_buffer_pixels(const Layer& l) {
   if (l.kh == 1 && l.kw == 1 && l.sh == 1 && l.sw == 1) return 2;
-  return int64_t{l.kh - 1 + l.sh} * l.in.w + l.kw;
+  // (kh - 1 + sh) rows for the current window and the next output row's new rows, plus the first
+  // (kh - pad_t) rows of the next frame, so that a producer can run ahead across the frame
+  // boundary instead of the window engine waiting for the next frame's first window.
+  return int64_t{l.kh - 1 + l.sh + std::max(0, l.kh - l.pad_t - l.sh)} * l.in.w + l.kw;
 }
 
 int memory_blocks(int64_t bits, int64_t width, const Device& dev) {

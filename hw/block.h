@@ -27,6 +27,7 @@ namespace n2d2::hw {
 
 struct Segment {
   int offset = 0, size = 0;
+  bool operator==(const Segment&) const = default;
 };
 using Segmentation = std::vector<Segment>;
 Segmentation split_channels(int channels, int lanes);  // ceil(C/lanes) beats of `lanes`
@@ -54,8 +55,9 @@ struct BlockOptions {
   bool int8_packing = false;  // two int8 MACs sharing an activation per DSP48E2
 };
 
-// Line buffer capacity in pixels: the window ((kh-1) rows + kw pixels) plus the rows the next
-// output row brings (one pixel of double buffering for 1x1 stride-1 windows).
+// Line buffer capacity in pixels: the window ((kh-1) rows + kw pixels), the rows the next output
+// row brings, and the next frame's first window rows (one pixel of double buffering for 1x1
+// stride-1 windows).
 int64_t line_buffer_pixels(const Layer& l);
 
 // Block RAMs for a memory of `bits` read `width` bits at a time; 0 when it fits in LUT RAM.

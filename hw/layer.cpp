@@ -72,6 +72,11 @@ void validate(const Network& net) {
       if (l.group < 1 || l.in.c % l.group || l.out.c % l.group) fail("layer '", l.name, "': group ", l.group, " does not divide the channels");
     }
     if (l.kind == LayerKind::Add && l.inputs.size() != 2) fail("layer '", l.name, "': add takes two inputs");
+    if (l.kind == LayerKind::Concat) {
+      int c = 0;
+      for (int p : l.inputs) c += (p == kNetworkInput ? net.input : net.layers[static_cast<std::size_t>(p)].out).c;
+      if (c != l.out.c) fail("layer '", l.name, "': inputs have ", c, " channels, output ", l.out.c);
+    }
     if (l.has_mac() && (l.in_bits > 18 || l.w_bits > 18))
       fail("layer '", l.name, "': ", l.in_bits, "-bit inputs x ", l.w_bits, "-bit weights exceed the 18-bit DSP operands");
     if (l.acc_bits() > 48) fail("layer '", l.name, "': accumulator needs ", l.acc_bits(), " bits (DSP accumulators have 48)");

@@ -8,13 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "graph/ops/quant_semantics.h"
+
 namespace n2d2::hw {
 
 enum class LayerKind { Conv, Dense, MaxPool, Add, Concat };
 const char* kind_name(LayerKind k);
 
-// The rescaling applied between a block's accumulator and its output (the Requantize modes
-// of the quantization; Floating-point has no hardware block).
+// The rescaling applied between a block's accumulator and its output: the Requantize modes of
+// graph/ops/quant_semantics.h that have a hardware block (Floating-point has none).
 enum class Rescale { None, SingleShift, DoubleShift, FixedPoint };
 const char* rescale_name(Rescale r);
 
@@ -38,7 +40,7 @@ struct Layer {
   // Integer parameters (used by simulation and VHDL; the estimator needs only the shapes).
   std::vector<int32_t> weights;  // Conv: [out.c][in.c/group][kh][kw]; Dense: [out.c][in.size()] (C,H,W order)
   std::vector<int32_t> bias;     // [out.c] or empty
-  std::vector<int64_t> multiplier, shift, left;  // per channel, or one value for all
+  std::vector<quant::RescaleParams> rescale_params;  // per output channel, or one for all
   int64_t a_mult = 1, b_mult = 1;                // Add: a_mult * A + b_mult * B
 
   int cin_per_group() const { return in.c / group; }
@@ -57,6 +59,7 @@ struct Network {
   bool input_signed = false;
   std::vector<Layer> layers;  // topological order
   int output = -1;            // the layer whose stream is the network output
+  float output_scale = 0.f;   // the Dequantize after it (0: the output stays integer)
   int64_t macs() const;
 };
 

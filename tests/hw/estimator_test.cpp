@@ -55,9 +55,10 @@ TEST(HwBlock, ConvCyclesAndResources) {
   EXPECT_EQ(c.out_beats, 576 * 2);
   EXPECT_EQ(c.cycles, 5760);
   EXPECT_EQ(c.dsp, 15);
-  // line buffer: (5 - 1 + 1) rows x 28 + 5 pixels = 145 pixels x 8 bits: LUT RAM.
-  EXPECT_EQ(c.line_pixels, 145);
-  EXPECT_EQ(c.bram_line, 0);
+  // line buffer: (5 - 1 + 1 + (5 - 0 - 1)) rows x 28 + 5 pixels = 257 pixels x 8 bits = 2,056
+  // bits, read 5 taps x 8 bits = 40 bits wide: two 512 x 36 blocks side by side.
+  EXPECT_EQ(c.line_pixels, 257);
+  EXPECT_EQ(c.bram_line, 2);
   // weights 6 x 25 x 8 = 1200 bits: LUT RAM. Requant lanes: ceil(3 / (1*5)) = 1, no DSP (Single-shift).
   EXPECT_EQ(c.bram_weights, 0);
   EXPECT_EQ(c.requant_lanes, 1);

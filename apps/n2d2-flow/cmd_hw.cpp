@@ -1,0 +1,180 @@
+// n2d2-flow hw: maps an integer network onto a DNeuro-style dataflow FPGA pipeline (one block per
+// layer chained by FIFOs), allocates each layer's parallelism under the device budgets and prints
+// the per-layer resources and cycles, the pipeline's FPS and latency (text, JSON, bar chart PNG).
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "apps/n2d2-flow/args.h"
+#include "apps/n2d2-flow/commands.h"
+#include "apps/n2d2-flow/json_writer.h"
+#include "apps/n2d2-flow/session.h"
+#include "graph/error.h"
+#include "hw/allocator.h"
+#include "hw/from_graph.h"
+#include "hw/zoo.h"
+
+namespace n2d2::cli {
+namespace {
+
+const char* kHwUsage =
+    "usage: n2d2-flow hw MODEL --device D --clock MHZ [--dsp N] [--bram N] [--lut N] [--int8-packing]\n"
+    "                    [-o DIR] [--json FILE]\n"
+    "Maps an integer network (ai.n2d2 ops, from n2d2-flow quantize) onto a dataflow pipeline of\n"
+    "per-layer blocks and estimates DSP, block RAM (BRAM18 / M20K), LUT, FF, cycles per frame,\n"
+    "FPS and latency. MODEL may also be zoo:lenet or zoo:mobilenet (shape-only reference networks).\n"
+    "Devices: xc7z020, xczu9eg, xcvu9p, arria10 (10AS027). --dsp/--bram/--lut lower the budgets;\n"
+    "--int8-packing packs two int8 MACs per DSP48E2 (UltraScale+). -o DIR writes report.txt,\n"
+    "report.json and layers.png there.\n";
+
+std::string fmt(const char* f, auto... a) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, f, a...);
+  return buf;
+}
+
+std::string table(const hw::Network& net, const hw::Mapping& m) {
+  std::string s;
+  s += fmt("device %s (%s), clock %.1f MHz, budget %d DSP / %d %s / %d LUT%s\n", m.device.name.c_str(),
+           m.device.family.c_str(), m.options.clock_mhz, m.options.budget.dsp ? m.options.budget.dsp : m.device.dsp,
+           m.options.budget.bram ? m.options.budget.bram : m.device.bram18, m.device.memory_unit().c_str(),
+           m.options.budget.lut ? m.options.budget.lut : m.device.lut, m.options.block.int8_packing ? ", int8 packing" : "");
+  s += fmt("%-3s %-16s %-7s %-14s %-12s %5s %4s %4s %4s %4s %10s %10s %5s %6s %6s %s\n", "#", "layer", "block", "in",
+           "out", "po", "pi", "pk", "acc", "DSP", "cycles", "MACs", "mem", "LUT", "FF", "FIFO in");
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    const hw::Layer& l = net.layers[i];
+    const hw::LayerMap& lm = m.layers[i];
+    std::string fifos;
+    for (int d : lm.fifo_depth) fifos += (fifos.empty() ? "" : ",") + std::to_string(d);
+    s += fmt("%-3zu %-16s %-7s %-14s %-12s %5d %4d %4d %4d %4d %10lld %10lld %5d %6d %6d %s%s\n", i,
+             l.name.substr(0, 16).c_str(), hw::kind_name(l.kind),
+             fmt("%dx%dx%d", l.in.c, l.in.h, l.in.w).c_str(), fmt("%dx%dx%d", l.out.c, l.out.h, l.out.w).c_str(), lm.par.po,
+             lm.par.pi, lm.par.pk, lm.cost.acc_bits, lm.cost.dsp, static_cast<long long>(lm.cost.cycles),
+             static_cast<long long>(l.macs()), lm.cost.bram, lm.cost.lut, lm.cost.ff, fifos.c_str(),
+             static_cast<int>(i) == m.bottleneck ? "  <- slowest" : "");
+  }
+  s += fmt("total: %d DSP, %d %s, %d LUT, %d FF; %lld MACs per frame\n", m.dsp, m.bram, m.device.memory_unit().c_str(), m.lut,
+           m.ff, static_cast<long long>(m.macs));
+  s += fmt("estimate: %lld cycles per frame -> %.2f FPS at %.1f MHz; latency %lld cycles (%.1f us); %.3f MAC/DSP/cycle\n",
+           static_cast<long long>(m.cycles_per_frame), m.fps(), m.options.clock_mhz, static_cast<long long>(m.latency_cycles),
+           m.latency_us(), m.mac_per_dsp_cycle());
+  return s;
+}
+
+void json_body(JsonWriter& j, const std::string& model, const hw::Network& net, const hw::Mapping& m, double estimate_ms) {
+  j.key("model").value(model).key("device").value(m.device.name).key("clock_mhz").value(m.options.clock_mhz);
+  j.key("dsp").value(m.dsp).key("bram18").value(m.bram).key("memory_unit").value(m.device.memory_unit());
+  j.key("lut").value(m.lut).key("ff").value(m.ff);
+  j.key("estimated_fps").value(m.fps()).key("estimated_cycles_per_frame").value(m.cycles_per_frame);
+  j.key("estimated_latency_cycles").value(m.latency_cycles).key("macs_per_frame").value(m.macs);
+  j.key("mac_per_dsp_cycle").value(m.mac_per_dsp_cycle()).key("int8_packing").value(m.options.block.int8_packing);
+  j.key("estimate_ms").value(estimate_ms);
+  j.key("layers").begin_array();
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    const hw::Layer& l = net.layers[i];
+    const hw::LayerMap& lm = m.layers[i];
+    j.begin_object().key("name").value(l.name).key("block").value(hw::kind_name(l.kind));
+    j.key("in").array(std::vector<int>{l.in.c, l.in.h, l.in.w}).key("out").array(std::vector<int>{l.out.c, l.out.h, l.out.w});
+    j.key("po").value(lm.par.po).key("pi").value(lm.par.pi).key("pk").value(lm.par.pk).key("acc_bits").value(lm.cost.acc_bits);
+    j.key("rescale").value(hw::rescale_name(l.rescale));
+    j.key("dsp").value(lm.cost.dsp).key("bram18").value(lm.cost.bram).key("lut").value(lm.cost.lut).key("ff").value(lm.cost.ff);
+    j.key("cycles_per_frame").value(lm.cost.cycles).key("macs").value(l.macs());
+    j.key("fifo_depths").array(lm.fifo_depth).end_object();
+  }
+  j.end_array();
+}
+
+// Horizontal bars per layer: cycles per frame (relative to the slowest) and DSP share.
+void write_chart(const std::string& path, const hw::Network& net, const hw::Mapping& m) {
+  const int row = 22, left = 170, width = 900, n = static_cast<int>(net.layers.size());
+  cv::Mat img(60 + n * row, left + width + 20, CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::putText(img, fmt("%s on %s @ %.0f MHz: %.1f FPS, %d DSP", net.name.c_str(), m.device.name.c_str(), m.options.clock_mhz,
+                       m.fps(), m.dsp),
+              {10, 20}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
+  cv::putText(img, "blue: cycles per frame vs the slowest layer   orange: DSPs vs the largest layer", {10, 42}, cv::FONT_HERSHEY_SIMPLEX, 0.45,
+              {80, 80, 80}, 1, cv::LINE_AA);
+  int max_dsp = 1;
+  for (const auto& l : m.layers) max_dsp = std::max(max_dsp, l.cost.dsp);
+  for (int i = 0; i < n; ++i) {
+    const auto& lm = m.layers[static_cast<std::size_t>(i)];
+    int y = 55 + i * row;
+    cv::putText(img, net.layers[static_cast<std::size_t>(i)].name.substr(0, 20), {5, y + 13}, cv::FONT_HERSHEY_SIMPLEX, 0.4,
+                {0, 0, 0}, 1, cv::LINE_AA);
+    int wc = static_cast<int>(width * static_cast<double>(lm.cost.cycles) / static_cast<double>(m.cycles_per_frame));
+    int wd = static_cast<int>(width * static_cast<double>(lm.cost.dsp) / max_dsp);
+    cv::rectangle(img, {left, y}, {left + std::max(wc, 1), y + 9}, {200, 120, 40}, cv::FILLED);
+    cv::rectangle(img, {left, y + 10}, {left + std::max(wd, 1), y + 18}, {40, 140, 240}, cv::FILLED);
+  }
+  std::vector<uchar> buf;
+  if (!cv::imencode(".png", img, buf)) fail("cannot encode ", path);
+  write_text_atomic(path, std::string(buf.begin(), buf.end()));
+}
+
+}  // namespace
+
+int cmd_hw(int argc, char** argv) {
+  std::set<std::string> with_value = {"--device", "--clock", "--dsp", "--bram", "--lut", "-o", "--json"};
+  with_value.insert(kModelOptions.begin(), kModelOptions.end());
+  Args a(argc, argv, 2, with_value, {"--help", "-h", "--int8-packing"});
+  if (a.has("--help") || a.has("-h")) {
+    std::cout << kHwUsage;
+    return 0;
+  }
+  if (a.positional().size() != 1) {
+    std::cerr << kHwUsage;
+    fail("hw takes exactly one MODEL argument");
+  }
+  if (!a.has("--device")) fail("hw needs --device (xc7z020, xczu9eg, xcvu9p, arria10)");
+  const std::string model = a.positional()[0];
+  const hw::Device& dev = hw::find_device(a.get("--device"));
+  hw::MapOptions opt;
+  std::string clock = a.get("--clock", "200");
+  try {
+    std::size_t pos = 0;
+    opt.clock_mhz = std::stod(clock, &pos);
+    if (pos != clock.size() || !(opt.clock_mhz > 0) || opt.clock_mhz > 2000) throw std::invalid_argument("");
+  } catch (const std::exception&) {
+    fail("--clock: '", clock, "' is not a clock in MHz (0 < f <= 2000)");
+  }
+  opt.budget.dsp = static_cast<int>(a.get_int("--dsp", 0, 1));
+  opt.budget.bram = static_cast<int>(a.get_int("--bram", 0, 1));
+  opt.budget.lut = static_cast<int>(a.get_int("--lut", 0, 1));
+  opt.block.int8_packing = a.has("--int8-packing");
+
+  hw::Network net;
+  if (model == "zoo:lenet") {
+    net = hw::zoo::lenet();
+  } else if (model == "zoo:mobilenet") {
+    net = hw::zoo::mobilenet();
+  } else {
+    LoadedModel m = load_model(model, ModelOptions::from_args(a), Verbosity::from_env(), true, true);
+    net = hw::network_from_graph(m.plan ? m.plan->graph() : m.loaded);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  hw::Mapping map = hw::allocate(net, dev, opt);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  std::string text = table(net, map) + fmt("estimated in %.1f ms\n", ms);
+  std::cout << text;
+  JsonWriter j;
+  j.begin_object();
+  json_body(j, model, net, map, ms);
+  j.end_object();
+  if (a.has("-o")) {
+    std::filesystem::path dir = a.get("-o");
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) fail("-o: cannot create '", dir.string(), "': ", ec.message());
+    write_text_atomic((dir / "report.txt").string(), text);
+    write_text_atomic((dir / "report.json").string(), j.str());
+    write_chart((dir / "layers.png").string(), net, map);
+    std::printf("wrote %s/{report.txt,report.json,layers.png}\n", dir.string().c_str());
+  }
+  if (a.has("--json")) write_text_atomic(a.get("--json"), j.str());
+  return 0;
+}
+
+}  // namespace n2d2::cli
