@@ -4,10 +4,12 @@
 // offset to uint8 (x + 128, i.e. x ^ 0x80; padding becomes 128) and the offset is removed with
 // the weight sums: sum (x + 128) w - 128 sum w. The epilogue adds the bias in int64 and saturates
 // to int32 exactly as the reference. Registered before the reference kernels; declines when the
-// CPU (or N2D2_MAX_ISA) lacks the ISA, the types are others, or K exceeds kCoreMaxK.
+// CPU (or N2D2_MAX_ISA) lacks the ISA, the types are others, or K exceeds kCoreMaxK. Constant
+// weights are packed once per Plan (prepare); run outside a Plan, they are packed per call.
 #include <cpuid.h>
 
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "graph/ops/quant_ops.h"
@@ -58,6 +60,38 @@ void pack_weights(const int8_t* w, int64_t rows, int64_t K, int64_t Kp, std::vec
     }
 }
 
+// Weights packed once per Plan (KernelImpl::prepare) when they are constant.
+struct PackedWeights {
+  int64_t rows = 0, K = 0, Kp = 0;
+  std::vector<int8_t> data;
+  std::vector<int64_t> sums;
+};
+
+std::shared_ptr<const void> prepare_weights(const KernelQuery& q, std::span<const Tensor* const> constants) {
+  if (constants.size() < 2 || !constants[1] || constants[1]->dtype() != DType::I8 || constants[1]->rank() < 2)
+    return nullptr;
+  const Tensor& w = *constants[1];
+  auto p = std::make_shared<PackedWeights>();
+  p->rows = w.dim(0);
+  p->K = w.numel() / p->rows;
+  p->Kp = round_up(p->K, detail::kCoreKStep);
+  pack_weights(w.data<int8_t>(), p->rows, p->K, p->Kp, p->data, p->sums);
+  (void)q;
+  return p;
+}
+
+// The prepared packing when it fits `w`, else `local` packed now.
+const PackedWeights& weights_for(const KernelContext& c, const Tensor& w, int64_t rows, int64_t K, int64_t Kp,
+                                 PackedWeights& local) {
+  const auto* p = static_cast<const PackedWeights*>(c.prepared);
+  if (p && p->rows == rows && p->K == K && p->Kp == Kp) return *p;
+  local.rows = rows;
+  local.K = K;
+  local.Kp = Kp;
+  pack_weights(w.data<int8_t>(), rows, K, Kp, local.data, local.sums);
+  return local;
+}
+
 // y[m * ldm + p * ldp] = sat_i32(y + bias[m] - offset * wsum[m]) for the tile's rows.
 void epilogue(int32_t* y, int64_t M, int64_t P, int64_t ldm, int64_t ldp, const int32_t* bias, const int64_t* wsum,
               int64_t offset) {
@@ -88,9 +122,10 @@ Status qconv_x86(const KernelContext& c, QDotCore core) {
   const X* xp = x.data<X>();
   const int32_t* bp = c.has_input(2) ? c.in(2).data<int32_t>() : nullptr;
   int32_t* yp = y.data_mut<int32_t>();
-  std::vector<int8_t> wpack;
-  std::vector<int64_t> wsum;
-  pack_weights(w.data<int8_t>(), M, K, Kp, wpack, wsum);
+  PackedWeights local;
+  const PackedWeights& pw = weights_for(c, w, M, K, Kp, local);
+  const std::vector<int8_t>& wpack = pw.data;
+  const std::vector<int64_t>& wsum = pw.sums;
   std::vector<uint8_t> cols(static_cast<std::size_t>(P * Kp));
   constexpr int64_t kPBlock = 32, kMBlock = 16;
   for (int64_t n = 0; n < N; ++n)
@@ -151,9 +186,10 @@ Status qgemm_x86(const KernelContext& c, QDotCore core) {
   const Tensor &a = c.in(0), &w = c.in(1);
   int64_t M = a.dim(0), K = a.dim(1), N = w.dim(0), Kp = round_up(K, detail::kCoreKStep);
   constexpr int64_t kOffset = std::is_same_v<X, int8_t> ? 128 : 0;
-  std::vector<int8_t> wpack;
-  std::vector<int64_t> wsum;
-  pack_weights(w.data<int8_t>(), N, K, Kp, wpack, wsum);
+  PackedWeights local;
+  const PackedWeights& pw = weights_for(c, w, N, K, Kp, local);
+  const std::vector<int8_t>& wpack = pw.data;
+  const std::vector<int64_t>& wsum = pw.sums;
   std::vector<uint8_t> apack(static_cast<std::size_t>(M * Kp), 0);
   const X* ap = a.data<X>();
   for (int64_t i = 0; i < M; ++i)
@@ -210,10 +246,10 @@ Status run_x86(const KernelContext& c) {
 
 void register_quant_x86_kernels(KernelRegistry& r) {
   const char* d = graph::kN2D2Domain;
-  r.add({"qconv_u8s8_vnni", "QConv", d, vnni_supports<true>, run_x86<true, detail::qdot_u8s8_vnni>});
-  r.add({"qconv_u8s8_avx2", "QConv", d, avx2_supports<true>, run_x86<true, detail::qdot_u8s8_avx2>});
-  r.add({"qgemm_u8s8_vnni", "QGemm", d, vnni_supports<false>, run_x86<false, detail::qdot_u8s8_vnni>});
-  r.add({"qgemm_u8s8_avx2", "QGemm", d, avx2_supports<false>, run_x86<false, detail::qdot_u8s8_avx2>});
+  r.add({"qconv_u8s8_vnni", "QConv", d, vnni_supports<true>, run_x86<true, detail::qdot_u8s8_vnni>, prepare_weights});
+  r.add({"qconv_u8s8_avx2", "QConv", d, avx2_supports<true>, run_x86<true, detail::qdot_u8s8_avx2>, prepare_weights});
+  r.add({"qgemm_u8s8_vnni", "QGemm", d, vnni_supports<false>, run_x86<false, detail::qdot_u8s8_vnni>, prepare_weights});
+  r.add({"qgemm_u8s8_avx2", "QGemm", d, avx2_supports<false>, run_x86<false, detail::qdot_u8s8_avx2>, prepare_weights});
 }
 
 }  // namespace n2d2::kernels
