@@ -7,7 +7,8 @@ namespace n2d2::sched {
 
 std::string PassReport::str() const {
   return "folded " + std::to_string(constants_folded) + " constant nodes, removed " +
-         std::to_string(identities_removed) + " identities and " + std::to_string(dead_removed) + " dead nodes";
+         std::to_string(identities_removed) + " identities and " + std::to_string(dead_removed) + " dead nodes, folded " +
+         std::to_string(batchnorms_folded) + " batch norms, fused " + std::to_string(convs_fused) + " conv epilogues";
 }
 
 PassReport optimize_graph(graph::Graph& g) {
@@ -17,6 +18,8 @@ PassReport optimize_graph(graph::Graph& g) {
     return kernels::evaluate_node(n, in);
   });
   graph::infer_shapes(g);
+  r.batchnorms_folded = graph::fold_batchnorm(g);
+  r.convs_fused = graph::fuse_conv_epilogue(g);
   r.dead_removed = graph::remove_dead_nodes(g);
   return r;
 }

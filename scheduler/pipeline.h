@@ -11,11 +11,13 @@ struct PassReport {
   int identities_removed = 0;
   int constants_folded = 0;
   int dead_removed = 0;
+  int batchnorms_folded = 0;
+  int convs_fused = 0;
   std::string str() const;  // "folded 12 constant nodes, removed 3 identities, 0 dead nodes"
 };
 
 // Identity/Dropout removal, constant folding (kernels evaluate the constant nodes), shape
-// inference and dead-node removal, in that order.
+// inference, BatchNormalization folding, Conv epilogue fusion and dead-node removal, in that order.
 PassReport optimize_graph(graph::Graph& g);
 
 }  // namespace n2d2::sched

@@ -180,3 +180,50 @@ TEST(ConvIsa, DispatchOrder) {
   EXPECT_NE(kernels::detail::depthwise_conv_supports(q), "");
   EXPECT_EQ(kernels::detail::packed_conv_supports(q), "");
 }
+
+TEST(ConvIsa, FusedKernelsMatchFusedReference) {
+  // Every FusedConv kernel (packed and depthwise, each ISA) against fused_conv_ref, with a
+  // residual and each activation.
+  const graph::OpRegistry& ops = graph::OpRegistry::builtin();
+  const auto& impls = KernelRegistry::builtin().implementations("FusedConv", "ai.n2d2");
+  const KernelImpl* ref = nullptr;
+  for (const auto& k : impls)
+    if (std::string(k.name) == "fused_conv_ref") ref = &k;
+  ASSERT_NE(ref, nullptr);
+  const Problem problems[] = {general_problems()[5], general_problems()[6], general_problems()[8],
+                              depthwise_problems()[1], depthwise_problems()[2]};
+  int checked = 0;
+  for (const Problem& p : problems)
+    for (const char* act : {"", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSwish"}) {
+      Case c = make_case(p, 50);
+      Tensor want0 = kernels::run_node(c.node, c.ptrs, find_impl("conv_ref"), ops)[0];  // Y's shape
+      graph::Attributes a = c.node.attrs;
+      a.set("activation", std::string(act));
+      a.set("alpha", 0.1f);
+      a.set("beta", 0.6f);
+      if (!p.bias) c.in.push_back(Tensor());
+      graph::Node n = test::make_node("FusedConv", 4, 1, a, 1, "ai.n2d2");
+      if (!p.bias) n.inputs[2] = graph::kNoValue;
+      c.in.push_back(test::random_tensor(want0.shape(), 77));
+      std::vector<const Tensor*> ptrs;
+      for (const Tensor& t : c.in) ptrs.push_back(t.empty() ? nullptr : &t);
+      Tensor want = kernels::run_node(n, ptrs, *ref, ops)[0];
+      KernelQuery q{n, {}, {}, {}};
+      for (const Tensor* t : ptrs) q.input_types.push_back(t ? t->type() : TensorType{});
+      for (const KernelImpl& k : impls) {
+        if (&k == ref) continue;
+        std::string name = k.name;
+        Isa isa = name.find("avx512") != std::string::npos ? Isa::Avx512
+                  : name.find("avx2") != std::string::npos ? Isa::Avx2
+                                                           : Isa::Scalar;
+        if (hardware_isa() < isa) continue;
+        bool dw = name.find("_dw_") != std::string::npos;
+        if (dw && !kernels::detail::depthwise_conv_supports(q).empty()) continue;
+        SCOPED_TRACE(name + " " + p.str() + " act=" + act);
+        Tensor got = kernels::run_node(n, ptrs, k, ops)[0];
+        EXPECT_LE(normalized_max_error(got, want), 1e-5);
+        ++checked;
+      }
+    }
+  EXPECT_GE(checked, 5 * 6 * 3);
+}
