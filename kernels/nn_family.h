@@ -14,6 +14,7 @@ void register_conv_kernels(KernelRegistry& r);           // conv/reference.cpp: 
 void register_conv_transpose_kernels(KernelRegistry& r); // conv/transpose_reference.cpp: ConvTranspose
 void register_gemm_x86_kernels(KernelRegistry& r);       // gemm/x86.cpp: Gemm, MatMul on the AVX2/AVX-512 cores
 void register_gemm_kernels(KernelRegistry& r);           // gemm/reference.cpp: Gemm, MatMul
+void register_pool_row_kernels(KernelRegistry& r);       // pool/rows.cpp: float MaxPool, GlobalAveragePool (before the reference)
 void register_pool_kernels(KernelRegistry& r);           // pool/: Max/Average/Lp pooling, global pooling
 void register_normalization_kernels(KernelRegistry& r);  // normalization/: BN, Instance/Layer norm, LRN, MVN
 

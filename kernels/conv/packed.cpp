@@ -68,6 +68,39 @@ void patch_offsets(const Spatial3& s, int64_t q0, int64_t count, int64_t nr, std
         }
 }
 
+// The patch row of one tap as runs of evenly spaced input elements: columns [j0, j0 + len) read
+// xc[src + i * step]; columns in no run are padding (zero). Per chunk: runs of every tap, in tap
+// order, tap t's runs at [first[t], first[t + 1]).
+struct Run {
+  int32_t j0, len, src, step;
+};
+struct ChunkRuns {
+  std::vector<Run> runs;
+  std::vector<int32_t> first;
+};
+
+void patch_runs(const std::vector<int32_t>& offsets, int64_t taps, int64_t nr, ChunkRuns& out) {
+  out.runs.clear();
+  out.first.assign(static_cast<std::size_t>(taps + 1), 0);
+  for (int64_t t = 0; t < taps; ++t) {
+    out.first[t] = static_cast<int32_t>(out.runs.size());
+    const int32_t* o = offsets.data() + t * nr;
+    for (int64_t j = 0; j < nr;) {
+      if (o[j] < 0) {
+        ++j;
+        continue;
+      }
+      Run r{static_cast<int32_t>(j), 1, o[j], 1};
+      if (j + 1 < nr && o[j + 1] >= 0) r.step = o[j + 1] - o[j];
+      if (r.step <= 0) r.step = 1;
+      while (j + r.len < nr && o[j + r.len] >= 0 && o[j + r.len] - o[j + r.len - 1] == r.step) ++r.len;
+      out.runs.push_back(r);
+      j += r.len;
+    }
+  }
+  out.first[taps] = static_cast<int32_t>(out.runs.size());
+}
+
 }  // namespace
 
 int packed_conv_rows(Isa isa) { return core_of(isa).mr; }
@@ -133,7 +166,8 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   const int64_t ksz = s.k_size();
   parallel_for(N * G * m_blocks * p_blocks, 1, [&](int64_t begin, int64_t end) {
     thread_local std::vector<float> patches;
-    thread_local std::vector<std::vector<int32_t>> offsets;
+    thread_local std::vector<int32_t> offsets;
+    thread_local std::vector<ChunkRuns> runs;
     patches.resize(static_cast<std::size_t>(kKc * cols_per_task));
     for (int64_t t = begin; t < end; ++t) {
       int64_t pb = t % p_blocks, rest = t / p_blocks;
@@ -144,20 +178,31 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
       int64_t chunks = (pcount + core.nr - 1) / core.nr;
       const float* xg = xp + (n * C + g * cin_g) * s.in_size();
       float* yg = yp + (n * M + g * cout_g) * P;
-      offsets.resize(static_cast<std::size_t>(chunks));
+      runs.resize(static_cast<std::size_t>(chunks));
       for (int64_t ch = 0; ch < chunks; ++ch) {
         int64_t q0 = p0 + ch * core.nr;
-        patch_offsets(s, q0, std::min<int64_t>(core.nr, p0 + pcount - q0), core.nr, offsets[ch]);
+        patch_offsets(s, q0, std::min<int64_t>(core.nr, p0 + pcount - q0), core.nr, offsets);
+        patch_runs(offsets, ksz, core.nr, runs[ch]);
       }
       for (int64_t k0 = 0; k0 < K; k0 += kKc) {
         int64_t kc = std::min(kKc, K - k0);
         for (int64_t ch = 0; ch < chunks; ++ch) {
           float* dst = patches.data() + ch * kc * core.nr;
+          const ChunkRuns& cr = runs[ch];
           for (int64_t kk = 0; kk < kc; ++kk, dst += core.nr) {
-            int64_t k = k0 + kk;
+            int64_t k = k0 + kk, tap = k % ksz;
             const float* xc = xg + (k / ksz) * s.in_size();
-            const int32_t* off = offsets[ch].data() + (k % ksz) * core.nr;
-            for (int64_t j = 0; j < core.nr; ++j) dst[j] = off[j] >= 0 ? xc[off[j]] : 0.f;
+            std::fill(dst, dst + core.nr, 0.f);
+            for (int32_t r = cr.first[tap]; r < cr.first[tap + 1]; ++r) {
+              const Run& run = cr.runs[r];
+              const float* src = xc + run.src;
+              float* d = dst + run.j0;
+              if (run.step == 1) {
+                for (int32_t i = 0; i < run.len; ++i) d[i] = src[i];
+              } else {
+                for (int32_t i = 0; i < run.len; ++i) d[i] = src[i * run.step];
+              }
+            }
           }
         }
         for (int64_t m = m0; m < m1; m += core.mr) {
