@@ -1,51 +1,63 @@
-// The machine's measured FMA peak: independent chains of vector FMAs (enough to cover the FMA
-// latency), timed per thread count. Prints text and one JSON line.
+// The machine's measured FP32 FMA peak: independent chains of vector FMAs (enough of them to hide
+// the FMA latency), per thread, at the best ISA the CPU offers (or N2D2_MAX_ISA). The result is
+// the denominator of "% of peak" in scripts/bench_vs_ort.sh.
 //
-//   fma_peak [--threads N] [--seconds S]
-//
-// AVX-512 (16 floats) when the CPU has AVX-512F, AVX2+FMA (8) otherwise; each FMA is 2 flops
-// per lane. Threads run the same chains concurrently; the peak is their summed rate.
+//   fma_peak [--threads N] [--seconds S]     prints {"isa":...,"threads":N,"gflops":G,"gflops_per_thread":g}
 #include <immintrin.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "kernels/cpu/isa.h"
+
 namespace {
 
-constexpr int kChains = 16;
-constexpr long kInner = 1 << 16;
+constexpr int kChains = 12;             // 12 accumulators: latency 4 x 2 ports, with margin
+constexpr long kInner = 1 << 16;        // FMAs per chain between clock reads
 
-__attribute__((target("avx512f"))) float chains_avx512(long reps) {
-  __m512 acc[kChains];
-  for (int i = 0; i < kChains; ++i) acc[i] = _mm512_set1_ps(1.f + 1e-3f * i);
-  const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
-  for (long r = 0; r < reps; ++r)
-    for (long k = 0; k < kInner; ++k)
-      for (int i = 0; i < kChains; ++i) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
-  __m512 s = acc[0];
-  for (int i = 1; i < kChains; ++i) s = _mm512_add_ps(s, acc[i]);
-  return _mm512_reduce_add_ps(s);
+__attribute__((target("avx512f"))) double run_avx512(double seconds) {
+  __m512 acc[kChains], a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+  for (int c = 0; c < kChains; ++c) acc[c] = _mm512_set1_ps(static_cast<float>(c));
+  long iters = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  double el = 0;
+  do {
+    for (long i = 0; i < kInner; ++i)
+      for (int c = 0; c < kChains; ++c) acc[c] = _mm512_fmadd_ps(acc[c], a, b);
+    iters += kInner;
+    el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  } while (el < seconds);
+  float sink = 0;
+  for (int c = 0; c < kChains; ++c) sink += _mm512_reduce_add_ps(acc[c]);
+  if (sink == 12345.f) std::puts("");  // keep the chains alive
+  return 2.0 * 16 * kChains * static_cast<double>(iters) / el / 1e9;
 }
 
-__attribute__((target("avx2,fma"))) float chains_avx2(long reps) {
-  __m256 acc[kChains];
-  for (int i = 0; i < kChains; ++i) acc[i] = _mm256_set1_ps(1.f + 1e-3f * i);
-  const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
-  for (long r = 0; r < reps; ++r)
-    for (long k = 0; k < kInner; ++k)
-      for (int i = 0; i < kChains; ++i) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
-  float out[8];
-  __m256 s = acc[0];
-  for (int i = 1; i < kChains; ++i) s = _mm256_add_ps(s, acc[i]);
-  _mm256_storeu_ps(out, s);
-  return out[0];
+__attribute__((target("avx2,fma"))) double run_avx2(double seconds) {
+  __m256 acc[kChains], a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+  for (int c = 0; c < kChains; ++c) acc[c] = _mm256_set1_ps(static_cast<float>(c));
+  long iters = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  double el = 0;
+  do {
+    for (long i = 0; i < kInner; ++i)
+      for (int c = 0; c < kChains; ++c) acc[c] = _mm256_fmadd_ps(acc[c], a, b);
+    iters += kInner;
+    el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  } while (el < seconds);
+  alignas(32) float out[8];
+  float sink = 0;
+  for (int c = 0; c < kChains; ++c) {
+    _mm256_store_ps(out, acc[c]);
+    for (float v : out) sink += v;
+  }
+  if (sink == 12345.f) std::puts("");
+  return 2.0 * 8 * kChains * static_cast<double>(iters) / el / 1e9;
 }
 
 }  // namespace
@@ -64,51 +76,23 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (threads < 1 || !(seconds > 0)) {
+  if (threads < 1 || seconds <= 0) {
     std::fprintf(stderr, "fma_peak: --threads must be >= 1 and --seconds > 0\n");
     return 2;
   }
-  __builtin_cpu_init();
-  const bool avx512 = __builtin_cpu_supports("avx512f");
-  if (!avx512 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) {
-    std::fprintf(stderr, "fma_peak: the CPU has neither AVX-512F nor AVX2+FMA\n");
+  n2d2::kernels::Isa isa = n2d2::kernels::max_isa();
+  if (isa == n2d2::kernels::Isa::Scalar) {
+    std::fprintf(stderr, "fma_peak: the CPU has no AVX2/FMA (or N2D2_MAX_ISA=scalar)\n");
     return 2;
   }
-  const int lanes = avx512 ? 16 : 8;
-  auto run = [&](long reps) { return avx512 ? chains_avx512(reps) : chains_avx2(reps); };
-  // Calibrate the repetitions to about `seconds` on one thread.
-  long reps = 1;
-  for (;;) {
-    auto t0 = std::chrono::steady_clock::now();
-    volatile float sink = run(reps);
-    (void)sink;
-    double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (dt > seconds / 4 || reps > (1L << 30)) {
-      reps = std::max(1L, static_cast<long>(reps * seconds / dt));
-      break;
-    }
-    reps *= 2;
-  }
-  double best = 0;
-  for (int trial = 0; trial < 3; ++trial) {
-    std::atomic<int> ready{0};
-    std::vector<std::thread> pool;
-    std::vector<float> sink(threads);
-    auto t0 = std::chrono::steady_clock::now();
-    for (int t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        ready.fetch_add(1);
-        while (ready.load() < threads) {
-        }
-        sink[t] = run(reps);
-      });
-    for (auto& th : pool) th.join();
-    double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    double gflops = 2.0 * lanes * kChains * kInner * static_cast<double>(reps) * threads / dt * 1e-9;
-    best = std::max(best, gflops);
-  }
-  std::printf("FMA peak: %.1f GFLOP/s with %d thread%s (%s, best of 3)\n", best, threads, threads == 1 ? "" : "s",
-              avx512 ? "avx512" : "avx2");
-  std::printf("{\"threads\": %d, \"isa\": \"%s\", \"gflops\": %.2f}\n", threads, avx512 ? "avx512" : "avx2", best);
+  std::vector<double> per(threads, 0);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] { per[t] = isa == n2d2::kernels::Isa::Avx512 ? run_avx512(seconds) : run_avx2(seconds); });
+  for (auto& th : pool) th.join();
+  double total = 0;
+  for (double g : per) total += g;
+  std::printf("{\"isa\":\"%s\",\"threads\":%d,\"gflops\":%.2f,\"gflops_per_thread\":%.2f}\n",
+              n2d2::kernels::isa_name(isa), threads, total, total / threads);
   return 0;
 }

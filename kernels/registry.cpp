@@ -56,6 +56,7 @@ void register_builtin_kernels(KernelRegistry& r) {
   register_tensor_kernels(r);
   register_reduce_kernels(r);
   register_spatial_kernels(r);
+  register_quant_kernels(r);
 }
 
 }  // namespace n2d2::kernels

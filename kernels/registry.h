@@ -39,5 +39,6 @@ void register_nn_kernels(KernelRegistry& r);           // kernels/conv, pool, ge
 void register_tensor_kernels(KernelRegistry& r);       // kernels/tensor/
 void register_reduce_kernels(KernelRegistry& r);       // kernels/reduce/
 void register_spatial_kernels(KernelRegistry& r);      // kernels/spatial/: Pad, Resize, Upsample, DepthToSpace, SpaceToDepth
+void register_quant_kernels(KernelRegistry& r);        // kernels/quant/: ai.n2d2 integer ops (x86 variants, then reference)
 
 }  // namespace n2d2::kernels

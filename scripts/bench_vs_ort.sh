@@ -1,151 +1,139 @@
 #!/usr/bin/env bash
-# Side-by-side latency of n2d2-flow and ONNX Runtime on the same models and inputs.
+# Side-by-side latency of n2d2-flow and ONNX Runtime on the same models and inputs, in one run.
 #
-#   scripts/bench_vs_ort.sh [--zoo DIR] [--models "lenet5 resnet18 mobilenet_v2 squeezenet1_1"]
-#                           [--batches "1 8"] [--threads "1 2"] [--rounds N] [--min-time S]
-#                           [--csv FILE] [--json FILE]
+#   scripts/bench_vs_ort.sh [--quick] [--models "lenet resnet18 mobilenet_v2 squeezenet1_1"]
+#                           [--batch "1 8"] [--threads "1 2"] [--rounds N] [--csv FILE] [--md FILE]
+#                           [--dir CACHE] [--rss]
 #
-# 1. Exports the models that DIR (default /tmp/n2d2_zoo) lacks with scripts/make_zoo_models.py
-#    (torchvision exports, seeded weights, opset 13, folded) and installs onnxruntime-node when
-#    scripts/node_modules lacks it (ONNXRUNTIME_NODE_INSTALL=skip npm ci: no download).
-# 2. Measures the FMA peak per thread count (build/benchmarks/fma_peak).
-# 3. Per model x batch x threads, N rounds (default 2), alternating: ONNX Runtime
-#    (scripts/ort_run.js: graph optimization 'all', intra-op threads T, 3 warm-ups, >= 20 runs
-#    and >= S seconds, default 3) then n2d2-flow run --bench --threads T (same protocol).
-#    A round's figure is its median per batch; the reported median is the median of the rounds',
-#    min the smallest min.
-# Prints a table (model, batch, threads, ort_ms, n2d2_ms, ratio n2d2/ORT, n2d2 GFLOP/s, % of FMA
-# peak), also written as CSV/JSON. Exits 0 when every run worked, 1 on a failed run, 2 on a
-# set-up error. Environment: N2D2_FLOW (binary, default build/apps/n2d2-flow/n2d2-flow),
-# FMA_PEAK (default build/benchmarks/fma_peak), PYTHON (default /usr/bin/python3).
+# Models: LeNet-5 (samples/lenet_fmnist, batch rewritten), torchvision ResNet-18, MobileNetV2 and
+# SqueezeNet1.1 (scripts/make_zoo_models.py, opset 13, folded; exported once into CACHE, default
+# /tmp/n2d2_bench). For every model x batch x threads, ORT (scripts/ort_run.js: graph optimization
+# 'all', intra-op threads = T, 3 warm-ups, >= 20 runs and >= 3 s) and n2d2-flow (run --repeat 20,
+# the same protocol) run alternately for N rounds (default 2); each side's best median is kept.
+# Prints median latencies, the ratio n2d2/ORT (< 1: n2d2-flow is faster), GFLOP/s (2 x MACs from
+# `n2d2-flow info`) and % of the FMA peak measured by build/benchmarks/fma_peak at T threads.
+# --rss adds the max RSS (/usr/bin/time -v) of one run of each, for ResNet-18 batch 1.
+# --quick: batch 1, 1 thread, 1 round. Exit 2 on a set-up error.
+# Environment: N2D2_FLOW (binary), FMA_PEAK (binary), PYTHON (default /usr/bin/python3).
 set -uo pipefail
 ORIG_PWD=$(pwd)
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 abspath() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$ORIG_PWD" "$1" ;; esac; }
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+die() { echo "bench_vs_ort: $*" >&2; exit 2; }
 
-ZOO=/tmp/n2d2_zoo; MODELS="lenet5 resnet18 mobilenet_v2 squeezenet1_1"; BATCHES="1 8"; THREADS="1 2"
-ROUNDS=2; MIN_TIME=3; CSV=""; JSON=""
+MODELS="lenet resnet18 mobilenet_v2 squeezenet1_1"; BATCHES="1 8"; THREADS="1 2"; ROUNDS=2
+CSV=""; MD=""; CACHE=/tmp/n2d2_bench; RSS=0
 while [ $# -gt 0 ]; do
-  need() { [ $# -ge 2 ] || { echo "bench_vs_ort: $1 needs a value" >&2; exit 2; }; }
   case "$1" in
-    --zoo) need "$@"; ZOO=$(abspath "$2"); shift ;;
-    --models) need "$@"; MODELS=$2; shift ;;
-    --batches) need "$@"; BATCHES=$2; shift ;;
-    --threads) need "$@"; THREADS=$2; shift ;;
-    --rounds) need "$@"; ROUNDS=$2; shift ;;
-    --min-time) need "$@"; MIN_TIME=$2; shift ;;
-    --csv) need "$@"; CSV=$(abspath "$2"); shift ;;
-    --json) need "$@"; JSON=$(abspath "$2"); shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "bench_vs_ort: unknown option $1" >&2; usage >&2; exit 2 ;;
+    --quick) BATCHES="1"; THREADS="1"; ROUNDS=1 ;;
+    --models) MODELS=$2; shift ;;
+    --batch) BATCHES=$2; shift ;;
+    --threads) THREADS=$2; shift ;;
+    --rounds) ROUNDS=$2; shift ;;
+    --csv) CSV=$(abspath "$2"); shift ;;
+    --md) MD=$(abspath "$2"); shift ;;
+    --dir) CACHE=$(abspath "$2"); shift ;;
+    --rss) RSS=1 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
   esac
   shift
 done
-case "$ROUNDS" in ''|*[!0-9]*|0) echo "bench_vs_ort: --rounds must be a positive integer" >&2; exit 2 ;; esac
 
-N2D2=${N2D2_FLOW:-$ROOT/build/apps/n2d2-flow/n2d2-flow}
-PEAK=${FMA_PEAK:-$ROOT/build/benchmarks/fma_peak}
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=python3
-for f in "$N2D2" "$PEAK"; do
-  [ -x "$f" ] || { echo "bench_vs_ort: $f not found: build it (cmake --build build --target n2d2-flow fma_peak)" >&2; exit 2; }
-done
-command -v node >/dev/null || { echo "bench_vs_ort: node not found" >&2; exit 2; }
+N2D2_FLOW=${N2D2_FLOW:-$ROOT/build/apps/n2d2-flow/n2d2-flow}
+FMA_PEAK=${FMA_PEAK:-$ROOT/build/benchmarks/fma_peak}
+PYTHON=${PYTHON:-/usr/bin/python3}
+[ -x "$N2D2_FLOW" ] || die "no n2d2-flow binary at $N2D2_FLOW (build with scripts/setup.sh)"
+[ -x "$FMA_PEAK" ] || die "no fma_peak binary at $FMA_PEAK (scripts/setup.sh builds the benchmarks)"
+command -v node >/dev/null || die "node is not installed"
 if [ ! -d scripts/node_modules/onnxruntime-node ]; then
-  echo "installing onnxruntime-node (scripts/node_modules) ..."
-  (cd scripts && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >/dev/null) ||
-    { echo "bench_vs_ort: npm ci failed" >&2; exit 2; }
+  (cd scripts && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >/dev/null 2>&1) || die "npm ci failed in scripts/"
 fi
+mkdir -p "$CACHE"
 
-mkdir -p "$ZOO" || exit 2
-for m in $MODELS; do
+# model files: CACHE/<model>_b<batch>.onnx and .input.npy
+prepare() {
+  local model=$1 b=$2 out="$CACHE/${1}_b${2}"
+  [ -f "$out.onnx" ] && [ -f "$out.input.npy" ] && return 0
+  if [ "$model" = lenet ]; then
+    "$PYTHON" - "$ROOT/samples/lenet_fmnist/model.onnx" "$out" "$b" <<'PY' || return 1
+import sys, numpy as np, onnx
+src, out, b = sys.argv[1], sys.argv[2], int(sys.argv[3])
+m = onnx.load(src)
+for v in list(m.graph.input) + list(m.graph.output):
+    v.type.tensor_type.shape.dim[0].dim_value = b
+del m.graph.value_info[:]
+onnx.save(m, out + ".onnx")
+np.save(out + ".input.npy", np.random.default_rng(b).random((b, 1, 28, 28), dtype=np.float32))
+PY
+  else
+    "$PYTHON" scripts/make_zoo_models.py "$CACHE/zoo" --batch "$b" --opset 13 --fold fold --models "$model" >/dev/null || return 1
+    cp "$CACHE/zoo/${model}_b${b}_op13_fold.onnx" "$out.onnx" && cp "$CACHE/zoo/${model}_b${b}_op13_fold.input.npy" "$out.input.npy"
+  fi
+}
+
+json_num() { "$PYTHON" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {'d': d}))" "$1" "$2"; }
+
+declare -A PEAK
+for t in $THREADS; do PEAK[$t]=$("$FMA_PEAK" --threads "$t" --seconds 1 | "$PYTHON" -c "import json,sys; print(json.load(sys.stdin)['gflops'])") || die "fma_peak failed"; done
+CPU=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+DATE=$(date -u +%Y-%m-%d)
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+
+rows=()
+printf '%-14s %5s %7s %11s %11s %7s %9s %7s %9s %7s\n' model batch threads ort_ms n2d2_ms ratio n2d2_GF/s n2d2_%pk ort_GF/s ort_%pk
+for model in $MODELS; do
   for b in $BATCHES; do
-    if [ ! -f "$ZOO/${m}_b${b}_op13_fold.onnx" ]; then
-      echo "exporting $m batch $b into $ZOO ..."
-      "$PY" scripts/make_zoo_models.py "$ZOO" --models "$m" --batch "$b" --opset 13 --fold fold >/dev/null ||
-        { echo "bench_vs_ort: export of $m failed" >&2; exit 2; }
-    fi
-  done
-done
-
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-declare -A PEAKS
-for t in $THREADS; do
-  PEAKS[$t]=$("$PEAK" --threads "$t" --seconds 1 | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])["gflops"])')
-  echo "FMA peak with $t thread(s): ${PEAKS[$t]} GFLOP/s"
-done
-
-RESULTS=$WORK/results.jsonl
-: > "$RESULTS"
-STATUS=0
-for m in $MODELS; do
-  for b in $BATCHES; do
-    model=$ZOO/${m}_b${b}_op13_fold.onnx
-    input=$ZOO/${m}_b${b}_op13_fold.input.npy
-    macs=$("$N2D2" info "$model" --json "$WORK/info.json" >/dev/null 2>&1 &&
-           "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["macs"])' "$WORK/info.json") || macs=0
+    prepare "$model" "$b" || die "could not prepare $model batch $b"
+    f="$CACHE/${model}_b${b}"
+    "$N2D2_FLOW" info "$f.onnx" --json "$TMP/info.json" >/dev/null || die "n2d2-flow info failed on $f.onnx"
+    macs=$(json_num "$TMP/info.json" "d['macs']")
+    input=$("$PYTHON" -c "import onnx,sys; print(onnx.load(sys.argv[1]).graph.input[0].name)" "$f.onnx")
     for t in $THREADS; do
-      ort_meds=""; n2d2_meds=""; ort_min=""; n2d2_min=""
+      best_ort=""; best_n2d2=""
       for r in $(seq "$ROUNDS"); do
-        echo "  $m b$b t$t round $r/$ROUNDS: ORT ..." >&2
-        if ! node scripts/ort_run.js "$model" "$WORK/ort" --input "input=$input" --threads "$t" \
-             --repeat 20 --warmup 3 > "$WORK/ort.json" 2> "$WORK/ort.err"; then
-          echo "bench_vs_ort: ORT failed on $model: $(tail -1 "$WORK/ort.err")" >&2; STATUS=1; continue
-        fi
-        echo "  $m b$b t$t round $r/$ROUNDS: n2d2-flow ..." >&2
-        if ! "$N2D2" run "$model" --input "input=$input" --threads "$t" --bench --min-time "$MIN_TIME" \
-             --json "$WORK/n2d2.json" > "$WORK/n2d2.out" 2>&1; then
-          echo "bench_vs_ort: n2d2-flow failed on $model: $(tail -1 "$WORK/n2d2.out")" >&2; STATUS=1; continue
-        fi
-        "$PY" - "$WORK/ort.json" "$WORK/n2d2.json" >> "$WORK/rounds_${m}_${b}_${t}" <<'PYEOF'
-import json, sys
-o = json.load(open(sys.argv[1]))["timing"]; n = json.load(open(sys.argv[2]))["timing"]
-print(o["median_ms"], o["min_ms"], n["median_ms"], n["min_ms"])
-PYEOF
+        node scripts/ort_run.js "$f.onnx" "$TMP/ort" --input "$input=$f.input.npy" --threads "$t" --repeat 20 > "$TMP/ort.json" \
+          || die "ORT failed on $f.onnx"
+        o=$(json_num "$TMP/ort.json" "d['timing']['median_ms']")
+        "$N2D2_FLOW" run "$f.onnx" --input "$input=$f.input.npy" --threads "$t" --repeat 20 --json "$TMP/n2d2.json" >/dev/null \
+          || die "n2d2-flow failed on $f.onnx"
+        n=$(json_num "$TMP/n2d2.json" "d['timing']['median_ms']")
+        best_ort=$("$PYTHON" -c "print(min(float('$o'), float('${best_ort:-inf}')))")
+        best_n2d2=$("$PYTHON" -c "print(min(float('$n'), float('${best_n2d2:-inf}')))")
       done
-      [ -s "$WORK/rounds_${m}_${b}_${t}" ] || continue
-      "$PY" - "$WORK/rounds_${m}_${b}_${t}" "$m" "$b" "$t" "$macs" "${PEAKS[$t]}" >> "$RESULTS" <<'PYEOF'
-import json, statistics, sys
-rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
-m, b, t, macs, peak = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
-ort = statistics.median(r[0] for r in rows); n2d2 = statistics.median(r[2] for r in rows)
-gflops = 2 * macs / (n2d2 * 1e-3) * 1e-9 if n2d2 > 0 else 0
-print(json.dumps({"model": m, "batch": b, "threads": t, "rounds": len(rows), "ort_median_ms": round(ort, 3),
-                  "ort_min_ms": round(min(r[1] for r in rows), 3), "n2d2_median_ms": round(n2d2, 3),
-                  "n2d2_min_ms": round(min(r[3] for r in rows), 3), "ratio": round(n2d2 / ort, 3),
-                  "gmacs": round(macs * 1e-9, 4), "n2d2_gflops": round(gflops, 1),
-                  "ort_gflops": round(2 * macs / (ort * 1e-3) * 1e-9, 1),
-                  "fma_peak_gflops": peak, "n2d2_pct_peak": round(100 * gflops / peak, 1)}))
-PYEOF
+      row=$("$PYTHON" -c "
+m,o,n,p=$macs,$best_ort,$best_n2d2,${PEAK[$t]}
+gn=2*m/(n*1e-3)/1e9; go=2*m/(o*1e-3)/1e9
+print(f'{o:.3f} {n:.3f} {n/o:.2f} {gn:.1f} {100*gn/p:.1f} {go:.1f} {100*go/p:.1f}')")
+      read -r o n ratio gn pn go po <<<"$row"
+      printf '%-14s %5s %7s %11s %11s %7s %9s %7s %9s %7s\n' "$model" "$b" "$t" "$o" "$n" "$ratio" "$gn" "$pn" "$go" "$po"
+      rows+=("$model,$b,$t,$o,$n,$ratio,$gn,$pn,$go,$po,$macs")
     done
   done
 done
+echo "FMA peak (GFLOP/s):$(for t in $THREADS; do printf ' %s thread(s) %s;' "$t" "${PEAK[$t]}"; done) CPU: $CPU; $DATE"
 
-"$PY" - "$RESULTS" "$CSV" "$JSON" "$(date -u +%Y-%m-%dT%H:%MZ)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(nproc)" <<'PYEOF'
-import csv, json, os, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-csv_path, json_path, date, cpu, cores = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
-print(f"date {date}, CPU {cpu}, {cores} cores")
-hdr = f"{'model':<14} {'batch':>5} {'thr':>3} {'ORT ms':>9} {'n2d2 ms':>9} {'ratio':>6} {'n2d2 GF/s':>9} {'ORT GF/s':>8} {'% peak':>6}"
-print(hdr)
-for r in rows:
-    print(f"{r['model']:<14} {r['batch']:>5} {r['threads']:>3} {r['ort_median_ms']:>9.3f} {r['n2d2_median_ms']:>9.3f} "
-          f"{r['ratio']:>6.2f} {r['n2d2_gflops']:>9.1f} {r['ort_gflops']:>8.1f} {r['n2d2_pct_peak']:>6.1f}")
-def atomic(path, write):
-    tmp = path + ".tmp"
-    with open(tmp, "w", newline="") as f:
-        write(f)
-    os.replace(tmp, path)
-if csv_path and rows:
-    def w(f):
-        cw = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
-        cw.writeheader()
-        cw.writerows(rows)
-    atomic(csv_path, w)
-if json_path:
-    atomic(json_path, lambda f: json.dump({"date": date, "cpu": cpu, "cores": int(cores), "results": rows}, f, indent=1))
-PYEOF
-exit $STATUS
+if [ "$RSS" = 1 ]; then
+  prepare resnet18 1 || die "could not prepare resnet18"
+  f="$CACHE/resnet18_b1"
+  input=$("$PYTHON" -c "import onnx,sys; print(onnx.load(sys.argv[1]).graph.input[0].name)" "$f.onnx")
+  rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 }'; }
+  r_ort=$(rss node scripts/ort_run.js "$f.onnx" "$TMP/ort" --input "$input=$f.input.npy")
+  r_n2d2=$(rss "$N2D2_FLOW" run "$f.onnx" --input "$input=$f.input.npy")
+  echo "max RSS, ResNet-18 batch 1: ORT (node) ${r_ort} kB, n2d2-flow ${r_n2d2} kB"
+fi
+
+header="model,batch,threads,ort_median_ms,n2d2_median_ms,ratio,n2d2_gflops,n2d2_pct_peak,ort_gflops,ort_pct_peak,macs"
+if [ -n "$CSV" ]; then
+  { echo "$header"; printf '%s\n' "${rows[@]}"; } > "$CSV.tmp" && mv "$CSV.tmp" "$CSV"
+fi
+if [ -n "$MD" ]; then
+  {
+    echo "| model | batch | threads | ORT median ms | n2d2 median ms | n2d2/ORT | n2d2 GFLOP/s | n2d2 % peak | ORT GFLOP/s | ORT % peak |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    for r in "${rows[@]}"; do IFS=, read -r a b c d e f g h i j k <<<"$r"; echo "| $a | $b | $c | $d | $e | $f | $g | $h | $i | $j |"; done
+    echo
+    echo "FMA peak:$(for t in $THREADS; do printf ' %s GFLOP/s at %s thread(s);' "${PEAK[$t]}" "$t"; done) $CPU, $DATE."
+  } > "$MD.tmp" && mv "$MD.tmp" "$MD"
+fi

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "apps/n2d2-flow/commands.h"
+#include "apps/n2d2-flow/evaluate.h"
 #include "apps/n2d2-flow/json_writer.h"
 #include "apps/n2d2-flow/output_summary.h"
 #include "apps/n2d2-flow/session.h"
@@ -20,13 +21,22 @@ namespace {
 
 const char* kRunUsage =
     "usage: n2d2-flow run MODEL [--input NAME=FILE]... [--shape NAME=DIMS]... [--batch N]\n"
-    "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N]\n"
-    "                     [--top K] [--seed S] [--json FILE] [--max-tensor-mb MB] [--min-time SEC] [--bench]\n"
-    "Timing: --warmup runs, then --repeat N runs and more until --min-time seconds have passed;\n"
-    "--bench is the measuring protocol: 3 warm-ups, then at least 20 runs and at least 3 s\n"
-    "(explicit --warmup/--repeat/--min-time override). Median and min are per batch.\n"
+    "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N] [--min-time S] [--bench]\n"
+    "                     [--top K] [--seed S] [--json FILE] [--max-tensor-mb MB]\n"
+    "                     [--device cpu|cuda] [--cuda-graph] [--streams N]\n"
+    "       n2d2-flow run MODEL --data fashion-mnist|mnist|DIR [--split test|train] [--images N]\n"
+    "                     [--batch N] [--threads N] [--top K] [--json FILE] [-o DIR]\n"
     "Inputs come from .npy or ONNX TensorProto .pb files; inputs not given are seeded random:\n"
-    "floats uniform in [0,1), integers uniform in [0,10), booleans false (mt19937_64, --seed, default 0).\n";
+    "floats uniform in [0,1), integers uniform in [0,10), booleans false (mt19937_64, --seed, default 0).\n"
+    "--repeat N (N > 1) times like the peers' scripts: --warmup runs first (default 3), then at least\n"
+    "N runs and at least --min-time seconds (default 3); median and minimum per batch are reported.\n"
+    "--bench is --repeat 20.\n"
+    "--data runs a labelled MNIST-layout set (IDX files, pixel/255) in batches (the model's own, or\n"
+    "--batch N, default 32, where it is not fixed) and reports top-1/top-K accuracy and the confusion matrix; -o DIR\n"
+    "then writes scores.txt, confusion.csv and scores.json.\n"
+    "--device cuda runs on the GPU (nodes without a CUDA kernel run on the CPU with explicit transfers,\n"
+    "listed by N2D2_VERBOSE=dispatch); --cuda-graph captures one run as a CUDA Graph and replays it;\n"
+    "--streams N caps the CUDA streams (default 4).\n";
 
 // The documented random input: one generator per run, inputs filled in graph order.
 Tensor random_input(const graph::Value& v, std::mt19937_64& rng) {
@@ -65,13 +75,55 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+// run --data: accuracy over a labelled set instead of one run.
+int run_on_data(const Args& a, const std::string& model_path) {
+  for (const char* opt : {"--input", "--repeat", "--warmup", "--min-time", "--seed"})
+    if (a.has(opt)) fail(opt, " cannot be combined with --data");
+  ModelOptions mo = ModelOptions::from_args(a);
+  std::string split = a.get("--split", "test");
+  if (split != "test" && split != "train") fail("--split must be test or train, not '", split, "'");
+  std::string dir = data::resolve_mnist_dir(a.get("--data"));
+  data::LabelledImages set =
+      data::read_mnist(dir, split == "test" ? data::Split::Test : data::Split::Train, a.get_int("--images", 0, 1));
+  LoadedModel m = load_model(model_path, mo, Verbosity::from_env(), true);
+  EvalOptions eo;
+  eo.exec = ExecOptions::from_args(a);
+  eo.top_n = static_cast<int32_t>(a.get_int("--top", 5, 1));
+  if (mo.batch > 0) eo.batch = mo.batch;
+  EvalResult r = evaluate(*m.plan, set, eo);
+  std::printf("model: %s\ndata: %s (%s split, %lld images, batch %lld)\n", model_path.c_str(), dir.c_str(),
+              split.c_str(), static_cast<long long>(set.size()), static_cast<long long>(r.batch));
+  std::printf("%s", r.score.text().c_str());
+  std::printf("load: %.2f ms; evaluation: %.3f s, %.1f images/s (%d thread%s)\n", m.load_ms, r.wall_s,
+              r.images_per_s(), eo.exec.threads, eo.exec.threads == 1 ? "" : "s");
+  JsonWriter j;
+  j.begin_object().key("model").value(model_path).key("data").value(dir).key("split").value(split)
+      .key("batch").value(r.batch).key("threads").value(eo.exec.threads).key("device").value(eo.exec.device_name()).key("wall_s").value(r.wall_s)
+      .key("images_per_s").value(r.images_per_s()).end_object();
+  // The score's own JSON is merged into the run's: {"model":...,"images":...,...}.
+  std::string json = j.str();
+  while (!json.empty() && json.back() != '}') json.pop_back();
+  json.pop_back();
+  json += "," + r.score.json().substr(1);
+  std::string out_dir = a.get("-o");
+  if (!out_dir.empty()) {
+    std::filesystem::create_directories(out_dir);
+    write_text_atomic((std::filesystem::path(out_dir) / "scores.txt").string(), r.score.text());
+    write_text_atomic((std::filesystem::path(out_dir) / "confusion.csv").string(), r.score.confusion_csv());
+    write_text_atomic((std::filesystem::path(out_dir) / "scores.json").string(), json + "\n");
+  }
+  if (a.has("--json")) write_text_atomic(a.get("--json"), json + "\n");
+  return 0;
+}
+
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  std::set<std::string> with_value = {"--input", "--threads", "--engine", "-o", "--repeat", "--warmup",
-                                      "--top", "--seed", "--json", "--min-time"};
+  std::set<std::string> with_value = {"--input", "-o", "--repeat", "--warmup", "--min-time",
+                                      "--top", "--seed", "--json", "--data", "--split", "--images"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
-  Args a(argc, argv, 2, with_value, {"--help", "-h", "--bench"});
+  with_value.insert(kExecOptions.begin(), kExecOptions.end());
+  Args a(argc, argv, 2, with_value, {"--help", "-h", "--cuda-graph", "--bench"});
   if (a.has("--help") || a.has("-h")) {
     std::cout << kRunUsage;
     return 0;
@@ -81,12 +133,19 @@ int cmd_run(int argc, char** argv) {
     fail("run takes exactly one MODEL argument");
   }
   const std::string model_path = a.positional()[0];
-  int threads = static_cast<int>(a.get_int("--threads", 1, 1));
-  sched::Engine engine = sched::engine_from_name(a.get("--engine", "tbb"));
+  if (a.has("--data")) return run_on_data(a, model_path);
+  for (const char* opt : {"--split", "--images"})
+    if (a.has(opt)) fail(opt, " needs --data");
+  ExecOptions xo = ExecOptions::from_args(a);
+  const int threads = xo.threads;
+  const sched::Engine engine = xo.engine;
+  // --repeat N measures like the peers' scripts: 3 warm-up runs, then at least N runs and at
+  // least --min-time seconds (default 3); a single run is just timed.
+  // --bench is the same protocol with N = 20.
   const bool bench = a.has("--bench");
   int repeat = static_cast<int>(a.get_int("--repeat", bench ? 20 : 1, 1));
-  int warmup = static_cast<int>(a.get_int("--warmup", bench ? 3 : 0, 0));
-  double min_time_s = a.get_double("--min-time", bench ? 3.0 : 0.0, 0.0);
+  int warmup = static_cast<int>(a.get_int("--warmup", repeat > 1 ? 3 : 0, 0));
+  double min_time = a.get_double("--min-time", repeat > 1 ? 3.0 : 0.0, 0.0);
   int top = static_cast<int>(a.get_int("--top", 5, 1));
   uint64_t seed = static_cast<uint64_t>(a.get_int("--seed", 0, 0));
   std::string out_dir = a.get("-o");
@@ -120,30 +179,30 @@ int cmd_run(int argc, char** argv) {
     }
   }
 
-  auto exec = sched::make_executor(plan, engine, threads);
+  auto exec = make_run_executor(plan, xo, Verbosity::from_env());
   std::vector<Tensor> outputs;
   sched::RunStats stats;
   for (int i = 0; i < warmup; ++i) exec->run(inputs);
   std::vector<double> times;
-  double total_ms = 0;
-  while (static_cast<int>(times.size()) < repeat || total_ms < min_time_s * 1000.0) {
+  auto t_start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count(); };
+  for (int i = 0; i < repeat || elapsed() < min_time; ++i) {
     auto t0 = std::chrono::steady_clock::now();
     outputs = exec->run(inputs, &stats);
     times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    total_ms += times.back();
   }
-  const int runs = static_cast<int>(times.size());
   const int64_t batch = !inputs.empty() && inputs[0].rank() > 0 ? inputs[0].shape()[0] : 1;
 
   // Report.
   std::printf("model: %s (%zu nodes after passes: %s)\n", model_path.c_str(), plan.steps().size(), m.passes.str().c_str());
-  std::printf("engine: %s, threads: %d%s\n", sched::engine_name(engine), threads,
+  std::printf("device: %s, engine: %s, threads: %d%s\n", xo.device_name().c_str(), sched::engine_name(engine), threads,
               any_random ? (", random inputs seeded with " + std::to_string(seed)).c_str() : "");
   for (std::size_t i = 0; i < g.inputs().size(); ++i)
     std::printf("input  %s: %s\n", g.value(g.inputs()[i]).name.c_str(), inputs[i].type().str().c_str());
   if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
   JsonWriter j;
-  j.begin_object().key("model").value(model_path).key("threads").value(threads).key("engine").value(sched::engine_name(engine));
+  j.begin_object().key("model").value(model_path).key("threads").value(threads).key("engine").value(sched::engine_name(engine))
+      .key("device").value(xo.device_name());
   j.key("seed").value(static_cast<int64_t>(seed)).key("outputs").begin_array();
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const std::string& name = g.value(g.outputs()[i]).name;
@@ -181,13 +240,16 @@ int cmd_run(int argc, char** argv) {
   }
   j.end_array();
   double med = median(times), mn = *std::min_element(times.begin(), times.end());
+  const int runs = static_cast<int>(times.size());
+  double total_ms = 0;  // the timed runs only
+  for (double t : times) total_ms += t;
   std::printf("load: %.2f ms; run: median %.3f ms, min %.3f ms per batch of %lld over %d run%s in %.2f s (%d warm-up); "
               "peak activation memory %.2f MiB\n",
               m.load_ms, med, mn, static_cast<long long>(batch), runs, runs == 1 ? "" : "s", total_ms / 1000.0, warmup,
               stats.peak_bytes / 1048576.0);
   j.key("timing").begin_object().key("load_ms").value(m.load_ms).key("median_ms").value(med).key("min_ms").value(mn)
       .key("batch").value(batch).key("runs").value(runs).key("warmup").value(warmup).key("total_s").value(total_ms / 1000.0)
-      .end_object();
+      .key("min_time_s").value(min_time).end_object();
   j.key("peak_memory_bytes").value(stats.peak_bytes).end_object();
   if (a.has("--json")) write_text_atomic(a.get("--json"), j.str());
   return 0;

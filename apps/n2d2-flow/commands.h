@@ -6,5 +6,7 @@ namespace n2d2::cli {
 
 int cmd_run(int argc, char** argv);   // n2d2-flow run MODEL ...
 int cmd_info(int argc, char** argv);  // n2d2-flow info MODEL ...
+int cmd_quantize(int argc, char** argv);  // n2d2-flow quantize MODEL --calib-data ... -o DIR
+int cmd_export(int argc, char** argv);    // n2d2-flow export MODEL --format onnx|cpp -o DIR
 
 }  // namespace n2d2::cli

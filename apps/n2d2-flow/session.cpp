@@ -6,6 +6,9 @@
 
 #include "frontends/io/npy.h"
 #include "frontends/onnx/onnx_loader.h"
+#ifdef N2D2_HAVE_CUDA
+#include "scheduler/cuda/cuda_executor.h"
+#endif
 
 namespace n2d2::cli {
 
@@ -25,7 +28,36 @@ ModelOptions ModelOptions::from_args(const Args& a) {
   }
   o.batch = a.get_int("--batch", 0, 1);
   o.max_tensor_bytes = static_cast<std::size_t>(a.get_int("--max-tensor-mb", 4096, 1)) << 20;
+  o.cpu_fusion = a.get("--device", "cpu") != "cuda";
   return o;
+}
+
+ExecOptions ExecOptions::from_args(const Args& a) {
+  ExecOptions o;
+  o.engine = sched::engine_from_name(a.get("--engine", "tbb"));
+  o.threads = static_cast<int>(a.get_int("--threads", 1, 1));
+  std::string dev = a.get("--device", "cpu");
+  if (dev != "cpu" && dev != "cuda") fail("--device must be cpu or cuda, not '", dev, "'");
+  o.cuda = dev == "cuda";
+  o.cuda_graph = a.has("--cuda-graph");
+  o.streams = static_cast<int>(a.get_int("--streams", 4, 1));
+  if (!o.cuda && (o.cuda_graph || a.has("--streams"))) fail(o.cuda_graph ? "--cuda-graph" : "--streams", " needs --device cuda");
+  return o;
+}
+
+std::unique_ptr<sched::Executor> make_run_executor(const sched::Plan& plan, const ExecOptions& o, const Verbosity& v) {
+  if (!o.cuda) return sched::make_executor(plan, o.engine, o.threads);
+#ifdef N2D2_HAVE_CUDA
+  sched::CudaOptions co;
+  co.engine = o.engine;
+  co.threads = o.threads;
+  co.cuda_graph = o.cuda_graph;
+  co.max_streams = o.streams;
+  co.dispatch_log = v.dispatch ? &std::cerr : nullptr;
+  return sched::make_cuda_executor(plan, co);
+#else
+  fail("--device cuda: this n2d2-flow was built without the CUDA backend (configure found no nvcc, cuBLAS or cuDNN)");
+#endif
 }
 
 LoadedModel load_model(const std::string& path, const ModelOptions& opts, const Verbosity& v, bool compile,
@@ -47,7 +79,7 @@ LoadedModel load_model(const std::string& path, const ModelOptions& opts, const 
   } else if (compile) {
     try {
       graph::Graph g = m.loaded;
-      m.passes = sched::optimize_graph(g);
+      m.passes = sched::optimize_graph(g, {opts.cpu_fusion});
       sched::CompileOptions co;
       co.dispatch_log = v.dispatch ? &std::cerr : nullptr;
       m.plan = std::make_unique<sched::Plan>(sched::Plan::compile(std::move(g), co));

@@ -7,6 +7,7 @@
 
 #include "apps/n2d2-flow/args.h"
 #include "graph/graph.h"
+#include "scheduler/executor.h"
 #include "scheduler/pipeline.h"
 #include "scheduler/plan.h"
 
@@ -22,8 +23,25 @@ struct ModelOptions {
   std::map<std::string, Shape> shapes;  // --shape NAME=DIMS
   int64_t batch = 0;                    // --batch N
   std::size_t max_tensor_bytes = std::size_t{4} << 30;  // --max-tensor-mb
+  bool cpu_fusion = true;  // BN folding + FusedConv (sched::PassOptions); off with --device cuda
   static ModelOptions from_args(const Args& a);
 };
+
+// Where and how a plan runs: --engine, --threads, --device cpu|cuda, --cuda-graph, --streams.
+struct ExecOptions {
+  sched::Engine engine = sched::Engine::Tbb;
+  int threads = 1;
+  bool cuda = false;
+  bool cuda_graph = false;
+  int streams = 4;
+  static ExecOptions from_args(const Args& a);
+  std::string device_name() const { return cuda ? "cuda" : "cpu"; }
+};
+inline const std::set<std::string> kExecOptions = {"--engine", "--threads", "--device", "--streams"};
+
+// The CPU executors, or the CUDA one (an error naming the reason when this build has no CUDA
+// backend or the machine no usable device).
+std::unique_ptr<sched::Executor> make_run_executor(const sched::Plan& plan, const ExecOptions& o, const Verbosity& v);
 
 // The options every model-loading subcommand accepts.
 inline const std::set<std::string> kModelOptions = {"--shape", "--batch", "--max-tensor-mb"};

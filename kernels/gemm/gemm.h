@@ -24,7 +24,12 @@ void matmul_rowmajor(int64_t M, int64_t N, int64_t K, const T* A, const T* B, T*
 using MatmulF32 = void (*)(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C);
 void matmul_f32_avx2(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C);
 void matmul_f32_avx512(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C);
-// The fastest core max_isa() allows; matmul_rowmajor<float> on a scalar-only CPU.
+// Packed GEMM (packed.cpp): A and B packed into panels, 12x32 (AVX-512) or 6x16 (AVX2) register
+// micro-kernels; for products large enough to repay the packing.
+void matmul_f32_packed_avx2(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C);
+void matmul_f32_packed_avx512(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C);
+// The fastest core max_isa() allows; matmul_rowmajor<float> on a scalar-only CPU. The AVX cores
+// returned here take the packed path for large products and the plain tiles for small ones.
 MatmulF32 best_matmul_f32();
 
 }  // namespace n2d2::kernels::detail

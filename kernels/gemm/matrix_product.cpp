@@ -62,9 +62,23 @@ void matmul_f32_avx512(int64_t M, int64_t N, int64_t K, const float* A, const fl
   for_each_tile(M, N, [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) { matmul_tile_f32_avx512(i0, i1, j0, j1, N, K, A, B, C); });
 }
 
+namespace {
+
+// Packing costs about (M + N) * K copies: worth it once each packed value feeds enough FMAs.
+bool worth_packing(int64_t M, int64_t N, int64_t K) { return M >= 8 && N >= 32 && K >= 16 && M * N * K >= (int64_t{1} << 18); }
+
+void matmul_f32_best_avx512(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C) {
+  (worth_packing(M, N, K) ? matmul_f32_packed_avx512 : matmul_f32_avx512)(M, N, K, A, B, C);
+}
+void matmul_f32_best_avx2(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C) {
+  (worth_packing(M, N, K) ? matmul_f32_packed_avx2 : matmul_f32_avx2)(M, N, K, A, B, C);
+}
+
+}  // namespace
+
 MatmulF32 best_matmul_f32() {
-  if (require_isa(Isa::Avx512).empty()) return matmul_f32_avx512;
-  if (require_isa(Isa::Avx2).empty()) return matmul_f32_avx2;
+  if (require_isa(Isa::Avx512).empty()) return matmul_f32_best_avx512;
+  if (require_isa(Isa::Avx2).empty()) return matmul_f32_best_avx2;
   return matmul_rowmajor<float>;
 }
 

@@ -2,6 +2,9 @@
 // clear error line with exit code 2 for each kind of bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -65,13 +68,13 @@ void expect_error(const Result& r, const std::string& needle) {
 
 TEST_F(Cli, RunWritesOutputsAndJson) {
   Result r = run_cli("run " + lenet() + " --input input=" + lenet_input() + " -o " + tmp("out") + " --json " +
-                     tmp("run.json") + " --repeat 3");
+                     tmp("run.json") + " --repeat 3 --min-time 0");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("top-5 [0]"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("median"), std::string::npos) << r.out;
   std::string json = read_all(tmp("run.json"));
   for (const char* key : {"\"model\"", "\"threads\"", "\"engine\"", "\"outputs\"", "\"shape\"", "\"file\"", "\"timing\"",
-                          "\"load_ms\"", "\"median_ms\"", "\"min_ms\"", "\"runs\":3"})
+                          "\"load_ms\"", "\"median_ms\"", "\"min_ms\"", "\"runs\":3", "\"warmup\":3"})
     EXPECT_NE(json.find(key), std::string::npos) << key << " missing in " << json;
   int npy = 0;
   for (const auto& e : fs::directory_iterator(tmp("out"))) {
@@ -182,3 +185,93 @@ TEST_F(Cli, IsaCapSelectsKernelsAndKeepsResults) {
   }
   expect_error(run_cli("run " + lenet(), "N2D2_MAX_ISA=sse9"), "N2D2_MAX_ISA");
 }
+
+namespace {
+
+// An MNIST-layout test split (t10k-*-ubyte) from float images in [0,1] (exact multiples of 1/255).
+void write_mnist_split(const fs::path& dir, const Tensor& images, const std::vector<int>& order, const Tensor& labels) {
+  fs::create_directories(dir);
+  auto be32 = [](std::string& s, uint32_t v) {
+    for (int sh = 24; sh >= 0; sh -= 8) s.push_back(static_cast<char>((v >> sh) & 0xFF));
+  };
+  std::string img, lab;
+  be32(img, 0x00000803), be32(img, static_cast<uint32_t>(order.size())), be32(img, 28), be32(img, 28);
+  be32(lab, 0x00000801), be32(lab, static_cast<uint32_t>(order.size()));
+  for (int i : order) {
+    for (int p = 0; p < 28 * 28; ++p)
+      img.push_back(static_cast<char>(static_cast<uint8_t>(std::lround(images.data<float>()[i * 784 + p] * 255))));
+    lab.push_back(static_cast<char>(labels.data<int64_t>()[i]));
+  }
+  std::ofstream(dir / "t10k-images-idx3-ubyte", std::ios::binary) << img;
+  std::ofstream(dir / "t10k-labels-idx1-ubyte", std::ios::binary) << lab;
+}
+
+int argmax_row(const Tensor& t, int row) {
+  const float* p = t.data<float>() + row * t.dim(1);
+  return static_cast<int>(std::max_element(p, p + t.dim(1)) - p);
+}
+
+}  // namespace
+
+TEST_F(Cli, RunOnDataScoresEveryImageOnce) {
+  Tensor images = io::read_npy(lenet_input());
+  Tensor labels = io::read_npy(test::source_path("tests/models/lenet_fmnist/labels.npy"));
+  ASSERT_EQ(labels.dtype(), DType::I64);
+  // 11 images: the 8, then the first 3 again, so the model's fixed batch of 8 leaves a padded tail.
+  std::vector<int> order = {0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2};
+  write_mnist_split(tmp_ / "set", images, order, labels);
+  Result ref = run_cli("run " + lenet() + " --input input=" + lenet_input() + " -o " + tmp("ref"));
+  ASSERT_EQ(ref.code, 0) << ref.out;
+  Tensor logits;
+  for (const auto& e : fs::directory_iterator(tmp("ref"))) logits = io::read_npy(e.path().string());
+  int right = 0;
+  for (int i : order) right += argmax_row(logits, i) == labels.data<int64_t>()[i];
+
+  Result r = run_cli("run " + lenet() + " --data " + tmp("set") + " --json " + tmp("s.json") + " -o " + tmp("out"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::string json = read_all(tmp("s.json"));
+  char expect[96];
+  std::snprintf(expect, sizeof expect, "\"images\":11,\"top1_accuracy\":%.4f", 100.0 * right / 11);
+  EXPECT_NE(json.find(expect), std::string::npos) << expect << " in " << json;
+  for (const char* key : {"\"topn_accuracy\"", "\"n\":5", "\"confusion\"", "\"images_per_s\"", "\"batch\":8"})
+    EXPECT_NE(json.find(key), std::string::npos) << key << " missing in " << json;
+  for (const char* f : {"scores.txt", "confusion.csv", "scores.json"}) EXPECT_TRUE(fs::exists(tmp("out/") + f)) << f;
+  EXPECT_EQ(read_all(tmp("out/scores.json")), json);
+}
+
+TEST_F(Cli, RunOnDataErrorsAreNamed) {
+  expect_error(run_cli("run " + lenet() + " --data " + tmp("missing")), tmp("missing"));
+  fs::create_directories(tmp_ / "empty");
+  expect_error(run_cli("run " + lenet() + " --data " + tmp("empty")), "t10k-images-idx3-ubyte");
+  fs::create_directories(tmp_ / "bad");
+  write("bad/t10k-images-idx3-ubyte", "not an idx file");
+  write("bad/t10k-labels-idx1-ubyte", "nope");
+  expect_error(run_cli("run " + lenet() + " --data " + tmp("bad")), "t10k-images-idx3-ubyte");
+  Tensor images = io::read_npy(lenet_input());
+  Tensor labels = io::read_npy(test::source_path("tests/models/lenet_fmnist/labels.npy"));
+  write_mnist_split(tmp_ / "set", images, {0, 1}, labels);
+  expect_error(run_cli("run " + test::source_path("tests/models/resnet_tiny/model.onnx") + " --data " + tmp("set")),
+               "--data gives float images of 28x28");
+  expect_error(run_cli("run " + lenet() + " --data " + tmp("set") + " --input input=" + lenet_input()),
+               "--input cannot be combined with --data");
+  expect_error(run_cli("run " + lenet() + " --images 3"), "--images needs --data");
+  expect_error(run_cli("run " + lenet() + " --data " + tmp("set") + " --split val"), "--split must be test or train");
+}
+
+TEST_F(Cli, DeviceOptionIsCheckedAndCudaFailsClearlyWithoutAGpu) {
+  expect_error(run_cli("run " + lenet() + " --device tpu"), "--device must be cpu or cuda, not 'tpu'");
+  expect_error(run_cli("run " + lenet() + " --cuda-graph"), "--cuda-graph needs --device cuda");
+  Result cpu = run_cli("run " + lenet() + " --device cpu --input input=" + lenet_input() + " -o " + tmp("cpu"));
+  ASSERT_EQ(cpu.code, 0) << cpu.out;
+  EXPECT_NE(cpu.out.find("device: cpu"), std::string::npos) << cpu.out;
+  Result r = run_cli("run " + lenet() + " --device cuda --input input=" + lenet_input() + " -o " + tmp("gpu"));
+  if (r.code == 2) {  // no CUDA backend in this build, or no usable GPU: one clear line
+    EXPECT_NE(r.out.find("--device cuda: "), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("terminate"), std::string::npos) << r.out;
+    return;
+  }
+  ASSERT_EQ(r.code, 0) << r.out;
+  Tensor a = io::read_npy(tmp("cpu/logits.npy")), b = io::read_npy(tmp("gpu/logits.npy"));
+  test::expect_near(b, a, 1e-4, 1e-3);
+}
+

@@ -15,6 +15,9 @@
 #include "frontends/onnx/onnx_loader.h"
 #include "scheduler/executor.h"
 #include "scheduler/pipeline.h"
+#ifdef N2D2_HAVE_CUDA
+#include "scheduler/cuda/cuda_executor.h"
+#endif
 
 namespace fs = std::filesystem;
 using namespace n2d2;
@@ -31,7 +34,11 @@ struct Options {
   std::string engine = "tbb";
   std::string report;  // markdown summary written here (atomically) when set
   int threads = 2;
+  bool cuda = false;  // --device cuda: the CUDA executor (CPU fallback for nodes it lacks)
 };
+
+// Exit code of a run that could not start for want of a GPU: ctest reports the test as skipped.
+constexpr int kSkipExit = 77;
 
 struct Counts {
   int passed = 0, failed = 0, skipped = 0;
@@ -118,7 +125,22 @@ std::string run_case(const fs::path& dir, const Options& o) {
   } catch (const UnsupportedError& e) {
     return std::string("SKIP: ") + e.what();
   }
-  auto exec = sched::make_executor(*plan, sched::engine_from_name(o.engine), o.threads);
+  std::unique_ptr<sched::Executor> exec;
+  if (!o.cuda) {
+    exec = sched::make_executor(*plan, sched::engine_from_name(o.engine), o.threads);
+  } else {
+#ifdef N2D2_HAVE_CUDA
+    sched::CudaOptions co;
+    co.engine = sched::engine_from_name(o.engine);
+    co.threads = o.threads;
+    try {
+      exec = sched::make_cuda_executor(*plan, co);
+    } catch (const Error& e) {
+      if (std::string(e.what()).find("needs static shapes") != std::string::npos) return "SKIP: cuda: dynamic shapes";
+      throw;
+    }
+#endif
+  }
   const graph::Graph& pg = plan->graph();
   int sets = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -176,15 +198,34 @@ int main(int argc, char** argv) {
     else if (a == "--threads") o.threads = std::stoi(next());
     else if (a == "-v" || a == "--verbose") o.verbose = true;
     else if (a == "--report") o.report = next();
+    else if (a == "--device") {
+      std::string d = next();
+      if (d != "cpu" && d != "cuda") {
+        std::fprintf(stderr, "--device must be cpu or cuda, not '%s'\n", d.c_str());
+        return 2;
+      }
+      o.cuda = d == "cuda";
+    }
     else {
       std::fprintf(stderr,
                    "usage: onnx_conformance [--suite node|simple|pytorch-converted|pytorch-operator]... [--filter S]\n"
                    "                        [--data-dir DIR] [--min-pass N] [--engine tbb|seq] [--threads N] [-v]\n"
-                   "                        [--report FILE.md]\n");
+                   "                        [--report FILE.md] [--device cpu|cuda]\n");
       return 2;
     }
   }
   if (o.suites.empty()) o.suites = {"node", "simple", "pytorch-converted", "pytorch-operator"};
+  if (o.cuda) {
+#ifdef N2D2_HAVE_CUDA
+    if (std::string why = sched::cuda_unavailable_reason(); !why.empty()) {
+      std::fprintf(stderr, "--device cuda: %s: not run\n", why.c_str());
+      return kSkipExit;
+    }
+#else
+    std::fprintf(stderr, "--device cuda: this build has no CUDA backend: not run\n");
+    return kSkipExit;
+#endif
+  }
   bool ok = true;
   int total_pass = 0;
   std::string md = "| suite | cases | passed | failed | skipped |\n|---|---|---|---|---|\n", md_skips, md_fail;

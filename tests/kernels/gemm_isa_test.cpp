@@ -2,6 +2,9 @@
 // column tails of every size), and the same bits for 1 and 2 threads.
 #include <tbb/task_arena.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "kernels/cpu/isa.h"
 #include "kernels/gemm/gemm.h"
 #include "tests/test_util.h"
@@ -45,6 +48,32 @@ TEST(GemmIsa, Avx2MatchesReference) { check_core(kernels::detail::matmul_f32_avx
 TEST(GemmIsa, Avx512MatchesReference) { check_core(kernels::detail::matmul_f32_avx512, Isa::Avx512); }
 TEST(GemmIsa, Avx2IsThreadIndependent) { check_threads(kernels::detail::matmul_f32_avx2, Isa::Avx2); }
 TEST(GemmIsa, Avx512IsThreadIndependent) { check_threads(kernels::detail::matmul_f32_avx512, Isa::Avx512); }
+
+void check_packed(Core core, Isa isa) {
+  if (hardware_isa() < isa) GTEST_SKIP() << "CPU lacks " << isa_name(isa);
+  uint64_t seed = 50;
+  // Row/column tails of the micro-tiles (12x32, 6x16), several K blocks (256) with a tail.
+  for (int64_t M : {1, 5, 6, 7, 12, 13, 97})
+    for (int64_t N : {1, 16, 17, 32, 33, 257, 300})
+      for (int64_t K : {1, 17, 256, 600}) {
+        Tensor a = test::random_tensor({M, K}, seed++), b = test::random_tensor({K, N}, seed++);
+        Tensor want(DType::F32, {M, N}), got(DType::F32, {M, N});
+        kernels::detail::matmul_rowmajor<float>(M, N, K, a.data<float>(), b.data<float>(), want.data_mut<float>());
+        core(M, N, K, a.data<float>(), b.data<float>(), got.data_mut<float>());
+        // Normalized max error (the measure): max |got - want| / max |want| <= 1e-5.
+        double err = 0, scale = 0;
+        for (int64_t i = 0; i < M * N; ++i) {
+          err = std::max(err, std::abs(double(got.data<float>()[i]) - want.data<float>()[i]));
+          scale = std::max(scale, std::abs(double(want.data<float>()[i])));
+        }
+        ASSERT_LE(err, 1e-5 * std::max(1.0, scale)) << "M=" << M << " N=" << N << " K=" << K;
+      }
+}
+
+TEST(GemmIsa, PackedAvx2MatchesReference) { check_packed(kernels::detail::matmul_f32_packed_avx2, Isa::Avx2); }
+TEST(GemmIsa, PackedAvx512MatchesReference) { check_packed(kernels::detail::matmul_f32_packed_avx512, Isa::Avx512); }
+TEST(GemmIsa, PackedAvx2IsThreadIndependent) { check_threads(kernels::detail::matmul_f32_packed_avx2, Isa::Avx2); }
+TEST(GemmIsa, PackedAvx512IsThreadIndependent) { check_threads(kernels::detail::matmul_f32_packed_avx512, Isa::Avx512); }
 
 TEST(Isa, NamesAndCaps) {
   EXPECT_EQ(isa_from_name("avx2"), Isa::Avx2);

@@ -1,0 +1,24 @@
+// The ai.n2d2 integer kernels: reference ones (reference.cpp, the truth, every integer type) and
+// the x86 QConv/QGemm ones (x86.cpp: uint8/int8 activations x int8 weights on the AVX2 or
+// AVX-512 VNNI cores of quant_cores.h, bit-exact with the reference).
+#pragma once
+
+#include <string>
+
+#include "kernels/quant/quant_cores.h"
+#include "kernels/registry.h"
+
+namespace n2d2::kernels {
+
+void register_quant_x86_kernels(KernelRegistry& r);  // x86.cpp (before the reference)
+void register_quant_ref_kernels(KernelRegistry& r);  // reference.cpp
+
+namespace detail {
+// AVX-512F/BW/VL with AVX512_VNNI (CPUID leaf 7 ecx bit 11), capped by N2D2_MAX_ISA like
+// require_isa(Isa::Avx512): "" when allowed, else the reason.
+std::string require_avx512_vnni();
+// The best allowed core: VNNI, AVX2, else the reference core.
+QDotCore best_qdot_core();
+}  // namespace detail
+
+}  // namespace n2d2::kernels

@@ -1,0 +1,208 @@
+// QConv and QGemm on the integer dot-product cores (quant_cores.h) for uint8/int8 activations
+// and int8 weights: operands are packed into rows of Kp bytes (K rounded up to 64, zero tail),
+// convolution patches gathered per output pixel (im2col, pixel-major). int8 activations are
+// offset to uint8 (x + 128, i.e. x ^ 0x80; padding becomes 128) and the offset is removed with
+// the weight sums: sum (x + 128) w - 128 sum w. The epilogue adds the bias in int64 and saturates
+// to int32 exactly as the reference. Registered before the reference kernels; declines when the
+// CPU (or N2D2_MAX_ISA) lacks the ISA, the types are others, or K exceeds kCoreMaxK.
+#include <cpuid.h>
+
+#include <vector>
+
+#include "graph/ops/quant_ops.h"
+#include "graph/ops/window.h"
+#include "kernels/cpu/isa.h"
+#include "kernels/parallel.h"
+#include "kernels/quant/quant_kernels.h"
+#include "kernels/spatial_dims.h"
+
+namespace n2d2::kernels {
+
+namespace detail {
+
+std::string require_avx512_vnni() {
+  std::string r = require_isa(Isa::Avx512);
+  if (!r.empty()) return r;
+  static const bool vnni = [] {
+    unsigned a, b, c, d;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & (1u << 11)) != 0;
+  }();
+  return vnni ? "" : "the CPU lacks avx512_vnni";
+}
+
+QDotCore best_qdot_core() {
+  if (require_avx512_vnni().empty()) return qdot_u8s8_vnni;
+  if (require_isa(Isa::Avx2).empty()) return qdot_u8s8_avx2;
+  return qdot_u8s8_ref;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::QDotCore;
+namespace q = n2d2::quant;
+
+int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+// Weights rows [rows x K] -> [rows x Kp] zero-padded, and per-row sums (for the int8 offset).
+void pack_weights(const int8_t* w, int64_t rows, int64_t K, int64_t Kp, std::vector<int8_t>& out,
+                  std::vector<int64_t>& sums) {
+  out.assign(static_cast<std::size_t>(rows * Kp), 0);
+  sums.assign(static_cast<std::size_t>(rows), 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t k = 0; k < K; ++k) {
+      out[r * Kp + k] = w[r * K + k];
+      sums[r] += w[r * K + k];
+    }
+}
+
+// y[m * ldm + p * ldp] = sat_i32(y + bias[m] - offset * wsum[m]) for the tile's rows.
+void epilogue(int32_t* y, int64_t M, int64_t P, int64_t ldm, int64_t ldp, const int32_t* bias, const int64_t* wsum,
+              int64_t offset) {
+  for (int64_t m = 0; m < M; ++m) {
+    int64_t add = (bias ? bias[m] : 0) - offset * wsum[m];
+    if (add == 0) continue;
+    for (int64_t p = 0; p < P; ++p) {
+      int32_t& v = y[m * ldm + p * ldp];
+      v = q::saturate_i32(int64_t{v} + add);
+    }
+  }
+}
+
+template <class X>
+Status qconv_x86(const KernelContext& c, QDotCore core) {
+  const Tensor &x = c.in(0), &w = c.in(1);
+  Tensor& y = c.out(0);
+  const Shape& xs = x.shape();
+  graph::Window win = graph::window_forward(
+      c.node, graph::spatial_dims(xs), c.attrs().ints_or("kernel_shape", graph::spatial_dims(w.shape())), false);
+  detail::Spatial3 s;
+  if (!detail::to_spatial3(xs, y.shape(), win, s)) return Status::error("more than 3 spatial axes");
+  int64_t N = xs[0], C = xs[1], M = y.shape()[1], G = c.attrs().i("group");
+  int64_t cin_g = C / G, cout_g = M / G, K = cin_g * s.k_size(), Kp = round_up(K, detail::kCoreKStep);
+  int64_t P = s.out_size();
+  constexpr bool kSigned = std::is_same_v<X, int8_t>;
+  constexpr int64_t kOffset = kSigned ? 128 : 0;
+  const X* xp = x.data<X>();
+  const int32_t* bp = c.has_input(2) ? c.in(2).data<int32_t>() : nullptr;
+  int32_t* yp = y.data_mut<int32_t>();
+  std::vector<int8_t> wpack;
+  std::vector<int64_t> wsum;
+  pack_weights(w.data<int8_t>(), M, K, Kp, wpack, wsum);
+  std::vector<uint8_t> cols(static_cast<std::size_t>(P * Kp));
+  constexpr int64_t kPBlock = 32, kMBlock = 16;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t g = 0; g < G; ++g) {
+      const X* xg = xp + (n * C + g * cin_g) * s.in_size();
+      parallel_for(P, 64, [&](int64_t b, int64_t e) {
+        for (int64_t p = b; p < e; ++p) {
+          int64_t od = p / (s.out[1] * s.out[2]), oh = (p / s.out[2]) % s.out[1], ow = p % s.out[2];
+          uint8_t* row = cols.data() + p * Kp;
+          int64_t k = 0;
+          for (int64_t ic = 0; ic < cin_g; ++ic)
+            for (int64_t kd = 0; kd < s.k[0]; ++kd) {
+              int64_t id = od * s.s[0] + kd * s.d[0] - s.pb[0];
+              for (int64_t kh = 0; kh < s.k[1]; ++kh) {
+                int64_t ih = oh * s.s[1] + kh * s.d[1] - s.pb[1];
+                bool row_in = id >= 0 && id < s.in[0] && ih >= 0 && ih < s.in[1];
+                const X* xr = xg + ic * s.in_size() + (id * s.in[1] + ih) * s.in[2];
+                for (int64_t kw = 0; kw < s.k[2]; ++kw, ++k) {
+                  int64_t iw = ow * s.s[2] + kw * s.d[2] - s.pb[2];
+                  X v = row_in && iw >= 0 && iw < s.in[2] ? xr[iw] : X(0);
+                  row[k] = static_cast<uint8_t>(static_cast<int>(v) + kOffset);
+                }
+              }
+            }
+          for (; k < Kp; ++k) row[k] = 0;
+        }
+      });
+      int64_t mb = (cout_g + kMBlock - 1) / kMBlock, pb = (P + kPBlock - 1) / kPBlock;
+      int32_t* yg = yp + (n * M + g * cout_g) * P;
+      const int8_t* ag = wpack.data() + g * cout_g * Kp;
+      const int64_t* sg = wsum.data() + g * cout_g;
+      const int32_t* bg = bp ? bp + g * cout_g : nullptr;
+      parallel_for(mb * pb, 1, [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; ++t) {
+          int64_t m0 = (t / pb) * kMBlock, p0 = (t % pb) * kPBlock;
+          int64_t mc = std::min(kMBlock, cout_g - m0), pc = std::min(kPBlock, P - p0);
+          int32_t* yt = yg + m0 * P + p0;
+          core(mc, pc, Kp, ag + m0 * Kp, cols.data() + p0 * Kp, yt, P, 1);
+          epilogue(yt, mc, pc, P, 1, bg ? bg + m0 : nullptr, sg + m0, kOffset);
+        }
+      });
+    }
+  return Status::ok();
+}
+
+template <class X>
+Status qgemm_x86(const KernelContext& c, QDotCore core) {
+  const Tensor &a = c.in(0), &w = c.in(1);
+  int64_t M = a.dim(0), K = a.dim(1), N = w.dim(0), Kp = round_up(K, detail::kCoreKStep);
+  constexpr int64_t kOffset = std::is_same_v<X, int8_t> ? 128 : 0;
+  std::vector<int8_t> wpack;
+  std::vector<int64_t> wsum;
+  pack_weights(w.data<int8_t>(), N, K, Kp, wpack, wsum);
+  std::vector<uint8_t> apack(static_cast<std::size_t>(M * Kp), 0);
+  const X* ap = a.data<X>();
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t k = 0; k < K; ++k) apack[i * Kp + k] = static_cast<uint8_t>(static_cast<int>(ap[i * K + k]) + kOffset);
+  const int32_t* bp = c.has_input(2) ? c.in(2).data<int32_t>() : nullptr;
+  int32_t* y = c.out(0).data_mut<int32_t>();
+  constexpr int64_t kNBlock = 16, kMBlock = 16;
+  int64_t nb = (N + kNBlock - 1) / kNBlock, mb = (M + kMBlock - 1) / kMBlock;
+  // Core rows are the outputs n (A = weights), core columns the batch rows i: C[n][i] = y[i * N + n].
+  parallel_for(nb * mb, 1, [&](int64_t b, int64_t e) {
+    for (int64_t t = b; t < e; ++t) {
+      int64_t n0 = (t / mb) * kNBlock, i0 = (t % mb) * kMBlock;
+      int64_t nc = std::min(kNBlock, N - n0), ic = std::min(kMBlock, M - i0);
+      int32_t* yt = y + i0 * N + n0;
+      core(nc, ic, Kp, wpack.data() + n0 * Kp, apack.data() + i0 * Kp, yt, 1, N);
+      epilogue(yt, nc, ic, 1, N, bp ? bp + n0 : nullptr, wsum.data() + n0, kOffset);
+    }
+  });
+  return Status::ok();
+}
+
+std::string operand_supports(const KernelQuery& q, bool conv) {
+  DType xt = q.input_types[0].dtype, wt = q.input_types[1].dtype;
+  if (xt != DType::U8 && xt != DType::I8) return std::string("activations are ") + dtype_name(xt) + ", not uint8/int8";
+  if (wt != DType::I8) return std::string("weights are ") + dtype_name(wt) + ", not int8";
+  const TensorType& w = q.input_types[1];
+  if (!w.fully_known()) return "weight shape unknown";
+  if (conv && q.input_types[0].rank_known && q.input_types[0].rank() > 5) return "more than 3 spatial axes";
+  int64_t k = 1;
+  for (std::size_t i = 1; i < w.rank(); ++i) k *= w.dims[i];
+  if (k > detail::kCoreMaxK) return "K = " + std::to_string(k) + " could overflow int32 partial sums";
+  return "";
+}
+
+template <bool Conv>
+std::string vnni_supports(const KernelQuery& q) {
+  std::string r = detail::require_avx512_vnni();
+  return r.empty() ? operand_supports(q, Conv) : r;
+}
+template <bool Conv>
+std::string avx2_supports(const KernelQuery& q) {
+  std::string r = require_isa(Isa::Avx2);
+  return r.empty() ? operand_supports(q, Conv) : r;
+}
+
+template <bool Conv, QDotCore Core>
+Status run_x86(const KernelContext& c) {
+  bool sg = c.in(0).dtype() == DType::I8;
+  if constexpr (Conv) return sg ? qconv_x86<int8_t>(c, Core) : qconv_x86<uint8_t>(c, Core);
+  else return sg ? qgemm_x86<int8_t>(c, Core) : qgemm_x86<uint8_t>(c, Core);
+}
+
+}  // namespace
+
+void register_quant_x86_kernels(KernelRegistry& r) {
+  const char* d = graph::kN2D2Domain;
+  r.add({"qconv_u8s8_vnni", "QConv", d, vnni_supports<true>, run_x86<true, detail::qdot_u8s8_vnni>});
+  r.add({"qconv_u8s8_avx2", "QConv", d, avx2_supports<true>, run_x86<true, detail::qdot_u8s8_avx2>});
+  r.add({"qgemm_u8s8_vnni", "QGemm", d, vnni_supports<false>, run_x86<false, detail::qdot_u8s8_vnni>});
+  r.add({"qgemm_u8s8_avx2", "QGemm", d, avx2_supports<false>, run_x86<false, detail::qdot_u8s8_avx2>});
+}
+
+}  // namespace n2d2::kernels

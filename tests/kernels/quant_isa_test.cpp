@@ -1,0 +1,120 @@
+// The AVX2 and AVX-512 VNNI integer cores and the QConv/QGemm kernels built on them against the
+// reference, bit for bit, over odd shapes (row, column and K tails), uint8 and int8 activations,
+// full-range weights; each kernel run by name so every ISA level is covered on one machine.
+#include <random>
+
+#include "graph/ops/quant_ops.h"
+#include "kernels/cpu/isa.h"
+#include "kernels/quant/quant_kernels.h"
+#include "tests/test_util.h"
+
+using namespace n2d2;
+using namespace n2d2::kernels;
+
+namespace {
+
+template <class T>
+Tensor random_int(Shape shape, uint64_t seed, int lo, int hi) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> d(lo, hi);
+  Tensor t(DTypeOf<T>::value, std::move(shape));
+  T* p = t.data_mut<T>();
+  for (int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(d(rng));
+  return t;
+}
+
+std::string isa_skip(const std::string& impl) {
+  if (impl.find("vnni") != std::string::npos) return kernels::detail::require_avx512_vnni();
+  if (impl.find("avx2") != std::string::npos) return require_isa(Isa::Avx2);
+  return "";
+}
+
+// Runs `op` with the implementation named `impl` (the last one: the reference, for "").
+Tensor run_impl(const std::string& op, const std::string& impl, const std::vector<Tensor>& inputs, graph::Attributes a) {
+  graph::Node n = test::make_node(op, static_cast<int>(inputs.size()), 1, std::move(a), 1, graph::kN2D2Domain);
+  const auto& list = KernelRegistry::builtin().implementations(op, graph::kN2D2Domain);
+  const KernelImpl* k = &list.back();
+  for (const auto& i : list)
+    if (impl == i.name) k = &i;
+  EXPECT_EQ(impl.empty() ? std::string(list.back().name) : impl, k->name);
+  std::vector<const Tensor*> ptrs;
+  for (const auto& t : inputs) ptrs.push_back(&t);
+  return run_node(n, ptrs, *k, graph::OpRegistry::builtin())[0];
+}
+
+void check_core(kernels::detail::QDotCore core, const std::string& why) {
+  if (!why.empty()) GTEST_SKIP() << why;
+  uint64_t seed = 11;
+  for (int64_t M : {1, 2, 3, 4, 5, 7, 9, 17})
+    for (int64_t P : {1, 2, 3, 4, 5, 6, 9, 33})
+      for (int64_t Kp : {64, 128, 192, 640}) {
+        Tensor a = random_int<int8_t>({M, Kp}, seed++, -128, 127), b = random_int<uint8_t>({P, Kp}, seed++, 0, 255);
+        std::vector<int32_t> want(M * P * 2, -1), got(M * P * 2, -1);
+        // Strided output: C[m * 2P + p * 2], the odd slots must stay untouched.
+        kernels::detail::qdot_u8s8_ref(M, P, Kp, a.data<int8_t>(), b.data<uint8_t>(), want.data(), 2 * P, 2);
+        core(M, P, Kp, a.data<int8_t>(), b.data<uint8_t>(), got.data(), 2 * P, 2);
+        ASSERT_EQ(got, want) << "M=" << M << " P=" << P << " Kp=" << Kp;
+      }
+}
+
+struct ConvCase {
+  int64_t n, c, h, w, m, k, stride, pad, dil, group;
+};
+
+void check_qconv(const std::string& impl) {
+  if (std::string why = isa_skip(impl); !why.empty()) GTEST_SKIP() << why;
+  const ConvCase cases[] = {{1, 1, 5, 5, 1, 3, 1, 0, 1, 1},  {1, 3, 7, 9, 5, 3, 1, 1, 1, 1},  {2, 4, 9, 7, 6, 3, 2, 1, 1, 2},
+                            {1, 5, 8, 8, 17, 1, 1, 0, 1, 1}, {1, 3, 11, 11, 4, 5, 2, 2, 1, 1}, {1, 2, 9, 9, 3, 3, 1, 2, 2, 1},
+                            {1, 8, 6, 6, 8, 3, 1, 1, 1, 8},  {1, 32, 5, 5, 33, 3, 1, 1, 1, 1}, {1, 7, 13, 3, 9, 3, 3, 1, 1, 1}};
+  uint64_t seed = 100;
+  for (const ConvCase& t : cases)
+    for (bool sg : {false, true}) {
+      Tensor x = sg ? random_int<int8_t>({t.n, t.c, t.h, t.w}, seed++, -127, 127)
+                    : random_int<uint8_t>({t.n, t.c, t.h, t.w}, seed++, 0, 255);
+      Tensor w = random_int<int8_t>({t.m, t.c / t.group, t.k, t.k}, seed++, -127, 127);
+      Tensor b = random_int<int32_t>({t.m}, seed++, -100000, 100000);
+      graph::Attributes a = test::attrs({{"strides", std::vector<int64_t>{t.stride, t.stride}},
+                                         {"pads", std::vector<int64_t>{t.pad, t.pad, t.pad, t.pad}},
+                                         {"dilations", std::vector<int64_t>{t.dil, t.dil}},
+                                         {"group", t.group}});
+      SCOPED_TRACE("c=" + std::to_string(t.c) + " m=" + std::to_string(t.m) + " k=" + std::to_string(t.k) +
+                   " group=" + std::to_string(t.group) + (sg ? " int8" : " uint8"));
+      test::expect_equal(run_impl("QConv", impl, {x, w, b}, a), run_impl("QConv", "", {x, w, b}, a));
+      if (::testing::Test::HasFailure()) return;
+    }
+}
+
+void check_qgemm(const std::string& impl) {
+  if (std::string why = isa_skip(impl); !why.empty()) GTEST_SKIP() << why;
+  uint64_t seed = 500;
+  for (int64_t M : {1, 3, 17})
+    for (int64_t K : {1, 7, 64, 100, 300})
+      for (int64_t N : {1, 5, 16, 33})
+        for (bool sg : {false, true}) {
+          Tensor a = sg ? random_int<int8_t>({M, K}, seed++, -127, 127) : random_int<uint8_t>({M, K}, seed++, 0, 255);
+          Tensor w = random_int<int8_t>({N, K}, seed++, -127, 127), b = random_int<int32_t>({N}, seed++, -5000, 5000);
+          SCOPED_TRACE("M=" + std::to_string(M) + " K=" + std::to_string(K) + " N=" + std::to_string(N));
+          test::expect_equal(run_impl("QGemm", impl, {a, w, b}, {}), run_impl("QGemm", "", {a, w, b}, {}));
+          if (::testing::Test::HasFailure()) return;
+        }
+}
+
+}  // namespace
+
+TEST(QuantIsa, Avx2CoreMatchesReference) { check_core(kernels::detail::qdot_u8s8_avx2, require_isa(Isa::Avx2)); }
+TEST(QuantIsa, VnniCoreMatchesReference) { check_core(kernels::detail::qdot_u8s8_vnni, kernels::detail::require_avx512_vnni()); }
+TEST(QuantIsa, QConvAvx2MatchesReference) { check_qconv("qconv_u8s8_avx2"); }
+TEST(QuantIsa, QConvVnniMatchesReference) { check_qconv("qconv_u8s8_vnni"); }
+TEST(QuantIsa, QGemmAvx2MatchesReference) { check_qgemm("qgemm_u8s8_avx2"); }
+TEST(QuantIsa, QGemmVnniMatchesReference) { check_qgemm("qgemm_u8s8_vnni"); }
+
+TEST(QuantIsa, DispatchDeclinesWithReasons) {
+  // 16-bit activations are left to the reference, which says so.
+  Tensor x(DType::U16, {1, 1, 3, 3}), w(DType::I8, {1, 1, 1, 1});
+  graph::Node n = test::make_node("QConv", 2, 1, {}, 1, graph::kN2D2Domain);
+  KernelQuery q{n, {x.type(), w.type()}, {TensorType(DType::I32, {1, 1, 3, 3})}, {false, true}};
+  KernelChoice c = KernelRegistry::builtin().select(q);
+  EXPECT_STREQ(c.impl->name, "qconv_ref");
+  ASSERT_EQ(c.skipped.size(), 2u);
+  for (const auto& s : c.skipped) EXPECT_NE(s.find(":"), std::string::npos) << s;
+}
