@@ -11,11 +11,19 @@ struct PassReport {
   int identities_removed = 0;
   int constants_folded = 0;
   int dead_removed = 0;
+  int batchnorms_folded = 0;
+  int convs_fused = 0;
   std::string str() const;  // "folded 12 constant nodes, removed 3 identities, 0 dead nodes"
 };
 
+struct PassOptions {
+  // BatchNormalization folding and Conv epilogue fusion into ai.n2d2 FusedConv: for graphs the
+  // CPU kernels run (off for exporters, quantization and the CUDA backend, which expect ONNX ops).
+  bool cpu_fusion = false;
+};
+
 // Identity/Dropout removal, constant folding (kernels evaluate the constant nodes), shape
-// inference and dead-node removal, in that order.
-PassReport optimize_graph(graph::Graph& g);
+// inference, [BatchNormalization folding, Conv epilogue fusion,] dead-node removal, in that order.
+PassReport optimize_graph(graph::Graph& g, const PassOptions& opts = {});
 
 }  // namespace n2d2::sched

@@ -33,6 +33,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_models import init_random_weights  # noqa: E402
 
 MODELS = ["resnet18", "mobilenet_v2", "squeezenet1_1"]
+# Opt-in (--models lenet5): make_models.LeNet5 on 1x28x28 inputs, seeded random weights.
+EXTRA_MODELS = ["lenet5"]
+
+
+def input_chw(name, size):
+    return (1, 28, 28) if name == "lenet5" else (3, size, size)
 
 
 def op_histogram(model):
@@ -43,6 +49,10 @@ def build(name, seed=0, size=224):
     import torchvision
 
     torch.manual_seed(seed)
+    if name == "lenet5":
+        from make_models import LeNet5
+        m = LeNet5()
+        return init_random_weights(m, seed, (4,) + input_chw(name, size), head=m.fc3, head_std=2.0)
     m = getattr(torchvision.models, name)(weights=None)
     head = m.fc if name.startswith("resnet") else m.classifier[1]
     # Kaiming weights, BN statistics calibrated on a seeded batch then perturbed, head rescaled to
@@ -67,7 +77,7 @@ def main():
     p.add_argument("--batch", type=int, nargs="+", default=[1, 8])
     p.add_argument("--opset", type=int, nargs="+", default=[11, 13])
     p.add_argument("--fold", nargs="+", choices=["fold", "nofold"], default=["fold", "nofold"])
-    p.add_argument("--models", nargs="+", choices=MODELS, default=MODELS)
+    p.add_argument("--models", nargs="+", choices=MODELS + EXTRA_MODELS, default=MODELS)
     p.add_argument("--size", type=int, default=224, help="input height/width")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
@@ -81,7 +91,7 @@ def main():
     for name in args.models:
         m = build(name, 0, args.size)
         for b in args.batch:
-            x = torch.from_numpy(np.random.default_rng(1000 + b).standard_normal((b, 3, args.size, args.size))
+            x = torch.from_numpy(np.random.default_rng(1000 + b).standard_normal((b,) + input_chw(name, args.size))
                                  .astype(np.float32))
             with torch.no_grad():
                 y = m(x).numpy()

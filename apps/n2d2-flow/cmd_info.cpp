@@ -77,13 +77,15 @@ int cmd_info(int argc, char** argv) {
   j.key("ops").begin_array();
   // Per op: supported when every node of that type is bound to a schema and has a kernel.
   std::map<std::string, bool> op_ok;
+  std::map<std::string, std::string> op_domain;  // FusedConv lives in ai.n2d2
   for (const auto& n : g.nodes()) {
+    op_domain[n.op_type] = n.domain;
     bool ok = !onnx::is_unbound(n) && kernels::KernelRegistry::builtin().has_op(n.op_type, n.domain);
     auto it = op_ok.find(n.op_type);
     op_ok[n.op_type] = it == op_ok.end() ? ok : (it->second && ok);
   }
   for (const auto& [op, count] : st.op_histogram) {
-    const auto& impls = kernels::KernelRegistry::builtin().implementations(op);
+    const auto& impls = kernels::KernelRegistry::builtin().implementations(op, op_domain[op]);
     std::string kernel_names;
     for (const auto& k : impls) {
       if (!kernel_names.empty()) kernel_names += ',';

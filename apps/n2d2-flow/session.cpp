@@ -28,6 +28,7 @@ ModelOptions ModelOptions::from_args(const Args& a) {
   }
   o.batch = a.get_int("--batch", 0, 1);
   o.max_tensor_bytes = static_cast<std::size_t>(a.get_int("--max-tensor-mb", 4096, 1)) << 20;
+  o.cpu_fusion = a.get("--device", "cpu") != "cuda";
   return o;
 }
 
@@ -84,7 +85,7 @@ LoadedModel load_model(const std::string& path, const ModelOptions& opts, const 
   } else if (compile) {
     try {
       graph::Graph g = m.loaded;
-      m.passes = sched::optimize_graph(g);
+      m.passes = sched::optimize_graph(g, {opts.cpu_fusion});
       sched::CompileOptions co;
       co.dispatch_log = v.dispatch ? &std::cerr : nullptr;
       m.plan = std::make_unique<sched::Plan>(sched::Plan::compile(std::move(g), co));

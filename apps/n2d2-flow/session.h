@@ -24,6 +24,7 @@ struct ModelOptions {
   std::map<std::string, Shape> shapes;  // --shape NAME=DIMS
   int64_t batch = 0;                    // --batch N
   std::size_t max_tensor_bytes = std::size_t{4} << 30;  // --max-tensor-mb
+  bool cpu_fusion = true;  // BN folding + FusedConv (sched::PassOptions); off with --device cuda
   static ModelOptions from_args(const Args& a);
 };
 

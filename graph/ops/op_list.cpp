@@ -10,6 +10,7 @@ void register_builtin_ops(OpRegistry& r) {
   register_reduce_ops(r);
   register_spatial_ops(r);
   register_quant_ops(r);
+  register_fused_ops(r);
 }
 
 }  // namespace n2d2::graph

@@ -28,6 +28,16 @@ int fold_constants(Graph& g, const NodeEvaluator& eval, const OpRegistry& ops = 
 // Removes Identity nodes and inference-mode Dropout (no mask output used), rewiring consumers.
 int remove_identities(Graph& g);
 
+// Folds inference BatchNormalization into the preceding Conv/Gemm (new weights and bias) when
+// the Conv/Gemm output has no other use and every parameter is a float32 constant. Returns the
+// number folded (graph/passes/fold_batchnorm.cpp).
+int fold_batchnorm(Graph& g);
+
+// Fuses Conv -> [residual Add] -> [Relu|Clip|LeakyRelu|Sigmoid|HardSwish] chains into ai.n2d2
+// FusedConv nodes (float32, known shapes, single-use intermediates). Returns the number of
+// FusedConv nodes made (graph/passes/fuse_conv_epilogue.cpp).
+int fuse_conv_epilogue(Graph& g, const OpRegistry& ops = OpRegistry::builtin());
+
 // Removes nodes none of whose outputs reach a graph output. Returns the number removed.
 int remove_dead_nodes(Graph& g);
 

@@ -22,9 +22,13 @@ void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, in
   __m256 acc[MR][NV];
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
+  // The last vector is a masked load: B may be the input itself (pointwise convolutions), whose
+  // last row ends at the tensor's end.
+  const __m256i last = tail_mask(cols - 8 * (NV - 1));
   for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
     __m256 bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
+    for (int v = 0; v < NV - 1; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
+    bv[NV - 1] = _mm256_maskload_ps(b + 8 * (NV - 1), last);
     for (int r = 0; r < MR; ++r) {
       __m256 av = _mm256_broadcast_ss(a + r);
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);

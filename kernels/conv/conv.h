@@ -20,6 +20,9 @@ struct ConvGeometry {
 // False for more than 3 spatial axes.
 bool conv_geometry(const KernelContext& c, ConvGeometry& g);
 
+// The reference Conv kernel (reference.cpp), for the fused op's reference.
+Status conv_reference(const KernelContext& c);
+
 // supports(): float32/float64 with 1 to 3 spatial axes.
 std::string conv_supports(const KernelQuery& q);
 

@@ -34,17 +34,25 @@ inline float activate(Activation a, float v, float alpha, float beta) {
   return v;
 }
 
-// y[i] = act(y[i] + bias + residual[i]) for i < n (residual may be nullptr).
-inline void apply_epilogue(float* y, const float* residual, int64_t n, float bias, const ConvEpilogue& e) {
-  if (!residual && e.act == Activation::None) {
-    if (bias != 0.f)
-      for (int64_t i = 0; i < n; ++i) y[i] += bias;
-    return;
+template <Activation A>
+void apply_epilogue_as(float* y, const float* residual, int64_t n, float bias, float alpha, float beta) {
+  if (residual) {
+    for (int64_t i = 0; i < n; ++i) y[i] = activate(A, y[i] + bias + residual[i], alpha, beta);
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i] = activate(A, y[i] + bias, alpha, beta);
   }
-  for (int64_t i = 0; i < n; ++i) {
-    float v = y[i] + bias;
-    if (residual) v += residual[i];
-    y[i] = activate(e.act, v, e.alpha, e.beta);
+}
+
+// y[i] = act(y[i] + bias + residual[i]) for i < n (residual may be nullptr). One loop per
+// activation, so that the compiler can vectorize each.
+inline void apply_epilogue(float* y, const float* residual, int64_t n, float bias, const ConvEpilogue& e) {
+  switch (e.act) {
+    case Activation::None: return apply_epilogue_as<Activation::None>(y, residual, n, bias, e.alpha, e.beta);
+    case Activation::Relu: return apply_epilogue_as<Activation::Relu>(y, residual, n, bias, e.alpha, e.beta);
+    case Activation::Clip: return apply_epilogue_as<Activation::Clip>(y, residual, n, bias, e.alpha, e.beta);
+    case Activation::LeakyRelu: return apply_epilogue_as<Activation::LeakyRelu>(y, residual, n, bias, e.alpha, e.beta);
+    case Activation::Sigmoid: return apply_epilogue_as<Activation::Sigmoid>(y, residual, n, bias, e.alpha, e.beta);
+    case Activation::HardSwish: return apply_epilogue_as<Activation::HardSwish>(y, residual, n, bias, e.alpha, e.beta);
   }
 }
 

@@ -8,8 +8,9 @@
 namespace n2d2::kernels::detail {
 
 // C[r][j] (r < rows, j < cols, rows ldc apart) = (accumulate ? C[r][j] : 0) + sum_k A[k][r] * B[k][j]
-// over k < kc, summed in k order. A is packed [kc][MR] (rows >= `rows` zero-padded), B packed
-// [kc][ldb] (columns >= `cols` zero-padded); cols <= NR. (MR, NR) per ISA: scalar (4, 16),
+// over k < kc, summed in k order. A is packed [kc][MR] (rows >= `rows` zero-padded); B is
+// [kc][ldb], of which only the first `cols` columns are read (cols <= NR): packed patches or, for
+// pointwise convolutions, the input itself. (MR, NR) per ISA: scalar (4, 16),
 // avx2 (4, 24), avx512 (8, 48).
 using ConvMicroF32 = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
                               int cols, bool accumulate);

@@ -1,6 +1,7 @@
 // The packed convolution driver: fixed tasks of (image, group, row block, column block), each
 // running K in blocks of kKc: pack the block's input patches (im2col of one column block, zero
-// padded), then every micro-kernel tile of the block. Blocks depend only on the shapes, and each
+// padded; pointwise convolutions read the input in place), then every micro-kernel tile of the
+// block. Blocks depend only on the shapes, and each
 // output element is summed in one task in k order: results do not depend on the thread count.
 #include "kernels/conv/packed.h"
 
@@ -33,39 +34,62 @@ Core core_of(Isa isa) {  // nr <= kMaxNr
 constexpr int64_t kKc = 256;         // k per block
 constexpr int64_t kMaxRows = 128;    // output channels per task
 constexpr int64_t kChunksPerTask = 4;
-constexpr int64_t kMaxNr = 64;  // columns of the widest micro-kernel (patch_offsets' buffer)
+constexpr int64_t kMaxNr = 64;  // columns of the widest micro-kernel (patch_runs' buffer)
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
-// Where, in an input channel plane, each of the nr patch columns of pixels [q0, q0 + count) reads
-// for each kernel tap: offsets[tap * nr + j], -1 for padding (and for columns past `count`). The
-// same for every input channel, so packing a row is one lookup per element.
-void patch_offsets(const Spatial3& s, int64_t q0, int64_t count, int64_t nr, std::vector<int32_t>& offsets) {
-  offsets.assign(static_cast<std::size_t>(s.k_size() * nr), -1);
-  // The window origin of each column (input coordinates of tap 0).
-  int64_t base[3][kMaxNr];
+// The patch row of one tap as runs of evenly spaced input elements: columns [j0, j0 + len) read
+// xc[src + i * step]; columns in no run are padding (zero). Per chunk: runs of every tap, in tap
+// order, tap t's runs at [first[t], first[t + 1]).
+struct Run {
+  int32_t j0, len, src, step;
+};
+struct ChunkRuns {
+  std::vector<Run> runs;
+  std::vector<int32_t> first;
+};
+
+// Runs of every tap for pixels [q0, q0 + count): the pixels split into segments of one output
+// row each; per tap and segment, the output columns whose input column lies inside the input
+// (tap_range) read one evenly spaced run of the input row, when that row exists.
+void patch_runs(const Spatial3& s, int64_t q0, int64_t count, ChunkRuns& out) {
+  struct Segment {
+    int64_t j0, len, od, oh, ow;
+  };
+  Segment segs[kMaxNr];
+  int nseg = 0;
   int64_t ow = q0 % s.out[2], t = q0 / s.out[2], oh = t % s.out[1], od = t / s.out[1];
-  for (int64_t j = 0; j < count; ++j) {
-    base[0][j] = od * s.s[0] - s.pb[0];
-    base[1][j] = oh * s.s[1] - s.pb[1];
-    base[2][j] = ow * s.s[2] - s.pb[2];
-    if (++ow == s.out[2]) {
-      ow = 0;
-      if (++oh == s.out[1]) {
-        oh = 0;
-        ++od;
-      }
+  for (int64_t j = 0; j < count;) {
+    int64_t len = std::min(count - j, s.out[2] - ow);
+    segs[nseg++] = {j, len, od, oh, ow};
+    j += len;
+    ow = 0;
+    if (++oh == s.out[1]) {
+      oh = 0;
+      ++od;
     }
   }
-  int32_t* o = offsets.data();
+  out.runs.clear();
+  out.first.assign(static_cast<std::size_t>(s.k_size() + 1), 0);
+  int64_t tap = 0;
   for (int64_t kd = 0; kd < s.k[0]; ++kd)
     for (int64_t kh = 0; kh < s.k[1]; ++kh)
-      for (int64_t kw = 0; kw < s.k[2]; ++kw, o += nr)
-        for (int64_t j = 0; j < count; ++j) {
-          int64_t id = base[0][j] + kd * s.d[0], ih = base[1][j] + kh * s.d[1], iw = base[2][j] + kw * s.d[2];
-          if (id >= 0 && id < s.in[0] && ih >= 0 && ih < s.in[1] && iw >= 0 && iw < s.in[2])
-            o[j] = static_cast<int32_t>((id * s.in[1] + ih) * s.in[2] + iw);
+      for (int64_t kw = 0; kw < s.k[2]; ++kw, ++tap) {
+        out.first[tap] = static_cast<int32_t>(out.runs.size());
+        int64_t off_w = kw * s.d[2] - s.pb[2];
+        Range rw = tap_range(off_w, s.s[2], s.in[2], s.out[2]);
+        for (int i = 0; i < nseg; ++i) {
+          const Segment& g = segs[i];
+          int64_t id = g.od * s.s[0] + kd * s.d[0] - s.pb[0], ih = g.oh * s.s[1] + kh * s.d[1] - s.pb[1];
+          if (id < 0 || id >= s.in[0] || ih < 0 || ih >= s.in[1]) continue;
+          int64_t lo = std::max(rw.lo, g.ow), hi = std::min(rw.hi, g.ow + g.len);
+          if (lo >= hi) continue;
+          out.runs.push_back({static_cast<int32_t>(g.j0 + lo - g.ow), static_cast<int32_t>(hi - lo),
+                              static_cast<int32_t>((id * s.in[1] + ih) * s.in[2] + lo * s.s[2] + off_w),
+                              static_cast<int32_t>(s.s[2])});
         }
+      }
+  out.first[tap] = static_cast<int32_t>(out.runs.size());
 }
 
 }  // namespace
@@ -131,9 +155,13 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   const float* xp = x.data<float>();
   float* yp = y.data_mut<float>();
   const int64_t ksz = s.k_size();
+  // Pointwise (1x1, stride 1, no padding): the patch matrix is the input itself, [K][P].
+  bool pointwise = true;
+  for (int a = 0; a < 3; ++a)
+    pointwise = pointwise && s.k[a] == 1 && s.s[a] == 1 && s.pb[a] == 0 && s.pe[a] == 0;
   parallel_for(N * G * m_blocks * p_blocks, 1, [&](int64_t begin, int64_t end) {
     thread_local std::vector<float> patches;
-    thread_local std::vector<std::vector<int32_t>> offsets;
+    thread_local std::vector<ChunkRuns> runs;
     patches.resize(static_cast<std::size_t>(kKc * cols_per_task));
     for (int64_t t = begin; t < end; ++t) {
       int64_t pb = t % p_blocks, rest = t / p_blocks;
@@ -144,20 +172,30 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
       int64_t chunks = (pcount + core.nr - 1) / core.nr;
       const float* xg = xp + (n * C + g * cin_g) * s.in_size();
       float* yg = yp + (n * M + g * cout_g) * P;
-      offsets.resize(static_cast<std::size_t>(chunks));
-      for (int64_t ch = 0; ch < chunks; ++ch) {
+      runs.resize(static_cast<std::size_t>(chunks));
+      for (int64_t ch = 0; ch < chunks && !pointwise; ++ch) {
         int64_t q0 = p0 + ch * core.nr;
-        patch_offsets(s, q0, std::min<int64_t>(core.nr, p0 + pcount - q0), core.nr, offsets[ch]);
+        patch_runs(s, q0, std::min<int64_t>(core.nr, p0 + pcount - q0), runs[ch]);
       }
       for (int64_t k0 = 0; k0 < K; k0 += kKc) {
         int64_t kc = std::min(kKc, K - k0);
-        for (int64_t ch = 0; ch < chunks; ++ch) {
+        for (int64_t ch = 0; ch < chunks && !pointwise; ++ch) {
           float* dst = patches.data() + ch * kc * core.nr;
+          const ChunkRuns& cr = runs[ch];
           for (int64_t kk = 0; kk < kc; ++kk, dst += core.nr) {
-            int64_t k = k0 + kk;
+            int64_t k = k0 + kk, tap = k % ksz;
             const float* xc = xg + (k / ksz) * s.in_size();
-            const int32_t* off = offsets[ch].data() + (k % ksz) * core.nr;
-            for (int64_t j = 0; j < core.nr; ++j) dst[j] = off[j] >= 0 ? xc[off[j]] : 0.f;
+            std::fill(dst, dst + core.nr, 0.f);
+            for (int32_t r = cr.first[tap]; r < cr.first[tap + 1]; ++r) {
+              const Run& run = cr.runs[r];
+              const float* src = xc + run.src;
+              float* d = dst + run.j0;
+              if (run.step == 1) {
+                for (int32_t i = 0; i < run.len; ++i) d[i] = src[i];
+              } else {
+                for (int32_t i = 0; i < run.len; ++i) d[i] = src[i * run.step];
+              }
+            }
           }
         }
         for (int64_t m = m0; m < m1; m += core.mr) {
@@ -166,7 +204,10 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
           for (int64_t ch = 0; ch < chunks; ++ch) {
             int64_t q0 = p0 + ch * core.nr;
             int cols = static_cast<int>(std::min<int64_t>(core.nr, p0 + pcount - q0));
-            core.micro(kc, a, patches.data() + ch * kc * core.nr, core.nr, yg + m * P + q0, P, rows, cols, k0 > 0);
+            if (pointwise)
+              core.micro(kc, a, xg + k0 * P + q0, P, yg + m * P + q0, P, rows, cols, k0 > 0);
+            else
+              core.micro(kc, a, patches.data() + ch * kc * core.nr, core.nr, yg + m * P + q0, P, rows, cols, k0 > 0);
           }
         }
       }

@@ -121,6 +121,8 @@ Status conv_ref(const KernelContext& c) {
 
 }  // namespace
 
+Status detail::conv_reference(const KernelContext& c) { return conv_ref(c); }
+
 void register_conv_kernels(KernelRegistry& r) {
   r.add({"conv_ref", "Conv", "", detail::conv_supports, conv_ref});
 }

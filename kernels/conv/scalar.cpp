@@ -7,11 +7,20 @@ void conv_micro_f32_scalar(int64_t kc, const float* a, const float* b, int64_t l
                            int cols, bool accumulate) {
   constexpr int MR = 4, NR = 16;
   float t[MR][NR] = {};
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb)
-    for (int r = 0; r < MR; ++r) {
-      float av = a[r];
-      for (int j = 0; j < NR; ++j) t[r][j] += av * b[j];
-    }
+  // Only `cols` columns of B are read: B may be the input itself (pointwise convolutions).
+  if (cols == NR) {
+    for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb)
+      for (int r = 0; r < MR; ++r) {
+        float av = a[r];
+        for (int j = 0; j < NR; ++j) t[r][j] += av * b[j];
+      }
+  } else {
+    for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb)
+      for (int r = 0; r < MR; ++r) {
+        float av = a[r];
+        for (int j = 0; j < cols; ++j) t[r][j] += av * b[j];
+      }
+  }
   for (int r = 0; r < rows; ++r) {
     float* cr = c + r * ldc;
     for (int j = 0; j < cols; ++j) cr[j] = accumulate ? cr[j] + t[r][j] : t[r][j];

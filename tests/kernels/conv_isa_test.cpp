@@ -50,6 +50,9 @@ const std::vector<Problem>& general_problems() {
       {{1, 5, 31}, {9, 5, 4}, {2}, {3}, {2, 1}, 1, true},                              // 1-D
       {{1, 3, 5, 6, 7}, {4, 3, 3, 2, 3}, {1, 2, 1}, {1, 1, 2}, {1, 0, 1, 1, 1, 0}, 1, true},  // 3-D
       {{1, 7, 9, 11}, {7, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 7, true},            // depthwise
+      {{1, 300, 9, 7}, {20, 300, 1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}, 1, true},        // pointwise, in place, K > 256
+      {{2, 8, 5, 9}, {6, 4, 1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}, 2, false},            // grouped pointwise
+      {{1, 3, 1, 1}, {5, 3, 1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}, 1, true},             // pointwise, one pixel
   };
   return p;
 }
@@ -179,4 +182,51 @@ TEST(ConvIsa, DispatchOrder) {
   for (const Tensor& t : c.in) q.input_types.push_back(t.type());
   EXPECT_NE(kernels::detail::depthwise_conv_supports(q), "");
   EXPECT_EQ(kernels::detail::packed_conv_supports(q), "");
+}
+
+TEST(ConvIsa, FusedKernelsMatchFusedReference) {
+  // Every FusedConv kernel (packed and depthwise, each ISA) against fused_conv_ref, with a
+  // residual and each activation.
+  const graph::OpRegistry& ops = graph::OpRegistry::builtin();
+  const auto& impls = KernelRegistry::builtin().implementations("FusedConv", "ai.n2d2");
+  const KernelImpl* ref = nullptr;
+  for (const auto& k : impls)
+    if (std::string(k.name) == "fused_conv_ref") ref = &k;
+  ASSERT_NE(ref, nullptr);
+  const Problem problems[] = {general_problems()[5], general_problems()[6], general_problems()[8],
+                              depthwise_problems()[1], depthwise_problems()[2]};
+  int checked = 0;
+  for (const Problem& p : problems)
+    for (const char* act : {"", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSwish"}) {
+      Case c = make_case(p, 50);
+      Tensor want0 = kernels::run_node(c.node, c.ptrs, find_impl("conv_ref"), ops)[0];  // Y's shape
+      graph::Attributes a = c.node.attrs;
+      a.set("activation", std::string(act));
+      a.set("alpha", 0.1f);
+      a.set("beta", 0.6f);
+      if (!p.bias) c.in.push_back(Tensor());
+      graph::Node n = test::make_node("FusedConv", 4, 1, a, 1, "ai.n2d2");
+      if (!p.bias) n.inputs[2] = graph::kNoValue;
+      c.in.push_back(test::random_tensor(want0.shape(), 77));
+      std::vector<const Tensor*> ptrs;
+      for (const Tensor& t : c.in) ptrs.push_back(t.empty() ? nullptr : &t);
+      Tensor want = kernels::run_node(n, ptrs, *ref, ops)[0];
+      KernelQuery q{n, {}, {}, {}};
+      for (const Tensor* t : ptrs) q.input_types.push_back(t ? t->type() : TensorType{});
+      for (const KernelImpl& k : impls) {
+        if (&k == ref) continue;
+        std::string name = k.name;
+        Isa isa = name.find("avx512") != std::string::npos ? Isa::Avx512
+                  : name.find("avx2") != std::string::npos ? Isa::Avx2
+                                                           : Isa::Scalar;
+        if (hardware_isa() < isa) continue;
+        bool dw = name.find("_dw_") != std::string::npos;
+        if (dw && !kernels::detail::depthwise_conv_supports(q).empty()) continue;
+        SCOPED_TRACE(name + " " + p.str() + " act=" + act);
+        Tensor got = kernels::run_node(n, ptrs, k, ops)[0];
+        EXPECT_LE(normalized_max_error(got, want), 1e-5);
+        ++checked;
+      }
+    }
+  EXPECT_GE(checked, 5 * 6 * 3);
 }

@@ -33,10 +33,12 @@ int64_t argmax_row(const std::vector<double>& v, int64_t row, int64_t n) {
 
 class WholeModel : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(WholeModel, MatchesOnnxRuntimeWithIdenticalBitsAcrossEngines) {
-  fs::path dir = fs::path(test::source_path("tests/models")) / GetParam();
+// Without and with the CPU fusion passes (BatchNormalization folding, FusedConv).
+void check_model(const std::string& name, bool cpu_fusion) {
+  SCOPED_TRACE(cpu_fusion ? "with CPU fusion" : "without CPU fusion");
+  fs::path dir = fs::path(test::source_path("tests/models")) / name;
   graph::Graph g = onnx::load_model((dir / "model.onnx").string());
-  sched::optimize_graph(g);
+  sched::optimize_graph(g, {cpu_fusion});
   sched::Plan plan = sched::Plan::compile(std::move(g));
   const graph::Graph& pg = plan.graph();
   std::vector<Tensor> inputs;
@@ -50,7 +52,7 @@ TEST_P(WholeModel, MatchesOnnxRuntimeWithIdenticalBitsAcrossEngines) {
     fs::path want_path = dir / ("expected_" + name + ".npy");
     ASSERT_TRUE(fs::exists(want_path)) << want_path;
     Tensor want = io::read_npy(want_path.string());
-    SCOPED_TRACE(GetParam() + " output " + name);
+    SCOPED_TRACE(dir.filename().string() + " output " + name);
     test::expect_near(ref[i], want, 1e-4, 1e-3);
     if (ref[i].rank() == 2 && ref[i].shape()[1] > 1) {
       auto a = ref[i].to_double_vector(), b = want.to_double_vector();
@@ -65,6 +67,11 @@ TEST_P(WholeModel, MatchesOnnxRuntimeWithIdenticalBitsAcrossEngines) {
         ASSERT_EQ(0, std::memcmp(out[i].raw(), ref[i].raw(), ref[i].nbytes()))
             << sched::engine_name(e) << " threads " << threads << " output " << i;
     }
+}
+
+TEST_P(WholeModel, MatchesOnnxRuntimeWithIdenticalBitsAcrossEngines) {
+  check_model(GetParam(), false);
+  check_model(GetParam(), true);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, WholeModel, ::testing::ValuesIn(model_dirs()),
