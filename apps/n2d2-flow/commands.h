@@ -6,5 +6,6 @@ namespace n2d2::cli {
 
 int cmd_run(int argc, char** argv);   // n2d2-flow run MODEL ...
 int cmd_info(int argc, char** argv);  // n2d2-flow info MODEL ...
+int cmd_ini(int argc, char** argv);   // n2d2-flow ini FILE.ini
 
 }  // namespace n2d2::cli

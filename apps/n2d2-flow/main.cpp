@@ -17,6 +17,7 @@ const char* kUsage =
     "commands:\n"
     "  run MODEL     run a model (seeded random or given inputs), print outputs and timings\n"
     "  info MODEL    inputs/outputs, op histogram, parameters, MACs, activation memory\n"
+    "  ini FILE.ini  the INI file resolved (variables, templates, ConfigSection, references)\n"
     "options: --help (also after a command), --version\n"
     "environment: N2D2_VERBOSE=dispatch prints the kernel chosen for each node\n";
 }
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "run") return n2d2::cli::cmd_run(argc, argv);
     if (cmd == "info") return n2d2::cli::cmd_info(argc, argv);
+    if (cmd == "ini") return n2d2::cli::cmd_ini(argc, argv);
     std::cerr << "n2d2-flow: unknown command '" << cmd << "'\n" << kUsage;
     return 2;
   } catch (const n2d2::UnsupportedError& e) {
