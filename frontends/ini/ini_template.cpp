@@ -257,6 +257,7 @@ class Expander {
           if (it == params_.end()) fail(at(file, n.line), ": {% block ", name, " %}: ", missing(name), " (the number of items)");
           auto count = parse_int(it->second);
           if (!count || *count < 0) fail(at(file, n.line), ": {% block ", name, " %}: ", name, "=", it->second, " is not a count");
+          if (*count > kMaxLoopItems) fail(at(file, n.line), ": {% block ", name, " %}: ", *count, " items (at most ", kMaxLoopItems, ")");
           for (int64_t i = 0; i < *count; ++i) {
             scopes_.push_back(Scope{name + "[" + std::to_string(i) + "]", std::to_string(i), true});
             run(n.body, file);
@@ -266,6 +267,7 @@ class Expander {
         }
         case Node::For: {
           int64_t a = bound(n.a, file, n.line), b = bound(n.b, file, n.line);
+          if (b - a > kMaxLoopItems) fail(at(file, n.line), ": {% for %} over ", b - a, " items (at most ", kMaxLoopItems, ")");
           for (int64_t i = a; i < b; ++i) {
             scopes_.push_back(Scope{n.name, std::to_string(i), false});
             run(n.body, file);

@@ -12,6 +12,7 @@
 // that names them. Every expanded line keeps the file:line it came from; every error names it.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,5 +30,7 @@ std::vector<SourceLine> expand_template_text(const std::string& text, const std:
 
 // Limits nested includes and nested template sections.
 inline constexpr int kMaxTemplateDepth = 16;
+// Limits the items of one {% for %} or {% block %} (a typo must not exhaust memory).
+inline constexpr int64_t kMaxLoopItems = 100000;
 
 }  // namespace n2d2::ini

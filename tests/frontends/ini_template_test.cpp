@@ -84,6 +84,10 @@ TEST(IniTemplate, ForRange) {
   EXPECT_NE(e.find("t.ini.tpl:3: expected {% for VAR in range"), std::string::npos) << e;
   e = error_of([] { expand("{% for i in range(x) %}{% endfor %}", {}); });
   EXPECT_NE(e.find("neither an integer"), std::string::npos) << e;
+  e = error_of([] { expand("\n{% for i in range(1000000000) %}x{% endfor %}", {}); });
+  EXPECT_NE(e.find("t.ini.tpl:2: {% for %} over 1000000000 items"), std::string::npos) << e;
+  e = error_of([] { expand("{% block A %}x{% endblock %}", {{"A", "1000000000"}}); });
+  EXPECT_NE(e.find("items (at most"), std::string::npos) << e;
   e = error_of([] { expand("{% for i in range(2) %}\n", {}); });
   EXPECT_NE(e.find("t.ini.tpl:1: {% for %} without {% endfor %}"), std::string::npos) << e;
 }
