@@ -9,5 +9,6 @@ int cmd_info(int argc, char** argv);  // n2d2-flow info MODEL ...
 int cmd_quantize(int argc, char** argv);  // n2d2-flow quantize MODEL --calib-data ... -o DIR
 int cmd_export(int argc, char** argv);    // n2d2-flow export MODEL --format onnx|cpp -o DIR
 int cmd_hw(int argc, char** argv);    // n2d2-flow hw MODEL ... (FPGA dataflow mapping)
+int cmd_ini(int argc, char** argv);   // n2d2-flow ini FILE.ini
 
 }  // namespace n2d2::cli

@@ -49,31 +49,48 @@ const Property* Section::find(const std::string& n) const {
   return nullptr;
 }
 
-Document Document::parse_file(const std::string& path) { return parse_string(io::read_file(path), path); }
-
-Document Document::parse_string(const std::string& text, const std::string& file_name) {
-  Document d;
-  d.file_ = file_name;
-  d.sections_.push_back(Section{"", {file_name, 1}, {}});
+std::vector<SourceLine> split_lines(const std::string& text, const std::string& file_name) {
+  std::vector<SourceLine> out;
   std::istringstream in(text);
   std::string raw;
   int lineno = 0;
-  while (std::getline(in, raw)) {
-    ++lineno;
-    const int first_line = lineno;
-    std::string line = raw;
+  while (std::getline(in, raw)) out.push_back(SourceLine{{file_name, ++lineno}, raw});
+  return out;
+}
+
+Document Document::parse_file(const std::string& path) { return parse_string(io::read_file(path), path); }
+
+Document Document::parse_string(const std::string& text, const std::string& file_name) {
+  return parse_lines(split_lines(text, file_name), file_name);
+}
+
+Document Document::from_sections(const std::string& file_name, std::vector<Section> sections) {
+  Document d;
+  d.file_ = file_name;
+  for (auto& s : sections) {
+    for (const auto& o : d.sections_)
+      if (o.name == s.name) fail(s.where.str(), ": section [", s.name, "] already defined at ", o.where.str());
+    d.sections_.push_back(std::move(s));
+  }
+  return d;
+}
+
+Document Document::parse_lines(const std::vector<SourceLine>& lines, const std::string& file_name) {
+  Document d;
+  d.file_ = file_name;
+  d.sections_.push_back(Section{"", {file_name, 1}, {}});
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const Location where = lines[i].where;
+    std::string line = lines[i].text;
     // A backslash immediately before the end of line joins the next line.
     while (!line.empty() && (line.back() == '\\' || (line.back() == '\r' && line.size() >= 2 && line[line.size() - 2] == '\\'))) {
       if (line.back() == '\r') line.pop_back();
       line.pop_back();
-      std::string next;
-      if (!std::getline(in, next)) break;
-      ++lineno;
-      line += next;
+      if (i + 1 >= lines.size()) break;
+      line += lines[++i].text;
     }
     line = trim(strip_comment(line));
     if (line.empty()) continue;
-    Location where{file_name, first_line};
     if (line.front() == '[') {
       if (line.back() != ']') fail(where.str(), ": section header without a closing ']': ", line);
       std::string name = trim(line.substr(1, line.size() - 2));

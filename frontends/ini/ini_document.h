@@ -34,10 +34,24 @@ struct Section {
   const Property* find(const std::string& name) const;
 };
 
+// One physical line of INI text with where it came from (templates expand into such lines, each
+// keeping the template file's line).
+struct SourceLine {
+  Location where;
+  std::string text;
+};
+
+// Splits text into lines numbered from 1 in `file_name`.
+std::vector<SourceLine> split_lines(const std::string& text, const std::string& file_name);
+
 class Document {
  public:
+  // The raw syntax only; ini_resolve.h adds variables, references, ConfigSection and templates.
   static Document parse_file(const std::string& path);
   static Document parse_string(const std::string& text, const std::string& file_name);
+  static Document parse_lines(const std::vector<SourceLine>& lines, const std::string& file_name);
+  // A document made of already-parsed sections (names must be unique; checked).
+  static Document from_sections(const std::string& file_name, std::vector<Section> sections);
 
   const std::vector<Section>& sections() const { return sections_; }
   std::vector<Section>& sections() { return sections_; }
@@ -47,9 +61,14 @@ class Document {
 
   std::string file() const { return file_; }
 
+  // Sections named by some ConfigSection= list: they hold shared properties, not layers.
+  bool is_config(const std::string& name) const { return config_sections_.count(name) != 0; }
+  void mark_config(const std::string& name) { config_sections_.insert(name); }
+
  private:
   std::string file_;
   std::vector<Section> sections_;
+  std::set<std::string> config_sections_;
 };
 
 // Typed, checked access to one section's properties. Every property read is marked used;

@@ -69,7 +69,7 @@ bool is_ini_path(const std::string& path) { return fs::path(path).extension() ==
 IniModel load_ini_model(const std::string& path, const onnx::LoadOptions& opts) {
   if (!fs::exists(path)) fail(path, ": no such file");
   IniModel m;
-  m.doc = resolve(Document::parse_file(path));
+  m.doc = load_document(path);  // variables, templates, ConfigSection, references
   const Document& doc = m.doc;
   read_globals(doc);
   const Section* sp = doc.find("sp") ? doc.find("sp") : doc.find("env");
