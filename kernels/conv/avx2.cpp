@@ -20,22 +20,32 @@ void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, in
            bool accumulate) {
   constexpr int MR = 4;
   __m256 acc[MR][NV];
+#pragma GCC unroll 8
   for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
   // The last vector is a masked load: B may be the input itself (pointwise convolutions), whose
   // last row ends at the tensor's end.
   const __m256i last = tail_mask(cols - 8 * (NV - 1));
   for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
     __m256 bv[NV];
+#pragma GCC unroll 8
     for (int v = 0; v < NV - 1; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
     bv[NV - 1] = _mm256_maskload_ps(b + 8 * (NV - 1), last);
+#pragma GCC unroll 8
     for (int r = 0; r < MR; ++r) {
       __m256 av = _mm256_broadcast_ss(a + r);
+#pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
     }
   }
-  for (int r = 0; r < rows; ++r) {
+  // Rows by compile-time index (fully unrolled): a runtime-indexed loop over `acc` makes the
+  // compiler keep the accumulators in memory, storing all of them on every k step.
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; ++r) {
+    if (r >= rows) break;
     float* cr = c + r * ldc;
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       __m256i m = tail_mask(cols - 8 * v);
       __m256 s = acc[r][v];

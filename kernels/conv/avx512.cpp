@@ -16,22 +16,32 @@ void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, in
            bool accumulate) {
   constexpr int MR = 8;
   __m512 acc[MR][NV];
+#pragma GCC unroll 8
   for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_setzero_ps();
   // The last vector is a masked load: B may be the input itself (pointwise convolutions), whose
   // last row ends at the tensor's end.
   const __mmask16 last = tail_mask(cols - 16 * (NV - 1));
   for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
     __m512 bv[NV];
+#pragma GCC unroll 8
     for (int v = 0; v < NV - 1; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
     bv[NV - 1] = _mm512_maskz_loadu_ps(last, b + 16 * (NV - 1));
+#pragma GCC unroll 8
     for (int r = 0; r < MR; ++r) {
       __m512 av = _mm512_set1_ps(a[r]);
+#pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
     }
   }
-  for (int r = 0; r < rows; ++r) {
+  // Rows by compile-time index (fully unrolled): a runtime-indexed loop over `acc` makes the
+  // compiler keep the accumulators in memory, storing all of them on every k step.
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; ++r) {
+    if (r >= rows) break;
     float* cr = c + r * ldc;
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       __mmask16 m = tail_mask(cols - 16 * v);
       __m512 s = acc[r][v];

@@ -185,9 +185,11 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
           for (int64_t kk = 0; kk < kc; ++kk, dst += core.nr) {
             int64_t k = k0 + kk, tap = k % ksz;
             const float* xc = xg + (k / ksz) * s.in_size();
-            std::fill(dst, dst + core.nr, 0.f);
+            // Runs are in column order: zeros only in the gaps between them.
+            int32_t pos = 0;
             for (int32_t r = cr.first[tap]; r < cr.first[tap + 1]; ++r) {
               const Run& run = cr.runs[r];
+              for (; pos < run.j0; ++pos) dst[pos] = 0.f;
               const float* src = xc + run.src;
               float* d = dst + run.j0;
               if (run.step == 1) {
@@ -195,7 +197,9 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
               } else {
                 for (int32_t i = 0; i < run.len; ++i) d[i] = src[i * run.step];
               }
+              pos = run.j0 + run.len;
             }
+            for (; pos < core.nr; ++pos) dst[pos] = 0.f;
           }
         }
         for (int64_t m = m0; m < m1; m += core.mr) {
