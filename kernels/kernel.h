@@ -4,6 +4,7 @@
 // supports() accepts the node runs, and N2D2_VERBOSE=dispatch prints why others were skipped.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,6 +19,8 @@ struct KernelContext {
   std::span<const Tensor* const> inputs;  // nullptr for an absent optional input
   std::span<Tensor> outputs;  // allocated (zero-filled) with the inferred types; a kernel may
                               // instead assign a view of an input (Reshape, Identity, ...)
+  const void* prepared = nullptr;  // what the implementation's prepare() made for this node, or
+                                   // nullptr (no prepare, or run outside a Plan): then it works unprepared
 
   const graph::Attributes& attrs() const { return node.attrs; }
   std::size_t num_inputs() const { return inputs.size(); }
@@ -43,12 +46,19 @@ struct KernelQuery {
 // Returns "" when the implementation can run the node, else the reason it cannot.
 using SupportsFn = std::string (*)(const KernelQuery&);
 
+// Optional, run once when a Plan is compiled: state the kernel reuses on every run, e.g. weights
+// packed from a constant input. `constants[i]` is input i's value when it is a constant, else
+// nullptr. Returns nullptr when there is nothing to prepare; throws n2d2::Error on bad input.
+// The Plan owns the result and hands it to run() as KernelContext::prepared.
+using PrepareFn = std::shared_ptr<const void> (*)(const KernelQuery& q, std::span<const Tensor* const> constants);
+
 struct KernelImpl {
   const char* name;     // "conv2d_f32_ref"
   const char* op_type;  // "Conv"
   const char* domain;   // "" for ai.onnx
   SupportsFn supports;  // nullptr: supports everything its op allows
   KernelFn run;
+  PrepareFn prepare = nullptr;  // nullptr: nothing to prepare
 };
 
 // Helper for supports(): accepts when every present input has one of `dtypes`.

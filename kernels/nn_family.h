@@ -7,7 +7,8 @@
 namespace n2d2::kernels {
 
 void register_pointwise_conv_kernels(KernelRegistry& r); // conv/pointwise.cpp: 1x1 Conv as GEMM (before the reference)
-void register_im2col_conv_kernels(KernelRegistry& r);    // conv/im2col.cpp: float Conv as im2col + GEMM
+void register_depthwise_conv_kernels(KernelRegistry& r); // conv/depthwise.cpp: depthwise Conv per ISA
+void register_packed_conv_kernels(KernelRegistry& r);    // conv/packed.cpp: Conv on packed weights per ISA
 void register_conv_kernels(KernelRegistry& r);           // conv/reference.cpp: Conv
 void register_conv_transpose_kernels(KernelRegistry& r); // conv/transpose_reference.cpp: ConvTranspose
 void register_gemm_x86_kernels(KernelRegistry& r);       // gemm/x86.cpp: Gemm, MatMul on the AVX2/AVX-512 cores

@@ -13,7 +13,7 @@ KernelQuery make_query(const graph::Graph& g, const graph::Node& node) {
 }
 
 std::vector<Tensor> run_node(const graph::Node& node, std::span<const Tensor* const> inputs, const KernelImpl& impl,
-                             const graph::OpRegistry& ops) {
+                             const graph::OpRegistry& ops, const void* prepared) {
   std::vector<TensorType> types(inputs.size());
   std::vector<const TensorType*> type_ptrs(inputs.size(), nullptr);
   std::vector<const Tensor*> values(inputs.begin(), inputs.end());
@@ -30,7 +30,7 @@ std::vector<Tensor> run_node(const graph::Node& node, std::span<const Tensor* co
       fail("node ", node.label(), ": output ", i, " has no known shape at run time (", out_types[i].str(), ")");
     outputs[i] = Tensor(out_types[i].dtype, out_types[i].dims);
   }
-  KernelContext ctx{node, inputs, outputs};
+  KernelContext ctx{node, inputs, outputs, prepared};
   Status st = impl.run(ctx);
   if (!st) fail("node ", node.label(), ": ", impl.name, ": ", st.message());
   for (std::size_t i = 0; i < outputs.size(); ++i) {
@@ -40,6 +40,16 @@ std::vector<Tensor> run_node(const graph::Node& node, std::span<const Tensor* co
            " for output ", i, ", shape inference said ", out_types[i].str());
   }
   return outputs;
+}
+
+std::shared_ptr<const void> prepare_node(const graph::Graph& g, const graph::Node& node, const KernelImpl& impl) {
+  if (!impl.prepare) return nullptr;
+  std::vector<const Tensor*> constants;
+  for (graph::ValueId v : node.inputs) {
+    const graph::Value* val = v == graph::kNoValue ? nullptr : &g.value(v);
+    constants.push_back(val && val->is_constant() && val->initializer ? &*val->initializer : nullptr);
+  }
+  return impl.prepare(make_query(g, node), constants);
 }
 
 std::vector<Tensor> evaluate_node(const graph::Node& node, std::span<const Tensor* const> inputs,

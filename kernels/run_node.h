@@ -13,10 +13,14 @@ namespace n2d2::kernels {
 // Builds the query a kernel's supports() sees from the graph's current value types.
 KernelQuery make_query(const graph::Graph& g, const graph::Node& node);
 
-// Runs `impl` on `inputs` (nullptr for absent ones). Throws n2d2::Error naming the node when
-// shape inference rejects the inputs or the kernel reports an error.
+// Runs `impl` on `inputs` (nullptr for absent ones), with `prepared` (KernelImpl::prepare's
+// result, or nullptr). Throws n2d2::Error naming the node when shape inference rejects the inputs
+// or the kernel reports an error.
 std::vector<Tensor> run_node(const graph::Node& node, std::span<const Tensor* const> inputs, const KernelImpl& impl,
-                             const graph::OpRegistry& ops);
+                             const graph::OpRegistry& ops, const void* prepared = nullptr);
+
+// Calls impl.prepare (when it has one) with the graph's constant inputs of `node`.
+std::shared_ptr<const void> prepare_node(const graph::Graph& g, const graph::Node& node, const KernelImpl& impl);
 
 // Selects a kernel from the actual input types and runs it (constant folding, tests).
 std::vector<Tensor> evaluate_node(const graph::Node& node, std::span<const Tensor* const> inputs,

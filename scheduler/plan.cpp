@@ -26,6 +26,7 @@ Plan Plan::compile(graph::Graph g, const CompileOptions& opts, const graph::OpRe
       kernels::KernelChoice c = kernels.select(kernels::make_query(gr, n));
       s.kernel = c.impl;
       s.skipped = std::move(c.skipped);
+      s.prepared = kernels::prepare_node(gr, n, *s.kernel);
     } catch (const UnsupportedError& e) {
       unsupported += std::string("\n  ") + e.what();
       continue;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct Step {
   std::vector<int> preds;      // steps producing this step's inputs (deduplicated)
   std::vector<int> succs;      // steps consuming this step's outputs (deduplicated)
   std::vector<std::string> skipped;  // "impl: reason" of kernels that declined
+  std::shared_ptr<const void> prepared;  // the kernel's prepare() result (packed weights), or null
 };
 
 struct CompileOptions {

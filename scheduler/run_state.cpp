@@ -65,7 +65,7 @@ void RunState::execute(const Step& step) noexcept {
     std::vector<const Tensor*> in(step.in_slots.size(), nullptr);
     for (std::size_t i = 0; i < in.size(); ++i)
       if (step.in_slots[i] >= 0) in[i] = &slots_[step.in_slots[i]];
-    std::vector<Tensor> out = kernels::run_node(node, in, *step.kernel, plan_.ops());
+    std::vector<Tensor> out = kernels::run_node(node, in, *step.kernel, plan_.ops(), step.prepared.get());
     for (std::size_t i = 0; i < out.size(); ++i) {
       int s = step.out_slots[i];
       if (s < 0) continue;

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake ninja-build ccache pkg-config
           libtbb-dev libprotobuf-dev protobuf-compiler libonnx-dev libboost-graph-dev
           libgtest-dev libbenchmark-dev libonnx-testdata zlib1g-dev dataset-fashion-mnist
-          libopencv-dev libsystemc-dev ghdl yosys)
+          libopencv-dev libsystemc-dev ghdl yosys python3-onnx python3-numpy)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

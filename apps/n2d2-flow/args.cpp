@@ -57,6 +57,16 @@ int64_t Args::get_int(const std::string& opt, int64_t def, int64_t min_value) co
   return v;
 }
 
+double Args::get_double(const std::string& opt, double def, double min_value) const {
+  if (!has(opt)) return def;
+  std::string s = get(opt);
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || !(v == v)) fail("option ", opt, ": '", s, "' is not a number");
+  if (v < min_value) fail("option ", opt, ": ", v, " is below the minimum ", min_value);
+  return v;
+}
+
 std::pair<std::string, std::string> split_assignment(const std::string& s, const std::string& option) {
   auto eq = s.rfind('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == s.size())

@@ -19,6 +19,7 @@ class Args {
   std::string get(const std::string& opt, const std::string& def = "") const;
   const std::vector<std::string>& all(const std::string& opt) const;
   int64_t get_int(const std::string& opt, int64_t def, int64_t min_value) const;
+  double get_double(const std::string& opt, double def, double min_value) const;
 
  private:
   std::vector<std::string> positional_;

@@ -8,6 +8,7 @@
 
 #include "apps/n2d2-flow/commands.h"
 #include "apps/n2d2-flow/evaluate.h"
+#include "apps/n2d2-flow/ini_test.h"
 #include "apps/n2d2-flow/json_writer.h"
 #include "apps/n2d2-flow/output_summary.h"
 #include "apps/n2d2-flow/session.h"
@@ -21,7 +22,7 @@ namespace {
 
 const char* kRunUsage =
     "usage: n2d2-flow run MODEL [--input NAME=FILE]... [--shape NAME=DIMS]... [--batch N]\n"
-    "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N] [--min-time S]\n"
+    "                     [--threads N] [--engine tbb|seq] [-o DIR] [--repeat N] [--warmup N] [--min-time S] [--bench]\n"
     "                     [--top K] [--seed S] [--json FILE] [--max-tensor-mb MB]\n"
     "                     [--device cpu|cuda] [--cuda-graph] [--streams N]\n"
     "       n2d2-flow run MODEL --data fashion-mnist|mnist|DIR [--split test|train] [--images N]\n"
@@ -29,13 +30,17 @@ const char* kRunUsage =
     "Inputs come from .npy or ONNX TensorProto .pb files; inputs not given are seeded random:\n"
     "floats uniform in [0,1), integers uniform in [0,10), booleans false (mt19937_64, --seed, default 0).\n"
     "--repeat N (N > 1) times like the peers' scripts: --warmup runs first (default 3), then at least\n"
-    "N runs and at least --min-time seconds (default 3); median and minimum per run are reported.\n"
+    "N runs and at least --min-time seconds (default 3); median and minimum per batch are reported.\n"
+    "--bench is --repeat 20.\n"
     "--data runs a labelled MNIST-layout set (IDX files, pixel/255) in batches (the model's own, or\n"
     "--batch N, default 32, where it is not fixed) and reports top-1/top-K accuracy and the confusion matrix; -o DIR\n"
     "then writes scores.txt, confusion.csv and scores.json.\n"
     "--device cuda runs on the GPU (nodes without a CUDA kernel run on the CPU with explicit transfers,\n"
     "listed by N2D2_VERBOSE=dispatch); --cuda-graph captures one run as a CUDA Graph and replays it;\n"
-    "--streams N caps the CUDA streams (default 4).\n";
+    "--streams N caps the CUDA streams (default 4).\n"
+    "       n2d2-flow run MODEL.ini -test [-seed S] [-w /dev/null] [--images N] [--json FILE] [-o DIR]\n"
+    "runs N2D2 INI models: the test set of [database] through [sp] and its transformations, scored at the\n"
+    "[<output>.Target] (TopN); -o DIR writes scores.txt, confusion.csv, confusion.png and scores.json.\n";
 
 // The documented random input: one generator per run, inputs filled in graph order.
 Tensor random_input(const graph::Value& v, std::mt19937_64& rng) {
@@ -119,10 +124,10 @@ int run_on_data(const Args& a, const std::string& model_path) {
 
 int cmd_run(int argc, char** argv) {
   std::set<std::string> with_value = {"--input", "-o", "--repeat", "--warmup", "--min-time",
-                                      "--top", "--seed", "--json", "--data", "--split", "--images"};
+                                      "--top", "--seed", "--json", "--data", "--split", "--images", "-seed", "-w"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
   with_value.insert(kExecOptions.begin(), kExecOptions.end());
-  Args a(argc, argv, 2, with_value, {"--help", "-h", "--cuda-graph"});
+  Args a(argc, argv, 2, with_value, {"--help", "-h", "--cuda-graph", "--bench", "-test"});
   if (a.has("--help") || a.has("-h")) {
     std::cout << kRunUsage;
     return 0;
@@ -133,25 +138,22 @@ int cmd_run(int argc, char** argv) {
   }
   const std::string model_path = a.positional()[0];
   if (a.has("--data")) return run_on_data(a, model_path);
+  if (a.has("-test")) {
+    LoadedModel tm = load_model(model_path, ModelOptions::from_args(a), Verbosity::from_env(), true);
+    return run_ini_test(a, model_path, tm, ExecOptions::from_args(a));
+  }
   for (const char* opt : {"--split", "--images"})
-    if (a.has(opt)) fail(opt, " needs --data");
+    if (a.has(opt)) fail(opt, " needs --data or -test");
   ExecOptions xo = ExecOptions::from_args(a);
   const int threads = xo.threads;
   const sched::Engine engine = xo.engine;
   // --repeat N measures like the peers' scripts: 3 warm-up runs, then at least N runs and at
   // least --min-time seconds (default 3); a single run is just timed.
-  int repeat = static_cast<int>(a.get_int("--repeat", 1, 1));
+  // --bench is the same protocol with N = 20.
+  const bool bench = a.has("--bench");
+  int repeat = static_cast<int>(a.get_int("--repeat", bench ? 20 : 1, 1));
   int warmup = static_cast<int>(a.get_int("--warmup", repeat > 1 ? 3 : 0, 0));
-  double min_time = repeat > 1 ? 3.0 : 0.0;
-  if (a.has("--min-time")) {
-    try {
-      std::size_t used = 0;
-      min_time = std::stod(a.get("--min-time"), &used);
-      if (used != a.get("--min-time").size() || min_time < 0) throw std::invalid_argument("");
-    } catch (const std::exception&) {
-      fail("--min-time needs a number of seconds >= 0, not '", a.get("--min-time"), "'");
-    }
-  }
+  double min_time = a.get_double("--min-time", repeat > 1 ? 3.0 : 0.0, 0.0);
   int top = static_cast<int>(a.get_int("--top", 5, 1));
   uint64_t seed = static_cast<uint64_t>(a.get_int("--seed", 0, 0));
   std::string out_dir = a.get("-o");
@@ -190,13 +192,14 @@ int cmd_run(int argc, char** argv) {
   sched::RunStats stats;
   for (int i = 0; i < warmup; ++i) exec->run(inputs);
   std::vector<double> times;
-  auto t_start = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count(); };
-  for (int i = 0; i < repeat || elapsed() < min_time; ++i) {
+  double total_ms = 0;  // the timed runs only: the loop stops on what the report says
+  while (static_cast<int>(times.size()) < repeat || total_ms < min_time * 1000.0) {
     auto t0 = std::chrono::steady_clock::now();
     outputs = exec->run(inputs, &stats);
     times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    total_ms += times.back();
   }
+  const int64_t batch = !inputs.empty() && inputs[0].rank() > 0 ? inputs[0].shape()[0] : 1;
 
   // Report.
   std::printf("model: %s (%zu nodes after passes: %s)\n", model_path.c_str(), plan.steps().size(), m.passes.str().c_str());
@@ -246,10 +249,13 @@ int cmd_run(int argc, char** argv) {
   j.end_array();
   double med = median(times), mn = *std::min_element(times.begin(), times.end());
   const int runs = static_cast<int>(times.size());
-  std::printf("load: %.2f ms; run: median %.3f ms, min %.3f ms over %d run%s (%d warm-up); peak activation memory %.2f MiB\n",
-              m.load_ms, med, mn, runs, runs == 1 ? "" : "s", warmup, stats.peak_bytes / 1048576.0);
+  std::printf("load: %.2f ms; run: median %.3f ms, min %.3f ms per batch of %lld over %d run%s in %.2f s (%d warm-up); "
+              "peak activation memory %.2f MiB\n",
+              m.load_ms, med, mn, static_cast<long long>(batch), runs, runs == 1 ? "" : "s", total_ms / 1000.0, warmup,
+              stats.peak_bytes / 1048576.0);
   j.key("timing").begin_object().key("load_ms").value(m.load_ms).key("median_ms").value(med).key("min_ms").value(mn)
-      .key("runs").value(runs).key("warmup").value(warmup).key("min_time_s").value(min_time).end_object();
+      .key("batch").value(batch).key("runs").value(runs).key("warmup").value(warmup).key("total_s").value(total_ms / 1000.0)
+      .key("min_time_s").value(min_time).end_object();
   j.key("peak_memory_bytes").value(stats.peak_bytes).end_object();
   if (a.has("--json")) write_text_atomic(a.get("--json"), j.str());
   return 0;

@@ -6,6 +6,8 @@ namespace n2d2::cli {
 
 int cmd_run(int argc, char** argv);   // n2d2-flow run MODEL ...
 int cmd_info(int argc, char** argv);  // n2d2-flow info MODEL ...
+int cmd_quantize(int argc, char** argv);  // n2d2-flow quantize MODEL --calib-data ... -o DIR
+int cmd_export(int argc, char** argv);    // n2d2-flow export MODEL --format onnx|cpp -o DIR
 int cmd_hw(int argc, char** argv);    // n2d2-flow hw MODEL ... (FPGA dataflow mapping)
 
 }  // namespace n2d2::cli

@@ -17,6 +17,8 @@ const char* kUsage =
     "commands:\n"
     "  run MODEL     run a model (seeded random or given inputs), print outputs and timings\n"
     "  info MODEL    inputs/outputs, op histogram, parameters, MACs, activation memory\n"
+    "  quantize MODEL  post-training quantization to ai.n2d2 integer ops (--calib-data, --nbbits, ...)\n"
+    "  export MODEL  write a model as ONNX (--format onnx) or a standalone C++ program (--format cpp)\n"
     "  hw MODEL      FPGA dataflow mapping: per-layer resources, FPS, latency (integer models)\n"
     "options: --help (also after a command), --version\n"
     "environment: N2D2_VERBOSE=dispatch prints the kernel chosen for each node\n";
@@ -35,6 +37,8 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "run") return n2d2::cli::cmd_run(argc, argv);
     if (cmd == "info") return n2d2::cli::cmd_info(argc, argv);
+    if (cmd == "quantize") return n2d2::cli::cmd_quantize(argc, argv);
+    if (cmd == "export") return n2d2::cli::cmd_export(argc, argv);
     if (cmd == "hw") return n2d2::cli::cmd_hw(argc, argv);
     std::cerr << "n2d2-flow: unknown command '" << cmd << "'\n" << kUsage;
     return 2;

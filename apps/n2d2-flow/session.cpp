@@ -68,7 +68,13 @@ LoadedModel load_model(const std::string& path, const ModelOptions& opts, const 
   lo.max_tensor_bytes = opts.max_tensor_bytes;
   lo.allow_unsupported = allow_unsupported;
   LoadedModel m;
-  m.loaded = onnx::load_model(path, lo);
+  if (ini::is_ini_path(path)) {
+    m.ini = std::make_shared<ini::IniModel>(ini::load_ini_model(path, lo));
+    m.loaded = std::move(m.ini->graph);
+    m.ini->graph = graph::Graph();
+  } else {
+    m.loaded = onnx::load_model(path, lo);
+  }
   bool unbound = false;
   for (const auto& n : m.loaded.nodes()) unbound = unbound || onnx::is_unbound(n);
   if (unbound) {

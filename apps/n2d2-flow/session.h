@@ -6,6 +6,7 @@
 #include <string>
 
 #include "apps/n2d2-flow/args.h"
+#include "frontends/ini_model/ini_model.h"
 #include "graph/graph.h"
 #include "scheduler/executor.h"
 #include "scheduler/pipeline.h"
@@ -47,13 +48,15 @@ inline const std::set<std::string> kModelOptions = {"--shape", "--batch", "--max
 
 struct LoadedModel {
   graph::Graph loaded;  // as read (after binding and shape inference)
+  std::shared_ptr<ini::IniModel> ini;  // set for an N2D2 INI model (document, target)
   sched::PassReport passes;
   std::unique_ptr<sched::Plan> plan;  // null when not compiled
   std::string unsupported;            // why no plan could be made (allow_unsupported)
   double load_ms = 0;  // reading + passes + kernel selection
 };
 
-// Loads and optimizes; compiles a plan when `compile` (throws UnsupportedError listing nodes).
+// Loads (ONNX, or an N2D2 .ini model) and optimizes; compiles a plan when `compile` (throws
+// UnsupportedError listing nodes).
 // With `allow_unsupported`, a model with unsupported nodes loads without a plan (for `info`).
 LoadedModel load_model(const std::string& path, const ModelOptions& opts, const Verbosity& v, bool compile,
                        bool allow_unsupported = false);

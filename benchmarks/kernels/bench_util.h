@@ -43,4 +43,34 @@ inline void run_node_loop(benchmark::State& state, const graph::Node& n, const s
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Runs one named implementation of `n`'s op once per iteration, with its prepare() state (weights
+// packed once, as in a Plan); skips the benchmark when the implementation declines the node.
+inline void run_impl_loop(benchmark::State& state, const char* impl_name, const graph::Node& n,
+                          const std::vector<Tensor>& inputs, int64_t macs) {
+  std::vector<const Tensor*> ptrs;
+  kernels::KernelQuery q{n, {}, {}, {}};
+  for (const auto& t : inputs) {
+    ptrs.push_back(&t);
+    q.input_types.push_back(t.type());
+    q.constant_inputs.push_back(&t != &inputs.front());
+  }
+  const kernels::KernelImpl* impl = nullptr;
+  for (const auto& k : kernels::KernelRegistry::builtin().implementations(n.op_type, n.domain))
+    if (std::string(k.name) == impl_name) impl = &k;
+  std::string why = !impl ? "no such kernel" : impl->supports ? impl->supports(q) : "";
+  if (!why.empty()) {
+    state.SkipWithError((std::string(impl_name) + ": " + why).c_str());
+    return;
+  }
+  std::vector<const Tensor*> constants(ptrs);
+  constants[0] = nullptr;
+  std::shared_ptr<const void> prepared = impl->prepare ? impl->prepare(q, constants) : nullptr;
+  for (auto _ : state) {
+    auto out = kernels::run_node(n, ptrs, *impl, graph::OpRegistry::builtin(), prepared.get());
+    benchmark::DoNotOptimize(out.front().raw());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * static_cast<double>(macs) * 1e-9,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+
 }  // namespace n2d2::bench

@@ -4,18 +4,23 @@
 #include <string>
 #include <vector>
 
-#include "kernels/gemm/gemm.h"
 #include "kernels/kernel.h"
+#include "kernels/spatial_dims.h"
 
 namespace n2d2::kernels::detail {
 
 // The spatial kernel dims: kernel_shape, or W's dims after the first two.
 std::vector<int64_t> conv_kernel_shape(const KernelContext& c);
 
+// A forward convolution's sizes: window over 3 spatial axes, batch, channels, groups.
+struct ConvGeometry {
+  Spatial3 s;
+  int64_t N = 0, C = 0, M = 0, G = 1, cin_g = 0, cout_g = 0;
+};
+// False for more than 3 spatial axes.
+bool conv_geometry(const KernelContext& c, ConvGeometry& g);
+
 // supports(): float32/float64 with 1 to 3 spatial axes.
 std::string conv_supports(const KernelQuery& q);
-
-// The im2col float convolution (conv/im2col.cpp) on a given GEMM core, for the ISA tests.
-Status conv_f32_im2col_with(const KernelContext& c, MatmulF32 core);
 
 }  // namespace n2d2::kernels::detail

@@ -25,6 +25,16 @@ std::string conv_supports(const KernelQuery& q) {
   return "";
 }
 
+bool conv_geometry(const KernelContext& c, ConvGeometry& g) {
+  const Shape& xs = c.in(0).shape();
+  const Shape& ys = c.out(0).shape();
+  graph::Window win = graph::window_forward(c.node, graph::spatial_dims(xs), conv_kernel_shape(c), false);
+  if (!to_spatial3(xs, ys, win, g.s)) return false;
+  g.N = xs[0], g.C = xs[1], g.M = ys[1], g.G = c.attrs().i("group");
+  g.cin_g = g.C / g.G, g.cout_g = g.M / g.G;
+  return true;
+}
+
 }  // namespace detail
 
 namespace {
@@ -72,12 +82,11 @@ template <class T>
 Status conv_typed(const KernelContext& c) {
   const Tensor &x = c.in(0), &w = c.in(1);
   Tensor& y = c.out(0);
-  const Shape& xs = x.shape();
-  graph::Window win = graph::window_forward(c.node, graph::spatial_dims(xs), detail::conv_kernel_shape(c), false);
-  Spatial3 s;
-  if (!detail::to_spatial3(xs, y.shape(), win, s)) return Status::error("more than 3 spatial axes");
-  int64_t N = xs[0], C = xs[1], M = y.shape()[1], G = c.attrs().i("group");
-  int64_t cin_g = C / G, cout_g = M / G, w_size = cin_g * s.k_size();
+  detail::ConvGeometry geo;
+  if (!detail::conv_geometry(c, geo)) return Status::error("more than 3 spatial axes");
+  const Spatial3& s = geo.s;
+  const int64_t N = geo.N, C = geo.C, M = geo.M, G = geo.G, cin_g = geo.cin_g, cout_g = geo.cout_g;
+  const int64_t w_size = cin_g * s.k_size();
   const T* xp = x.data<T>();
   const T* wp = w.data<T>();
   const T* bp = c.has_input(2) ? c.in(2).data<T>() : nullptr;

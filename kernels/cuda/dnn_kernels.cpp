@@ -14,45 +14,24 @@ namespace n2d2::cuda {
 
 namespace {
 
-// --- descriptors (RAII)
-struct TensorDesc {
-  cudnnTensorDescriptor_t d = nullptr;
-  TensorDesc() { N2D2_CUDA(cudnnCreateTensorDescriptor(&d)); }
-  ~TensorDesc() { cudnnDestroyTensorDescriptor(d); }
-  TensorDesc(const TensorDesc&) = delete;
-  TensorDesc& operator=(const TensorDesc&) = delete;
+// --- descriptors (RAII): one owner type per cuDNN descriptor kind.
+template <class D, cudnnStatus_t (*Create)(D*), cudnnStatus_t (*Destroy)(D)>
+struct Desc {
+  D d = nullptr;
+  Desc() { N2D2_CUDA(Create(&d)); }
+  ~Desc() { Destroy(d); }
+  Desc(const Desc&) = delete;
+  Desc& operator=(const Desc&) = delete;
+};
+using FilterDesc = Desc<cudnnFilterDescriptor_t, cudnnCreateFilterDescriptor, cudnnDestroyFilterDescriptor>;
+using ConvDesc = Desc<cudnnConvolutionDescriptor_t, cudnnCreateConvolutionDescriptor, cudnnDestroyConvolutionDescriptor>;
+using PoolDesc = Desc<cudnnPoolingDescriptor_t, cudnnCreatePoolingDescriptor, cudnnDestroyPoolingDescriptor>;
+using ActDesc = Desc<cudnnActivationDescriptor_t, cudnnCreateActivationDescriptor, cudnnDestroyActivationDescriptor>;
+struct TensorDesc : Desc<cudnnTensorDescriptor_t, cudnnCreateTensorDescriptor, cudnnDestroyTensorDescriptor> {
   void set(int64_t n, int64_t c, int64_t h, int64_t w) {
     N2D2_CUDA(cudnnSetTensor4dDescriptor(d, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, static_cast<int>(n), static_cast<int>(c),
                                          static_cast<int>(h), static_cast<int>(w)));
   }
-};
-struct FilterDesc {
-  cudnnFilterDescriptor_t d = nullptr;
-  FilterDesc() { N2D2_CUDA(cudnnCreateFilterDescriptor(&d)); }
-  ~FilterDesc() { cudnnDestroyFilterDescriptor(d); }
-  FilterDesc(const FilterDesc&) = delete;
-  FilterDesc& operator=(const FilterDesc&) = delete;
-};
-struct ConvDesc {
-  cudnnConvolutionDescriptor_t d = nullptr;
-  ConvDesc() { N2D2_CUDA(cudnnCreateConvolutionDescriptor(&d)); }
-  ~ConvDesc() { cudnnDestroyConvolutionDescriptor(d); }
-  ConvDesc(const ConvDesc&) = delete;
-  ConvDesc& operator=(const ConvDesc&) = delete;
-};
-struct PoolDesc {
-  cudnnPoolingDescriptor_t d = nullptr;
-  PoolDesc() { N2D2_CUDA(cudnnCreatePoolingDescriptor(&d)); }
-  ~PoolDesc() { cudnnDestroyPoolingDescriptor(d); }
-  PoolDesc(const PoolDesc&) = delete;
-  PoolDesc& operator=(const PoolDesc&) = delete;
-};
-struct ActDesc {
-  cudnnActivationDescriptor_t d = nullptr;
-  ActDesc() { N2D2_CUDA(cudnnCreateActivationDescriptor(&d)); }
-  ~ActDesc() { cudnnDestroyActivationDescriptor(d); }
-  ActDesc(const ActDesc&) = delete;
-  ActDesc& operator=(const ActDesc&) = delete;
 };
 
 // NC(H)(W) shapes of rank 3 or 4 as 4-D (a 1-D problem gets H = 1).

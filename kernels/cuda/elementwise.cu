@@ -1,17 +1,13 @@
 // Our element-wise CUDA kernels: unary maps and binary ops with broadcasting.
 #include <cmath>
 
+#include "kernels/cuda/grid.cuh"
 #include "kernels/cuda/launch.h"
 
 namespace n2d2::cuda::launch {
 
 namespace {
 
-constexpr int kThreads = 256;
-inline unsigned blocks(int64_t n) {
-  int64_t b = (n + kThreads - 1) / kThreads;
-  return static_cast<unsigned>(b < 65535 * 32 ? b : 65535 * 32);
-}
 
 __device__ float apply_unary(Unary op, float x, float a, float b) {
   switch (op) {
@@ -41,7 +37,7 @@ __device__ float apply_unary(Unary op, float x, float a, float b) {
 }
 
 __global__ void unary_kernel(Unary op, const float* x, float* y, int64_t n, float a, float b) {
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
+  N2D2_GRID_LOOP(i, n)
     y[i] = apply_unary(op, x[i], a, b);
 }
 
@@ -61,7 +57,7 @@ __device__ float apply_binary(Binary op, float a, float b, float alpha) {
 }
 
 __global__ void binary_kernel(Binary op, const float* a, const float* b, float* y, int64_t n, Broadcast bc, float alpha) {
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+  N2D2_GRID_LOOP(i, n) {
     int64_t rem = i, ia = 0, ib = 0;
     for (int d = bc.rank - 1; d >= 0; --d) {
       int64_t c = rem % bc.dims[d];

@@ -1,23 +1,17 @@
 // Our data-movement CUDA kernels: strided gather (Transpose, Expand), Concat pieces, Pad, Resize.
 #include <cmath>
 
+#include "kernels/cuda/grid.cuh"
 #include "kernels/cuda/launch.h"
 
 namespace n2d2::cuda::launch {
 
 namespace {
 
-constexpr int kThreads = 256;
-inline unsigned blocks(int64_t n) {
-  int64_t b = (n + kThreads - 1) / kThreads;
-  return static_cast<unsigned>(b < 65535 * 32 ? b : 65535 * 32);
-}
-#define GRID_LOOP(i, n) \
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < (n); i += int64_t(gridDim.x) * blockDim.x)
 
 template <class T>
 __global__ void gather_kernel(const T* x, T* y, int64_t n, Gather g) {
-  GRID_LOOP(i, n) {
+  N2D2_GRID_LOOP(i, n) {
     int64_t rem = i, src = 0;
     for (int d = g.rank - 1; d >= 0; --d) {
       src += (rem % g.dims[d]) * g.src_strides[d];
@@ -29,14 +23,14 @@ __global__ void gather_kernel(const T* x, T* y, int64_t n, Gather g) {
 
 template <class T>
 __global__ void concat_kernel(const T* x, T* y, int64_t outer, int64_t x_inner, int64_t y_inner, int64_t offset) {
-  GRID_LOOP(i, outer * x_inner) {
+  N2D2_GRID_LOOP(i, outer * x_inner) {
     int64_t o = i / x_inner, j = i % x_inner;
     y[o * y_inner + offset + j] = x[i];
   }
 }
 
 __global__ void pad_kernel(const float* x, float* y, int64_t n, PadParams p) {
-  GRID_LOOP(i, n) {
+  N2D2_GRID_LOOP(i, n) {
     int64_t rem = i, src = 0, stride = 1;
     bool inside = true;
     for (int d = p.rank - 1; d >= 0; --d) {
@@ -86,7 +80,7 @@ __device__ int64_t nearest_index(int mode, float c, int64_t len) {
 }
 
 __global__ void resize_kernel(const float* x, float* y, ResizeParams p) {
-  GRID_LOOP(i, p.outer * p.out_h * p.out_w) {
+  N2D2_GRID_LOOP(i, p.outer * p.out_h * p.out_w) {
     int64_t ow = i % p.out_w, oh = (i / p.out_w) % p.out_h, o = i / (p.out_w * p.out_h);
     const float* plane = x + o * p.in_h * p.in_w;
     float sh = source_coord(p.coord, float(oh), p.scale_h, p.in_h, p.out_h);

@@ -11,6 +11,7 @@
 namespace n2d2::kernels {
 
 void register_quant_x86_kernels(KernelRegistry& r);  // x86.cpp (before the reference)
+void register_requantize_kernels(KernelRegistry& r);  // requantize.cpp: typed per-plane Requantize (before the reference)
 void register_quant_ref_kernels(KernelRegistry& r);  // reference.cpp
 
 namespace detail {

@@ -208,6 +208,7 @@ namespace n2d2::kernels {
 
 void register_quant_kernels(KernelRegistry& r) {
   register_quant_x86_kernels(r);
+  register_requantize_kernels(r);
   register_quant_ref_kernels(r);
 }
 

@@ -7,6 +7,7 @@
 // CPU (or N2D2_MAX_ISA) lacks the ISA, the types are others, or K exceeds kCoreMaxK.
 #include <cpuid.h>
 
+#include <cstring>
 #include <vector>
 
 #include "graph/ops/quant_ops.h"
@@ -106,15 +107,25 @@ Status qconv_x86(const KernelContext& c, QDotCore core) {
               for (int64_t kh = 0; kh < s.k[1]; ++kh) {
                 int64_t ih = oh * s.s[1] + kh * s.d[1] - s.pb[1];
                 bool row_in = id >= 0 && id < s.in[0] && ih >= 0 && ih < s.in[1];
+                int64_t iw0 = ow * s.s[2] - s.pb[2];
+                if (!row_in) {  // a padding row
+                  for (int64_t kw = 0; kw < s.k[2]; ++kw, ++k) row[k] = static_cast<uint8_t>(kOffset);
+                  continue;
+                }
                 const X* xr = xg + ic * s.in_size() + (id * s.in[1] + ih) * s.in[2];
+                if (s.d[2] == 1 && iw0 >= 0 && iw0 + s.k[2] <= s.in[2]) {  // interior: contiguous taps
+                  for (int64_t kw = 0; kw < s.k[2]; ++kw) row[k + kw] = static_cast<uint8_t>(static_cast<int>(xr[iw0 + kw]) + kOffset);
+                  k += s.k[2];
+                  continue;
+                }
                 for (int64_t kw = 0; kw < s.k[2]; ++kw, ++k) {
-                  int64_t iw = ow * s.s[2] + kw * s.d[2] - s.pb[2];
-                  X v = row_in && iw >= 0 && iw < s.in[2] ? xr[iw] : X(0);
+                  int64_t iw = iw0 + kw * s.d[2];
+                  X v = iw >= 0 && iw < s.in[2] ? xr[iw] : X(0);
                   row[k] = static_cast<uint8_t>(static_cast<int>(v) + kOffset);
                 }
               }
             }
-          for (; k < Kp; ++k) row[k] = 0;
+          std::memset(row + k, 0, static_cast<std::size_t>(Kp - k));
         }
       });
       int64_t mb = (cout_g + kMBlock - 1) / kMBlock, pb = (P + kPBlock - 1) / kPBlock;

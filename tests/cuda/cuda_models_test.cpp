@@ -31,17 +31,23 @@ int64_t argmax(const Tensor& t, int64_t row) {
   return std::max_element(p, p + n) - p;
 }
 
-class CudaWholeModel : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(CudaWholeModel, MatchesCpuAndIsDeterministic) {
-  N2D2_SKIP_WITHOUT_GPU();
-  fs::path dir = fs::path(test::source_path("tests/models")) / GetParam();
+// A committed model, optimized and compiled, with its stored inputs.
+std::pair<sched::Plan, std::vector<Tensor>> load_case(const std::string& name) {
+  fs::path dir = fs::path(test::source_path("tests/models")) / name;
   graph::Graph g = onnx::load_model((dir / "model.onnx").string());
   sched::optimize_graph(g);
   sched::Plan plan = sched::Plan::compile(std::move(g));
   std::vector<Tensor> inputs;
   for (std::size_t i = 0; i < plan.graph().inputs().size(); ++i)
     inputs.push_back(io::read_npy((dir / ("input_" + std::to_string(i) + ".npy")).string()));
+  return {std::move(plan), std::move(inputs)};
+}
+
+class CudaWholeModel : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CudaWholeModel, MatchesCpuAndIsDeterministic) {
+  N2D2_SKIP_WITHOUT_GPU();
+  auto [plan, inputs] = load_case(GetParam());
   std::vector<Tensor> cpu = sched::make_executor(plan, sched::Engine::Sequential, 1)->run(inputs);
 
   std::vector<Tensor> first;
@@ -65,13 +71,7 @@ TEST_P(CudaWholeModel, MatchesCpuAndIsDeterministic) {
 
 TEST_P(CudaWholeModel, CudaGraphReplayGivesTheSameBits) {
   N2D2_SKIP_WITHOUT_GPU();
-  fs::path dir = fs::path(test::source_path("tests/models")) / GetParam();
-  graph::Graph g = onnx::load_model((dir / "model.onnx").string());
-  sched::optimize_graph(g);
-  sched::Plan plan = sched::Plan::compile(std::move(g));
-  std::vector<Tensor> inputs;
-  for (std::size_t i = 0; i < plan.graph().inputs().size(); ++i)
-    inputs.push_back(io::read_npy((dir / ("input_" + std::to_string(i) + ".npy")).string()));
+  auto [plan, inputs] = load_case(GetParam());
   std::vector<Tensor> streams = sched::make_cuda_executor(plan, {})->run(inputs);
   sched::CudaOptions o;
   o.cuda_graph = true;

@@ -1,108 +1,182 @@
-// The im2col convolution on every GEMM core (scalar reference, AVX2, AVX-512) against the
-// reference Conv kernel over odd shapes: 1-D/2-D/3-D, strides, dilations, asymmetric padding,
-// groups, bias, tails; and the dispatcher's choice.
+// The packed and depthwise Conv kernels of every ISA level against the reference kernel over odd
+// shapes (row, column and k-block tails; strides, dilations, groups, asymmetric padding; 1-D to
+// 3-D), with and without weights packed by prepare(), and the same bits for 1 and 2 threads.
+// Levels the CPU lacks are skipped; N2D2_MAX_ISA does not matter here (kernels are run directly).
 #include <tbb/task_arena.h>
 
-#include "kernels/conv/conv.h"
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/conv/depthwise.h"
+#include "kernels/conv/packed.h"
 #include "kernels/cpu/isa.h"
-#include "kernels/run_node.h"
 #include "tests/test_util.h"
 
 using namespace n2d2;
 using namespace n2d2::kernels;
-namespace kd = n2d2::kernels::detail;
 
 namespace {
 
-struct Case {
-  Shape x, w;
-  std::vector<int64_t> strides, dilations, pads;
-  int64_t group = 1;
-  bool bias = true;
+using ints = std::vector<int64_t>;
+
+struct Problem {
+  ints x, w;  // shapes
+  ints strides, dilations, pads;
+  int64_t group;
+  bool bias;
+  std::string str() const {
+    auto j = [](const ints& v) {
+      std::string s;
+      for (int64_t d : v) s += (s.empty() ? "" : ",") + std::to_string(d);
+      return "[" + s + "]";
+    };
+    return "x" + j(x) + " w" + j(w) + " s" + j(strides) + " d" + j(dilations) + " p" + j(pads) + " g" +
+           std::to_string(group) + (bias ? " bias" : "");
+  }
 };
 
-const KernelImpl& impl(const std::string& name) {
-  for (const KernelImpl& k : KernelRegistry::builtin().implementations("Conv"))
-    if (name == k.name) return k;
-  throw Error("no kernel " + name);
-}
-
-// Runs the reference Conv and the im2col kernel on `core` for one case.
-void check_case(const Case& cs, kd::MatmulF32 core, uint64_t seed) {
-  graph::Attributes a;
-  if (!cs.strides.empty()) a.set("strides", cs.strides);
-  if (!cs.dilations.empty()) a.set("dilations", cs.dilations);
-  if (!cs.pads.empty()) a.set("pads", cs.pads);
-  a.set("group", cs.group);
-  Tensor x = test::random_tensor(cs.x, seed), w = test::random_tensor(cs.w, seed + 1), b = test::random_tensor({cs.w[0]}, seed + 2);
-  std::vector<const Tensor*> in = {&x, &w};
-  if (cs.bias) in.push_back(&b);
-  graph::Node n = test::make_node("Conv", static_cast<int>(in.size()), 1, a);
-  std::vector<Tensor> want = run_node(n, in, impl("conv_ref"), graph::OpRegistry::builtin());
-  // The im2col body with the given core, through a kernel context on the reference's output shape.
-  Tensor got(DType::F32, want[0].shape());
-  std::vector<Tensor> outs = {got};
-  KernelContext ctx{n, in, outs};
-  ASSERT_TRUE(kd::conv_f32_im2col_with(ctx, core).is_ok());
-  test::expect_near(outs[0], want[0], 1e-5, 1e-5);
-}
-
-const std::vector<Case>& cases() {
-  static const std::vector<Case> c = {
-      {{1, 1, 28, 28}, {6, 1, 5, 5}},                                         // LeNet conv1
-      {{2, 6, 12, 12}, {16, 6, 5, 5}, {}, {}, {}, 1, false},                  // LeNet conv2, no bias
-      {{1, 3, 23, 19}, {8, 3, 7, 7}, {2, 2}, {}, {3, 3, 3, 3}},               // ResNet stem, odd size
-      {{2, 5, 9, 11}, {7, 5, 3, 3}, {1, 1}, {}, {1, 1, 1, 1}},
-      {{1, 4, 13, 10}, {6, 4, 3, 3}, {2, 1}, {2, 2}, {0, 1, 2, 0}},           // strides, dilations, asymmetric pads
-      {{1, 6, 9, 9}, {9, 2, 3, 3}, {1, 1}, {}, {1, 1, 1, 1}, 3},              // groups
-      {{3, 4, 17}, {5, 4, 3}, {2}, {1}, {1, 0}},                              // 1-D
-      {{1, 2, 5, 6, 7}, {3, 2, 3, 2, 3}, {1, 2, 1}, {}, {1, 0, 1, 1, 1, 0}},  // 3-D
-      {{1, 3, 8, 8}, {5, 3, 1, 1}, {2, 2}},                                   // strided 1x1
-      {{1, 33, 5, 5}, {17, 33, 3, 3}, {}, {}, {1, 1, 1, 1}},                  // K and M tails
-      {{1, 2, 3, 3}, {3, 2, 2, 2}, {1, 1}, {}, {3, 4, 3, 2}},                 // pads wider than the kernel
+const std::vector<Problem>& general_problems() {
+  static const std::vector<Problem> p = {
+      {{1, 3, 7, 9}, {5, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 1, true},
+      {{2, 5, 11, 6}, {7, 5, 5, 5}, {2, 2}, {1, 1}, {2, 2, 2, 2}, 1, false},
+      {{1, 3, 23, 21}, {17, 3, 7, 7}, {2, 2}, {1, 1}, {3, 3, 3, 3}, 1, true},          // stem-like
+      {{1, 6, 9, 10}, {9, 2, 3, 3}, {1, 1}, {2, 2}, {2, 2, 2, 2}, 3, true},            // groups, dilation
+      {{1, 8, 5, 5}, {17, 8, 1, 1}, {2, 2}, {1, 1}, {0, 0, 0, 0}, 1, true},            // strided 1x1
+      {{1, 16, 15, 17}, {33, 16, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 1, true},        // > 192 columns
+      {{1, 40, 6, 7}, {130, 40, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 1, true},         // K > 256, M > 128
+      {{1, 2, 6, 20}, {3, 2, 1, 5}, {1, 3}, {1, 1}, {0, 2, 1, 0}, 1, true},            // asymmetric pads
+      {{2, 4, 8, 8}, {6, 2, 2, 2}, {3, 2}, {2, 3}, {0, 1, 2, 0}, 2, false},
+      {{1, 3, 1, 1}, {4, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 1, true},             // 1x1 input
+      {{1, 5, 31}, {9, 5, 4}, {2}, {3}, {2, 1}, 1, true},                              // 1-D
+      {{1, 3, 5, 6, 7}, {4, 3, 3, 2, 3}, {1, 2, 1}, {1, 1, 2}, {1, 0, 1, 1, 1, 0}, 1, true},  // 3-D
+      {{1, 7, 9, 11}, {7, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 7, true},            // depthwise
   };
+  return p;
+}
+
+const std::vector<Problem>& depthwise_problems() {
+  static const std::vector<Problem> p = {
+      {{1, 7, 9, 11}, {7, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 7, true},
+      {{2, 9, 12, 13}, {9, 1, 3, 3}, {2, 2}, {1, 1}, {1, 1, 1, 1}, 9, true},           // stride 2
+      {{1, 5, 17, 37}, {5, 1, 3, 3}, {2, 2}, {1, 1}, {0, 1, 1, 0}, 5, false},          // stride 2, odd width
+      {{1, 3, 14, 19}, {3, 1, 5, 5}, {3, 3}, {2, 2}, {4, 4, 4, 4}, 3, true},           // stride 3, dilation 2
+      {{1, 4, 10, 10}, {8, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 4, true},           // multiplier 2
+      {{1, 6, 7, 33}, {6, 1, 7, 7}, {1, 1}, {1, 1}, {3, 3, 3, 3}, 6, true},            // 7x7
+      {{1, 3, 40}, {3, 1, 5}, {2}, {1}, {2, 2}, 3, true},                              // 1-D
+  };
+  return p;
+}
+
+struct Impl {
+  const char* name;
+  Isa isa;
+  bool depthwise;
+};
+const Impl kImpls[] = {{"conv_f32_scalar", Isa::Scalar, false}, {"conv_f32_avx2", Isa::Avx2, false},
+                       {"conv_f32_avx512", Isa::Avx512, false}, {"conv_dw_f32_scalar", Isa::Scalar, true},
+                       {"conv_dw_f32_avx2", Isa::Avx2, true},   {"conv_dw_f32_avx512", Isa::Avx512, true}};
+
+const KernelImpl& find_impl(const char* name) {
+  for (const KernelImpl& k : KernelRegistry::builtin().implementations("Conv"))
+    if (std::string(k.name) == name) return k;
+  throw Error(std::string("no Conv kernel ") + name);
+}
+
+struct Case {
+  graph::Node node;
+  std::vector<Tensor> in;
+  std::vector<const Tensor*> ptrs;
+};
+
+Case make_case(const Problem& p, uint64_t seed) {
+  graph::Attributes a;
+  a.set("strides", p.strides);
+  a.set("dilations", p.dilations);
+  a.set("pads", p.pads);
+  a.set("group", p.group);
+  Case c{test::make_node("Conv", p.bias ? 3 : 2, 1, a), {}, {}};
+  c.in.push_back(test::random_tensor(p.x, seed));
+  c.in.push_back(test::random_tensor(p.w, seed + 1));
+  if (p.bias) c.in.push_back(test::random_tensor({p.w[0]}, seed + 2));
+  for (const Tensor& t : c.in) c.ptrs.push_back(&t);
   return c;
 }
 
-void check_all(kd::MatmulF32 core, Isa isa) {
-  if (hardware_isa() < isa) GTEST_SKIP() << "CPU lacks " << isa_name(isa);
+// max |got - want| / max |want|.
+double normalized_max_error(const Tensor& got, const Tensor& want) {
+  auto g = got.to_double_vector(), w = want.to_double_vector();
+  double err = 0, scale = 0;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    err = std::max(err, std::abs(g[i] - w[i]));
+    scale = std::max(scale, std::abs(w[i]));
+  }
+  return scale == 0 ? err : err / scale;
+}
+
+void check_impl(const Impl& impl) {
+  if (hardware_isa() < impl.isa) GTEST_SKIP() << "CPU lacks " << isa_name(impl.isa);
+  const KernelImpl& k = find_impl(impl.name);
+  const KernelImpl& ref = find_impl("conv_ref");
+  const graph::OpRegistry& ops = graph::OpRegistry::builtin();
   uint64_t seed = 100;
-  for (std::size_t i = 0; i < cases().size(); ++i) {
-    SCOPED_TRACE("case " + std::to_string(i));
-    check_case(cases()[i], core, seed += 3);
+  for (const Problem& p : impl.depthwise ? depthwise_problems() : general_problems()) {
+    SCOPED_TRACE(std::string(impl.name) + " " + p.str());
+    Case c = make_case(p, seed += 3);
+    Tensor want = kernels::run_node(c.node, c.ptrs, ref, ops)[0];
+    Tensor got = kernels::run_node(c.node, c.ptrs, k, ops)[0];
+    ASSERT_EQ(got.shape(), want.shape());
+    EXPECT_LE(normalized_max_error(got, want), 1e-5);
+    if (k.prepare) {
+      std::vector<const Tensor*> constants = {nullptr, &c.in[1], p.bias ? &c.in[2] : nullptr};
+      KernelQuery q{c.node, {}, {}, {}};
+      for (const Tensor& t : c.in) q.input_types.push_back(t.type());
+      std::shared_ptr<const void> prepared = k.prepare(q, constants);
+      ASSERT_NE(prepared, nullptr);
+      test::expect_equal(kernels::run_node(c.node, c.ptrs, k, ops, prepared.get())[0], got);
+    }
     if (::testing::Test::HasFailure()) return;
   }
 }
 
-}  // namespace
-
-TEST(ConvIsa, Im2colOnScalarCoreMatchesReference) { check_all(kd::matmul_rowmajor<float>, Isa::Scalar); }
-TEST(ConvIsa, Im2colOnAvx2MatchesReference) { check_all(kd::matmul_f32_avx2, Isa::Avx2); }
-TEST(ConvIsa, Im2colOnAvx512MatchesReference) { check_all(kd::matmul_f32_avx512, Isa::Avx512); }
-
-TEST(ConvIsa, Im2colIsThreadIndependent) {
-  Case cs{{2, 16, 19, 21}, {24, 16, 3, 3}, {1, 1}, {}, {1, 1, 1, 1}};
-  graph::Attributes a;
-  a.set("pads", cs.pads);
-  Tensor x = test::random_tensor(cs.x, 7), w = test::random_tensor(cs.w, 8);
-  std::vector<const Tensor*> in = {&x, &w};
-  graph::Node n = test::make_node("Conv", 2, 1, a);
-  std::vector<Tensor> r1, r2;
-  tbb::task_arena(1).execute([&] { r1 = run_node(n, in, impl("conv_f32_im2col"), graph::OpRegistry::builtin()); });
-  tbb::task_arena(2).execute([&] { r2 = run_node(n, in, impl("conv_f32_im2col"), graph::OpRegistry::builtin()); });
-  test::expect_equal(r1[0], r2[0]);
+void check_threads(const Impl& impl) {
+  if (hardware_isa() < impl.isa) GTEST_SKIP() << "CPU lacks " << isa_name(impl.isa);
+  const KernelImpl& k = find_impl(impl.name);
+  Problem p = impl.depthwise ? Problem{{2, 24, 19, 21}, {24, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 24, true}
+                             : Problem{{2, 40, 17, 15}, {70, 40, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 1, true};
+  Case c = make_case(p, 7);
+  std::vector<Tensor> y1, y2;
+  tbb::task_arena(1).execute([&] { y1 = kernels::run_node(c.node, c.ptrs, k, graph::OpRegistry::builtin()); });
+  tbb::task_arena(2).execute([&] { y2 = kernels::run_node(c.node, c.ptrs, k, graph::OpRegistry::builtin()); });
+  test::expect_equal(y1[0], y2[0]);
 }
 
-TEST(ConvIsa, DispatchPrefersIm2colButLeavesDepthwiseAndDoubleToTheReference) {
-  auto choose = [](const Shape& x, const Shape& w, int64_t group, DType t) {
-    graph::Attributes a;
-    a.set("group", group);
-    graph::Node n = test::make_node("Conv", 2, 1, a);
-    KernelQuery q{n, {TensorType(t, x), TensorType(t, w)}, {TensorType(t, {})}, {false, true}};
-    return std::string(KernelRegistry::builtin().select(q).impl->name);
-  };
-  EXPECT_EQ(choose({1, 3, 9, 9}, {4, 3, 3, 3}, 1, DType::F32), "conv_f32_im2col");
-  EXPECT_EQ(choose({1, 3, 9, 9}, {4, 3, 1, 1}, 1, DType::F32), "conv1x1_f32_gemm");
-  EXPECT_EQ(choose({1, 8, 9, 9}, {8, 1, 3, 3}, 8, DType::F32), "conv_ref");
-  EXPECT_EQ(choose({1, 3, 9, 9}, {4, 3, 3, 3}, 1, DType::F64), "conv_ref");
+}  // namespace
+
+TEST(ConvIsa, PackedScalarMatchesReference) { check_impl(kImpls[0]); }
+TEST(ConvIsa, PackedAvx2MatchesReference) { check_impl(kImpls[1]); }
+TEST(ConvIsa, PackedAvx512MatchesReference) { check_impl(kImpls[2]); }
+TEST(ConvIsa, DepthwiseScalarMatchesReference) { check_impl(kImpls[3]); }
+TEST(ConvIsa, DepthwiseAvx2MatchesReference) { check_impl(kImpls[4]); }
+TEST(ConvIsa, DepthwiseAvx512MatchesReference) { check_impl(kImpls[5]); }
+TEST(ConvIsa, ThreadIndependent) {
+  for (const Impl& i : kImpls) {
+    if (hardware_isa() < i.isa) continue;
+    SCOPED_TRACE(i.name);
+    check_threads(i);
+  }
+}
+
+TEST(ConvIsa, DispatchOrder) {
+  // The depthwise kernels come before the packed ones, the reference last.
+  std::vector<std::string> names;
+  for (const KernelImpl& k : KernelRegistry::builtin().implementations("Conv")) names.push_back(k.name);
+  auto pos = [&](const char* n) { return std::find(names.begin(), names.end(), n) - names.begin(); };
+  EXPECT_LT(pos("conv_dw_f32_scalar"), pos("conv_f32_avx512"));
+  EXPECT_EQ(names.back(), "conv_ref");
+  // A depthwise node is declined by the depthwise kernels' supports() only when it is not one.
+  Case c = make_case(general_problems()[0], 1);
+  KernelQuery q{c.node, {}, {}, {}};
+  for (const Tensor& t : c.in) q.input_types.push_back(t.type());
+  EXPECT_NE(kernels::detail::depthwise_conv_supports(q), "");
+  EXPECT_EQ(kernels::detail::packed_conv_supports(q), "");
 }

@@ -118,3 +118,48 @@ TEST(QuantIsa, DispatchDeclinesWithReasons) {
   ASSERT_EQ(c.skipped.size(), 2u);
   for (const auto& s : c.skipped) EXPECT_NE(s.find(":"), std::string::npos) << s;
 }
+
+TEST(QuantIsa, RequantizePlanesMatchesReference) {
+  uint64_t seed = 900;
+  struct Mode {
+    const char* name;
+    graph::Attributes a;
+  };
+  for (int64_t channels : {1, 5})
+    for (int nb : {2, 4, 8, 12, 16})
+      for (bool sg : {false, true}) {
+        std::vector<Mode> modes;
+        std::vector<float> scale;
+        std::vector<int64_t> mult, shift, left;
+        for (int64_t c = 0; c < channels; ++c) {
+          scale.push_back(0.001f * static_cast<float>(c + 1) + 0.0137f);
+          mult.push_back(12345 + 1000 * c);
+          shift.push_back(10 + c);
+          left.push_back(c % 3);
+        }
+        auto base = [&](const char* m) {
+          return test::attrs({{"mode", std::string(m)}, {"nbbits", int64_t{nb}}, {"signed", int64_t{sg}}});
+        };
+        graph::Attributes fp = base("Floating-point"), fx = base("Fixed-point32"), ss = base("Single-shift"),
+                          ds = base("Double-shift");
+        fp.set("scale", scale);
+        fx.set("multiplier", mult);
+        fx.set("shift", shift);
+        ss.set("shift", shift);
+        ds.set("shift", shift);
+        ds.set("left_shift", left);
+        for (auto* a : {&fp, &fx, &ss, &ds}) {
+          Tensor x = random_int<int32_t>({2, channels, 7, 3}, seed++, -3000000, 3000000);
+          // Exact halves and extremes on purpose.
+          x.data_mut<int32_t>()[0] = 512;
+          x.data_mut<int32_t>()[1] = -512;
+          x.data_mut<int32_t>()[2] = INT32_MAX;
+          x.data_mut<int32_t>()[3] = INT32_MIN;
+          SCOPED_TRACE(a->s("mode") + " nbbits " + std::to_string(nb) + (sg ? " signed" : " unsigned") + " channels " +
+                       std::to_string(channels));
+          test::expect_equal(run_impl("Requantize", "requantize_planes", {x}, *a), run_impl("Requantize", "", {x}, *a));
+          Tensor x16 = random_int<int16_t>({3, channels, 5}, seed++, -32767, 32767);
+          test::expect_equal(run_impl("Requantize", "requantize_planes", {x16}, *a), run_impl("Requantize", "", {x16}, *a));
+        }
+      }
+}

@@ -1,0 +1,84 @@
+#include "apps/n2d2-flow/ini_test.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "apps/n2d2-flow/json_writer.h"
+#include "apps/n2d2-flow/progress.h"
+#include "frontends/data/scoring.h"
+#include "frontends/stimuli/plots.h"
+#include "frontends/stimuli/stimuli_provider.h"
+#include "graph/error.h"
+
+namespace n2d2::cli {
+
+int run_ini_test(const Args& a, const std::string& model_path, const LoadedModel& m, const ExecOptions& xo) {
+  if (!m.ini) fail("-test needs an N2D2 INI model (.ini); for ONNX models use --data");
+  const ini::IniModel& im = *m.ini;
+  if (!im.has_database) fail(model_path, ": -test needs a [database] section");
+  if (a.has("-w") && a.get("-w") != "/dev/null")
+    fail("-w ", a.get("-w"), ": weights in N2D2's text format are not supported; the weights come from the Type=ONNX "
+         "section (use -w /dev/null)");
+  uint64_t seed = static_cast<uint64_t>(a.get_int("-seed", a.get_int("--seed", 1, 0), 0));
+  auto db = stimuli::make_database(im.doc, im.doc.at("database"), {seed});
+  stimuli::StimuliProvider sp(im.doc, *db, seed);
+  const sched::Plan& plan = *m.plan;
+  const graph::Graph& g = plan.graph();
+  const Shape& in = g.value(g.inputs()[0]).type.dims;
+  if (in.empty() || in[0] != sp.batch_size())
+    fail(model_path, ": the network's input is ", g.value(g.inputs()[0]).type.str(), " but the stimuli provider's BatchSize is ",
+         sp.batch_size());
+  int64_t limit = a.get_int("--images", 0, 1);
+  int64_t total = static_cast<int64_t>(db->subset(stimuli::Subset::Test).size());
+  if (limit > 0) total = std::min(total, limit);
+  if (total == 0) fail(model_path, ": the test set of [database] is empty (check Learn/Validation/Test)");
+
+  auto exec = make_run_executor(plan, xo, Verbosity::from_env());
+  std::unique_ptr<data::ClassificationScore> score;
+  Progress progress("testing", total);
+  auto t0 = std::chrono::steady_clock::now();
+  sp.for_each_batch(stimuli::Subset::Test, limit, [&](const stimuli::Batch& b) {
+    std::vector<Tensor> out = exec->run({b.data});
+    const Tensor& y = out.at(0);
+    const Shape& s = y.shape();
+    bool ok = y.dtype() == DType::F32 && s.size() >= 2 && s[0] == sp.batch_size();
+    for (std::size_t d = 2; ok && d < s.size(); ++d) ok = s[d] == 1;
+    if (!ok) fail(model_path, ": the target '", im.target.value, "' is ", y.type().str(), ": -test needs class scores [",
+                  sp.batch_size(), ", C]");
+    int64_t classes = s[1];
+    if (classes < static_cast<int64_t>(db->label_names().size()))
+      fail(model_path, ": the target '", im.target.value, "' has ", classes, " classes, the database ", db->label_names().size());
+    if (!score) score = std::make_unique<data::ClassificationScore>(static_cast<int32_t>(classes),
+                                                                   std::min<int32_t>(im.target.top_n, static_cast<int32_t>(classes)));
+    for (int64_t i = 0; i < b.count; ++i) score->add(y.data<float>() + i * classes, b.labels[i]);
+    progress.update(b.first + b.count);
+  });
+  progress.finish();
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<std::string> names = db->label_names();
+  std::printf("model: %s (%s, target %s, top-%d)\ndatabase: %s, test set %lld stimuli\n", model_path.c_str(),
+              im.target.section.empty() ? "no Target section" : im.target.section.c_str(), im.target.value.c_str(),
+              score->top_n(), db->type().c_str(), static_cast<long long>(total));
+  std::printf("%s", score->text(names).c_str());
+  std::printf("throughput: %.1f stimuli/s (%.3f s)\n", total / wall, wall);
+  JsonWriter j;
+  j.begin_object().key("model").value(model_path).key("target").value(im.target.value).key("database").value(db->type())
+      .key("wall_s").value(wall).key("images_per_s").value(total / wall).end_object();
+  std::string json = j.str();
+  while (!json.empty() && json.back() != '}') json.pop_back();
+  json.pop_back();
+  json += "," + score->json().substr(1) + "\n";
+  std::string out_dir = a.get("-o");
+  if (!out_dir.empty()) {
+    std::filesystem::create_directories(out_dir);
+    auto at = [&](const char* f) { return (std::filesystem::path(out_dir) / f).string(); };
+    write_text_atomic(at("scores.txt"), score->text(names));
+    write_text_atomic(at("confusion.csv"), score->confusion_csv(names));
+    write_text_atomic(at("scores.json"), json);
+    stimuli::write_confusion_png(*score, names, at("confusion.png"));
+  }
+  if (a.has("--json")) write_text_atomic(a.get("--json"), json);
+  return 0;
+}
+
+}  // namespace n2d2::cli

@@ -1,0 +1,73 @@
+// AVX2+FMA micro-kernels of the packed and depthwise convolutions (compiled with -mavx2 -mfma;
+// called only when max_isa() allows). Packed tile: 4 rows x 24 columns in 12 ymm accumulators,
+// masked column tails.
+#include <immintrin.h>
+
+#include "kernels/conv/micro.h"
+
+namespace n2d2::kernels::detail {
+
+namespace {
+
+// Lanes < n set (n clamped to [0, 8]).
+__m256i tail_mask(int64_t n) {
+  int c = n >= 8 ? 8 : n <= 0 ? 0 : static_cast<int>(n);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(c), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+template <int NV>
+void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows, int cols,
+           bool accumulate) {
+  constexpr int MR = 4;
+  __m256 acc[MR][NV];
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
+    __m256 bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
+    for (int r = 0; r < MR; ++r) {
+      __m256 av = _mm256_broadcast_ss(a + r);
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
+    }
+  }
+  for (int r = 0; r < rows; ++r) {
+    float* cr = c + r * ldc;
+    for (int v = 0; v < NV; ++v) {
+      __m256i m = tail_mask(cols - 8 * v);
+      __m256 s = acc[r][v];
+      if (accumulate) s = _mm256_add_ps(_mm256_maskload_ps(cr + 8 * v, m), s);
+      _mm256_maskstore_ps(cr + 8 * v, m, s);
+    }
+  }
+}
+
+}  // namespace
+
+void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
+                         int cols, bool accumulate) {
+  if (cols > 16)
+    micro<3>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+  else if (cols > 8)
+    micro<2>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+  else
+    micro<1>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+}
+
+void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
+                            int64_t n) {
+  const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(stride)));
+  for (int64_t i = 0; i < n; i += 8) {
+    __m256i m = tail_mask(n - i);
+    __m256 acc = _mm256_maskload_ps(y + i, m);
+    const float* xi = x + i * stride;
+    for (int t = 0; t < taps; ++t) {
+      const float* p = xi + tap_off[t];
+      __m256 xv = stride == 1 ? _mm256_maskload_ps(p, m)
+                              : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4);
+      acc = _mm256_fmadd_ps(_mm256_set1_ps(w[t]), xv, acc);
+    }
+    _mm256_maskstore_ps(y + i, m, acc);
+  }
+}
+
+}  // namespace n2d2::kernels::detail

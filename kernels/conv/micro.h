@@ -1,0 +1,34 @@
+// Register-blocked float micro-kernels of the packed convolution (packed.cpp) and the depthwise
+// row kernels (depthwise.cpp), one definition per ISA file (scalar.cpp, avx2.cpp, avx512.cpp).
+// Plain declarations only: the ISA files include nothing else of the project's.
+#pragma once
+
+#include <cstdint>
+
+namespace n2d2::kernels::detail {
+
+// C[r][j] (r < rows, j < cols, rows ldc apart) = (accumulate ? C[r][j] : 0) + sum_k A[k][r] * B[k][j]
+// over k < kc, summed in k order. A is packed [kc][MR] (rows >= `rows` zero-padded), B packed
+// [kc][ldb] (columns >= `cols` zero-padded); cols <= NR. (MR, NR) per ISA: scalar (4, 16),
+// avx2 (4, 24), avx512 (8, 48).
+using ConvMicroF32 = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
+                              int cols, bool accumulate);
+void conv_micro_f32_scalar(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
+                           int cols, bool accumulate);
+void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
+                         int cols, bool accumulate);
+void conv_micro_f32_avx512(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
+                           int cols, bool accumulate);
+
+// One depthwise output row: y[i] = y[i] + sum_t w[t] * x[i * stride + tap_off[t]] for i < n over
+// `taps` taps, taps summed in order; x is a zero-padded input plane, so every read is in bounds.
+using DepthwiseRowF32 = void (*)(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps,
+                                 float* y, int64_t n);
+void depthwise_row_f32_scalar(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
+                              int64_t n);
+void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
+                            int64_t n);
+void depthwise_row_f32_avx512(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
+                              int64_t n);
+
+}  // namespace n2d2::kernels::detail

@@ -1,0 +1,229 @@
+// The packed convolution driver: fixed tasks of (image, group, row block, column block), each
+// running K in blocks of kKc: pack the block's input patches (im2col of one column block, zero
+// padded), then every micro-kernel tile of the block. Blocks depend only on the shapes, and each
+// output element is summed in one task in k order: results do not depend on the thread count.
+#include "kernels/conv/packed.h"
+
+#include <algorithm>
+
+#include "kernels/conv/conv.h"
+#include "kernels/conv/micro.h"
+#include "kernels/nn_family.h"
+#include "kernels/parallel.h"
+#include "kernels/spatial_dims.h"
+
+namespace n2d2::kernels::detail {
+
+namespace {
+
+struct Core {
+  ConvMicroF32 micro;
+  int mr, nr;
+};
+
+Core core_of(Isa isa) {  // nr <= kMaxNr
+  switch (isa) {
+    case Isa::Avx512: return {conv_micro_f32_avx512, 8, 48};
+    case Isa::Avx2: return {conv_micro_f32_avx2, 4, 24};
+    case Isa::Scalar: break;
+  }
+  return {conv_micro_f32_scalar, 4, 16};
+}
+
+constexpr int64_t kKc = 256;         // k per block
+constexpr int64_t kMaxRows = 128;    // output channels per task
+constexpr int64_t kChunksPerTask = 4;
+constexpr int64_t kMaxNr = 64;  // columns of the widest micro-kernel (patch_offsets' buffer)
+
+int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+// Where, in an input channel plane, each of the nr patch columns of pixels [q0, q0 + count) reads
+// for each kernel tap: offsets[tap * nr + j], -1 for padding (and for columns past `count`). The
+// same for every input channel, so packing a row is one lookup per element.
+void patch_offsets(const Spatial3& s, int64_t q0, int64_t count, int64_t nr, std::vector<int32_t>& offsets) {
+  offsets.assign(static_cast<std::size_t>(s.k_size() * nr), -1);
+  // The window origin of each column (input coordinates of tap 0).
+  int64_t base[3][kMaxNr];
+  int64_t ow = q0 % s.out[2], t = q0 / s.out[2], oh = t % s.out[1], od = t / s.out[1];
+  for (int64_t j = 0; j < count; ++j) {
+    base[0][j] = od * s.s[0] - s.pb[0];
+    base[1][j] = oh * s.s[1] - s.pb[1];
+    base[2][j] = ow * s.s[2] - s.pb[2];
+    if (++ow == s.out[2]) {
+      ow = 0;
+      if (++oh == s.out[1]) {
+        oh = 0;
+        ++od;
+      }
+    }
+  }
+  int32_t* o = offsets.data();
+  for (int64_t kd = 0; kd < s.k[0]; ++kd)
+    for (int64_t kh = 0; kh < s.k[1]; ++kh)
+      for (int64_t kw = 0; kw < s.k[2]; ++kw, o += nr)
+        for (int64_t j = 0; j < count; ++j) {
+          int64_t id = base[0][j] + kd * s.d[0], ih = base[1][j] + kh * s.d[1], iw = base[2][j] + kw * s.d[2];
+          if (id >= 0 && id < s.in[0] && ih >= 0 && ih < s.in[1] && iw >= 0 && iw < s.in[2])
+            o[j] = static_cast<int32_t>((id * s.in[1] + ih) * s.in[2] + iw);
+        }
+}
+
+}  // namespace
+
+int packed_conv_rows(Isa isa) { return core_of(isa).mr; }
+
+std::shared_ptr<const PackedConvWeights> pack_conv_weights(const Tensor& w, int64_t groups, int mr) {
+  auto p = std::make_shared<PackedConvWeights>();
+  p->M = w.shape()[0];
+  p->K = p->M == 0 ? 0 : w.numel() / p->M;
+  p->groups = groups;
+  p->mr = mr;
+  int64_t cout_g = p->M / groups;
+  p->panels = (cout_g + mr - 1) / mr;
+  p->a.assign(static_cast<std::size_t>(groups * p->panels * p->K * mr), 0.f);
+  const float* src = w.data<float>();
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t pn = 0; pn < p->panels; ++pn) {
+      float* dst = p->a.data() + (g * p->panels + pn) * p->K * mr;
+      for (int r = 0; r < mr; ++r) {
+        int64_t m = pn * mr + r;
+        if (m >= cout_g) break;
+        const float* row = src + (g * cout_g + m) * p->K;
+        for (int64_t k = 0; k < p->K; ++k) dst[k * mr + r] = row[k];
+      }
+    }
+  return p;
+}
+
+std::string packed_conv_supports(const KernelQuery& q) {
+  std::string r = require_input_dtypes(q, {DType::F32});
+  if (!r.empty()) return r;
+  const TensorType &x = q.input_types[0], &w = q.input_types[1];
+  if (!x.rank_known || !w.rank_known) return "unknown input rank";
+  if (x.rank() < 3 || x.rank() > 5) return "not 1 to 3 spatial axes";
+  for (int64_t d : w.dims)
+    if (d < 0) return "unknown weight shape";
+  return "";
+}
+
+Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
+  const Tensor &x = c.in(0), &w = c.in(1);
+  Tensor& y = c.out(0);
+  const Shape& xs = x.shape();
+  graph::Window win = graph::window_forward(c.node, graph::spatial_dims(xs), conv_kernel_shape(c), false);
+  Spatial3 s;
+  if (!to_spatial3(xs, y.shape(), win, s)) return Status::error("more than 3 spatial axes");
+  const int64_t N = xs[0], C = xs[1], M = y.shape()[1], G = c.attrs().i("group");
+  const int64_t cin_g = C / G, cout_g = M / G, K = cin_g * s.k_size(), P = s.out_size();
+  if (N == 0 || M == 0 || P == 0) return Status::ok();
+  const Core core = core_of(isa);
+  std::shared_ptr<const PackedConvWeights> local;
+  const auto* pw = static_cast<const PackedConvWeights*>(c.prepared);
+  if (!pw) pw = (local = pack_conv_weights(w, G, core.mr)).get();
+  if (pw->M != M || pw->K != K || pw->groups != G || pw->mr != core.mr)
+    return Status::error("packed weights do not match the node's weight shape");
+  ep.bias = c.has_input(2) ? c.in(2).data<float>() : nullptr;
+
+  const int64_t rows_per_task = std::min(round_up(cout_g, core.mr), kMaxRows);
+  const int64_t cols_per_task = std::min(round_up(P, core.nr), kChunksPerTask * core.nr);
+  const int64_t m_blocks = (cout_g + rows_per_task - 1) / rows_per_task;
+  const int64_t p_blocks = (P + cols_per_task - 1) / cols_per_task;
+  const float* xp = x.data<float>();
+  float* yp = y.data_mut<float>();
+  const int64_t ksz = s.k_size();
+  parallel_for(N * G * m_blocks * p_blocks, 1, [&](int64_t begin, int64_t end) {
+    thread_local std::vector<float> patches;
+    thread_local std::vector<std::vector<int32_t>> offsets;
+    patches.resize(static_cast<std::size_t>(kKc * cols_per_task));
+    for (int64_t t = begin; t < end; ++t) {
+      int64_t pb = t % p_blocks, rest = t / p_blocks;
+      int64_t mb = rest % m_blocks, ng = rest / m_blocks;
+      int64_t g = ng % G, n = ng / G;
+      int64_t p0 = pb * cols_per_task, pcount = std::min(cols_per_task, P - p0);
+      int64_t m0 = mb * rows_per_task, m1 = std::min(cout_g, m0 + rows_per_task);
+      int64_t chunks = (pcount + core.nr - 1) / core.nr;
+      const float* xg = xp + (n * C + g * cin_g) * s.in_size();
+      float* yg = yp + (n * M + g * cout_g) * P;
+      offsets.resize(static_cast<std::size_t>(chunks));
+      for (int64_t ch = 0; ch < chunks; ++ch) {
+        int64_t q0 = p0 + ch * core.nr;
+        patch_offsets(s, q0, std::min<int64_t>(core.nr, p0 + pcount - q0), core.nr, offsets[ch]);
+      }
+      for (int64_t k0 = 0; k0 < K; k0 += kKc) {
+        int64_t kc = std::min(kKc, K - k0);
+        for (int64_t ch = 0; ch < chunks; ++ch) {
+          float* dst = patches.data() + ch * kc * core.nr;
+          for (int64_t kk = 0; kk < kc; ++kk, dst += core.nr) {
+            int64_t k = k0 + kk;
+            const float* xc = xg + (k / ksz) * s.in_size();
+            const int32_t* off = offsets[ch].data() + (k % ksz) * core.nr;
+            for (int64_t j = 0; j < core.nr; ++j) dst[j] = off[j] >= 0 ? xc[off[j]] : 0.f;
+          }
+        }
+        for (int64_t m = m0; m < m1; m += core.mr) {
+          int rows = static_cast<int>(std::min<int64_t>(core.mr, m1 - m));
+          const float* a = pw->a.data() + ((g * pw->panels + m / core.mr) * K + k0) * core.mr;
+          for (int64_t ch = 0; ch < chunks; ++ch) {
+            int64_t q0 = p0 + ch * core.nr;
+            int cols = static_cast<int>(std::min<int64_t>(core.nr, p0 + pcount - q0));
+            core.micro(kc, a, patches.data() + ch * kc * core.nr, core.nr, yg + m * P + q0, P, rows, cols, k0 > 0);
+          }
+        }
+      }
+      if (ep.bias || ep.residual || ep.act != Activation::None)
+        for (int64_t m = m0; m < m1; ++m) {
+          int64_t off = m * P + p0;
+          apply_epilogue(yg + off, ep.residual ? ep.residual + (n * M + g * cout_g) * P + off : nullptr, pcount,
+                         ep.bias ? ep.bias[g * cout_g + m] : 0.f, ep);
+        }
+    }
+  });
+  return Status::ok();
+}
+
+bool activation_from_name(const std::string& name, Activation& out) {
+  static const std::pair<const char*, Activation> kNames[] = {{"Relu", Activation::Relu},
+                                                              {"Clip", Activation::Clip},
+                                                              {"LeakyRelu", Activation::LeakyRelu},
+                                                              {"Sigmoid", Activation::Sigmoid},
+                                                              {"HardSwish", Activation::HardSwish}};
+  for (const auto& [n, a] : kNames)
+    if (name == n) {
+      out = a;
+      return true;
+    }
+  return false;
+}
+
+}  // namespace n2d2::kernels::detail
+
+namespace n2d2::kernels {
+
+namespace {
+
+template <Isa isa>
+std::string supports(const KernelQuery& q) {
+  std::string r = detail::packed_conv_supports(q);
+  return r.empty() ? require_isa(isa) : r;
+}
+
+template <Isa isa>
+std::shared_ptr<const void> prepare(const KernelQuery& q, std::span<const Tensor* const> constants) {
+  if (constants.size() < 2 || !constants[1]) return nullptr;
+  return detail::pack_conv_weights(*constants[1], q.node.attrs.i("group"), detail::packed_conv_rows(isa));
+}
+
+template <Isa isa>
+Status run(const KernelContext& c) {
+  return detail::run_packed_conv(c, isa, {});
+}
+
+}  // namespace
+
+void register_packed_conv_kernels(KernelRegistry& r) {
+  r.add({"conv_f32_avx512", "Conv", "", supports<Isa::Avx512>, run<Isa::Avx512>, prepare<Isa::Avx512>});
+  r.add({"conv_f32_avx2", "Conv", "", supports<Isa::Avx2>, run<Isa::Avx2>, prepare<Isa::Avx2>});
+  r.add({"conv_f32_scalar", "Conv", "", supports<Isa::Scalar>, run<Isa::Scalar>, prepare<Isa::Scalar>});
+}
+
+}  // namespace n2d2::kernels

@@ -1,0 +1,35 @@
+// The packed float convolution (packed.cpp): weights packed once per Plan into [group][row
+// panel][K][MR] (K = C/group * kernel size, MR the micro-kernel's rows), input patches packed per
+// task into [column chunk][k][NR], register-blocked micro-kernels per ISA (micro.h). Used by the
+// Conv kernels and by the fused conv of graph pass fuse_conv_epilogue.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "kernels/conv/epilogue.h"
+#include "kernels/cpu/isa.h"
+#include "kernels/kernel.h"
+
+namespace n2d2::kernels::detail {
+
+struct PackedConvWeights {
+  int64_t M = 0, K = 0, groups = 1, panels = 0;  // panels per group
+  int mr = 0;
+  std::vector<float> a;
+};
+
+// Packs W [M, C/group, k...] (float32) for a micro-kernel of `mr` rows.
+std::shared_ptr<const PackedConvWeights> pack_conv_weights(const Tensor& w, int64_t groups, int mr);
+
+// Runs Conv (inputs X, W[, B]) on the core of `isa` with the epilogue's residual/activation
+// (its bias is taken from input 2). Uses c.prepared as PackedConvWeights when set, else packs.
+Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue epilogue);
+
+// The micro-kernel rows of `isa`'s core.
+int packed_conv_rows(Isa isa);
+
+// supports() of the packed kernels: float32, 1 to 3 spatial axes, known weight shape.
+std::string packed_conv_supports(const KernelQuery& q);
+
+}  // namespace n2d2::kernels::detail

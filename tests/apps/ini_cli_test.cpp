@@ -1,0 +1,134 @@
+// `n2d2-flow run/info MODEL.ini`: an INI wrapping a committed ONNX model, scored with -test over
+// MNIST_IDX and over a DIR_Database of PNG files this test writes, against `run --data`; errors
+// with file:line.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+
+#include "frontends/data/idx.h"
+#include "tests/test_util.h"
+
+namespace fs = std::filesystem;
+using namespace n2d2;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;
+};
+
+Result run_cli(const std::string& args) {
+  std::string cmd = std::string(N2D2_FLOW_BIN) + " " + args + " 2>&1";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string json_field(const std::string& json, const std::string& key) {
+  auto at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return "";
+  auto b = at + key.size() + 3, e = json.find_first_of(",}", b);
+  return json.substr(b, e - b);
+}
+
+std::string read_all(const fs::path& p) {
+  std::ifstream f(p);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+class IniCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("n2d2_ini_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  static bool have_fmnist() { return fs::exists("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"); }
+  static std::string model() { return test::source_path("samples/lenet_fmnist/model.onnx"); }
+  fs::path dir_;
+};
+
+void expect_error(const Result& r, const std::string& needle) {
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find(needle), std::string::npos) << "expected '" << needle << "' in: " << r.out;
+}
+
+}  // namespace
+
+TEST_F(IniCli, SampleMatchesRunDataOnTheSameImages) {
+  if (!have_fmnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  std::string ini = test::source_path("samples/ini/lenet_fmnist_onnx.ini");
+  Result t = run_cli("run " + ini + " -test -seed 1 -w /dev/null --images 200 --json " + (dir_ / "ini.json").string());
+  ASSERT_EQ(t.code, 0) << t.out;
+  Result d = run_cli("run " + model() + " --data fashion-mnist --images 200 --json " + (dir_ / "data.json").string());
+  ASSERT_EQ(d.code, 0) << d.out;
+  std::string a = read_all(dir_ / "ini.json"), b = read_all(dir_ / "data.json");
+  EXPECT_EQ(json_field(a, "images"), "200");
+  EXPECT_EQ(json_field(a, "top1_accuracy"), json_field(b, "top1_accuracy"));
+  EXPECT_EQ(json_field(a, "topn_accuracy"), json_field(b, "topn_accuracy"));
+  EXPECT_EQ(json_field(a, "n"), "5");
+  Result info = run_cli("info " + ini);
+  ASSERT_EQ(info.code, 0) << info.out;
+  EXPECT_NE(info.out.find("input   input: float32[8x1x28x28]"), std::string::npos) << info.out;
+}
+
+TEST_F(IniCli, DirDatabaseOfPngFilesWithTransformationsAndTop5) {
+  if (!have_fmnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  // 120 test images as 30x30 PNGs (padded by 1 pixel) in one folder per class; the INI crops them
+  // back to 28x28, so the network sees the same pixels as `run --data`.
+  data::LabelledImages set = data::read_mnist("/usr/share/datasets/fashion-mnist", data::Split::Test, 120);
+  for (int c = 0; c < 10; ++c) fs::create_directories(dir_ / "images" / ("class" + std::to_string(c)));
+  for (int64_t i = 0; i < set.size(); ++i) {
+    cv::Mat img(28, 28, CV_8U, const_cast<uint8_t*>(set.images.data<uint8_t>() + i * 784)), padded;
+    cv::copyMakeBorder(img, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, cv::Scalar(0));
+    cv::imwrite((dir_ / "images" / ("class" + std::to_string(set.labels[i])) / (std::to_string(1000 + i) + ".png")).string(), padded);
+  }
+  std::string ini = write("net.ini",
+                          "[database]\nType=DIR_Database\nDataPath=images\nValidExtensions=png\nLearn=0.0\n"
+                          "[sp]\nSizeX=28\nSizeY=28\nNbChannels=1\nBatchSize=8\n"
+                          "[sp.Transformation-1]\nType=ChannelExtractionTransformation\nCSChannel=Gray\n"
+                          "[sp.Transformation-2]\nType=PadCropTransformation\nWidth=28\nHeight=28\n"
+                          "[onnx]\nInput=sp\nType=ONNX\nFile=" + model() + "\n"
+                          "[logits.Target-Top5]\nTopN=5\n");
+  Result t = run_cli("run " + ini + " -test --json " + (dir_ / "ini.json").string() + " -o " + (dir_ / "out").string());
+  ASSERT_EQ(t.code, 0) << t.out;
+  Result d = run_cli("run " + model() + " --data fashion-mnist --images 120 --json " + (dir_ / "data.json").string());
+  ASSERT_EQ(d.code, 0) << d.out;
+  std::string a = read_all(dir_ / "ini.json"), b = read_all(dir_ / "data.json");
+  EXPECT_EQ(json_field(a, "images"), "120");
+  EXPECT_EQ(json_field(a, "top1_accuracy"), json_field(b, "top1_accuracy")) << a << "\n" << b;
+  EXPECT_EQ(json_field(a, "topn_accuracy"), json_field(b, "topn_accuracy"));
+  for (const char* f : {"scores.txt", "confusion.csv", "confusion.png", "scores.json"}) EXPECT_TRUE(fs::exists(dir_ / "out" / f)) << f;
+  EXPECT_NE(read_all(dir_ / "out" / "confusion.csv").find("truth\\predicted,class0,class1"), std::string::npos);
+}
+
+TEST_F(IniCli, ErrorsNameFileAndLine) {
+  std::string base = "[sp]\nSizeX=28\nSizeY=28\nBatchSize=8\n[onnx]\nInput=sp\nType=ONNX\nFile=" + model() + "\n";
+  expect_error(run_cli("info " + write("a.ini", base + "[conv1]\nInput=onnx\nType=Conv\n")),
+               "a.ini:11: [conv1] Type=Conv: INI layer sections are not supported by n2d2-flow yet");
+  expect_error(run_cli("info " + write("b.ini", base + "[x]\nType=Cnv\n")), "b.ini:10: [x] unknown layer Type=Cnv (did you mean Conv?)");
+  expect_error(run_cli("info " + write("c.ini", "[sp]\nSizeX=32\nSizeY=32\nBatchSize=8\n[onnx]\nInput=sp\nType=ONNX\nFile=" + model() + "\n")),
+               "unexpected size for ONNX input \"input\"");
+  expect_error(run_cli("run " + write("d.ini", base) + " -test"), "-test needs a [database] section");
+  expect_error(run_cli("info " + write("e.ini", base + "[onnx.Target]\nTopN=0\n")), "TopN must be at least 1");
+  expect_error(run_cli("info " + write("f.ini", "$X=1\n[sp]\nSizeX=${Y}\n")), "f.ini:3: SizeX: unknown variable $Y");
+  expect_error(run_cli("run " + write("g.ini", "[database]\nType=MNIST_IDX_Database\n" + base) + " -test -w weights/"),
+               "weights in N2D2's text format are not supported");
+  expect_error(run_cli("run " + model() + " -test"), "-test needs an N2D2 INI model");
+}
