@@ -1,6 +1,8 @@
 #include "hw/zoo.h"
 
+#include <bit>
 #include <cmath>
+#include <random>
 #include <string>
 
 namespace n2d2::hw::zoo {
@@ -53,6 +55,27 @@ int add(Network& net, Layer l) {
   return net.output;
 }
 
+void randomize(Network& net, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> w(-127, 127), b(-500, 500);
+  for (Layer& l : net.layers) {
+    if (!l.has_mac()) {
+      if (l.kind == LayerKind::Add) l.rescale_params = {{1.f, 1, 1, 0}};
+      continue;
+    }
+    int64_t n = l.kind == LayerKind::Conv ? int64_t{l.out.c} * l.cin_per_group() * l.taps() : int64_t{l.out.c} * l.in.size();
+    l.weights.resize(static_cast<std::size_t>(n));
+    for (auto& v : l.weights) v = w(rng);
+    l.bias.resize(static_cast<std::size_t>(l.out.c));
+    for (auto& v : l.bias) v = b(rng);
+    // keep activations in range: about 127 * 73 * sqrt(terms) / 2^shift ~ 32
+    int shift = 8 + static_cast<int>(std::bit_width(static_cast<unsigned>(l.terms()))) / 2;
+    if (l.rescale == Rescale::FixedPoint) l.rescale_params = {{1.f, 16384, shift + 14, 0}};
+    else if (l.rescale == Rescale::DoubleShift) l.rescale_params = {{1.f, 1, shift + 1, 1}};
+    else l.rescale_params = {{1.f, 1, shift, 0}};
+  }
+}
+
 Network lenet() {
   Network n;
   n.name = "lenet";
@@ -69,10 +92,10 @@ Network lenet() {
   return n;
 }
 
-Network mobilenet(int width, int height, double alpha) {
+Network mobilenet(int height, int width, double alpha) {
   Network n;
   n.name = "mobilenet";
-  n.input = {3, width, height};
+  n.input = {3, height, width};
   auto ch = [&](int c) { return static_cast<int>(std::lround(c * alpha)); };
   int x = add(n, conv(n, kNetworkInput, ch(32), 3, 2, 1));
   struct Block {

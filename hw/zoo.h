@@ -2,6 +2,8 @@
 // Fashion-MNIST network and a MobileNet-style 640x480 network like N2D2's MobileNet_DEMO.
 #pragma once
 
+#include <cstdint>
+
 #include "hw/layer.h"
 
 namespace n2d2::hw::zoo {
@@ -10,7 +12,11 @@ namespace n2d2::hw::zoo {
 Network lenet();
 // MobileNet v1 with width multiplier `alpha` (x16 channels at the stem), 640x480x3, 8-bit,
 // Single-shift rescaling, no classifier (a detector backbone).
-Network mobilenet(int width = 480, int height = 640, double alpha = 0.5);
+Network mobilenet(int height = 480, int width = 640, double alpha = 0.5);
+
+// Seeded random integer weights, biases and Single-shift rescaling for a shape-only network
+// (for simulating the zoo networks).
+void randomize(Network& net, uint64_t seed);
 
 // Builders used by the above and by tests.
 Layer conv(const Network& net, int input, int cout, int k, int stride, int pad, int group = 1);

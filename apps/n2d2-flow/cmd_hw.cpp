@@ -17,19 +17,27 @@
 #include "hw/allocator.h"
 #include "hw/from_graph.h"
 #include "hw/zoo.h"
+#include "frontends/data/idx.h"
+#include <random>
+#ifdef N2D2_HAVE_SYSTEMC
+
+#include "hw/systemc/verify.h"
+#endif
 
 namespace n2d2::cli {
 namespace {
 
 const char* kHwUsage =
     "usage: n2d2-flow hw MODEL --device D --clock MHZ [--dsp N] [--bram N] [--lut N] [--int8-packing]\n"
-    "                    [-o DIR] [--json FILE]\n"
+    "                    [-o DIR] [--json FILE] [--simulate N [--data fashion-mnist|DIR]] [--seed S]\n"
     "Maps an integer network (ai.n2d2 ops, from n2d2-flow quantize) onto a dataflow pipeline of\n"
     "per-layer blocks and estimates DSP, block RAM (BRAM18 / M20K), LUT, FF, cycles per frame,\n"
     "FPS and latency. MODEL may also be zoo:lenet or zoo:mobilenet (shape-only reference networks).\n"
     "Devices: xc7z020, xczu9eg, xcvu9p, arria10 (10AS027). --dsp/--bram/--lut lower the budgets;\n"
     "--int8-packing packs two int8 MACs per DSP48E2 (UltraScale+). -o DIR writes report.txt,\n"
-    "report.json and layers.png there.\n";
+    "report.json and layers.png there. --simulate N runs N frames through the SystemC cycle model\n"
+    "(test images of --data, else seeded random inputs; zoo networks get seeded random weights) and\n"
+    "compares its outputs bit for bit with the integer reference and its cycles with the estimate.\n";
 
 std::string fmt(const char* f, auto... a) {
   char buf[512];
@@ -117,7 +125,7 @@ void write_chart(const std::string& path, const hw::Network& net, const hw::Mapp
 }  // namespace
 
 int cmd_hw(int argc, char** argv) {
-  std::set<std::string> with_value = {"--device", "--clock", "--dsp", "--bram", "--lut", "-o", "--json"};
+  std::set<std::string> with_value = {"--device", "--clock", "--dsp", "--bram", "--lut", "-o", "--json", "--simulate", "--data", "--seed"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
   Args a(argc, argv, 2, with_value, {"--help", "-h", "--int8-packing"});
   if (a.has("--help") || a.has("-h")) {
@@ -145,23 +153,108 @@ int cmd_hw(int argc, char** argv) {
   opt.budget.lut = static_cast<int>(a.get_int("--lut", 0, 1));
   opt.block.int8_packing = a.has("--int8-packing");
 
+  const int64_t sim_frames = a.get_int("--simulate", 0, 1);
+  const uint64_t seed = static_cast<uint64_t>(a.get_int("--seed", 1, 0));
+  if (a.has("--data") && !sim_frames) fail("--data needs --simulate N");
   hw::Network net;
+  graph::Graph graph;
+  const bool zoo = model.rfind("zoo:", 0) == 0;
+  if (zoo && model != "zoo:lenet" && model != "zoo:mobilenet") fail("unknown zoo network '", model, "' (zoo:lenet, zoo:mobilenet)");
   if (model == "zoo:lenet") {
     net = hw::zoo::lenet();
   } else if (model == "zoo:mobilenet") {
     net = hw::zoo::mobilenet();
   } else {
     LoadedModel m = load_model(model, ModelOptions::from_args(a), Verbosity::from_env(), true, true);
-    net = hw::network_from_graph(m.plan ? m.plan->graph() : m.loaded);
+    graph = m.loaded;
+    net = hw::network_from_graph(graph);
+  }
+  // Simulation inputs are checked before anything is printed.
+  Tensor images;
+  if (sim_frames && zoo && a.has("--data")) fail("--data: zoo networks take seeded random inputs");
+  if (sim_frames && !zoo) {
+    if (a.has("--data")) {
+      data::LabelledImages set = data::read_mnist(data::resolve_mnist_dir(a.get("--data")), data::Split::Test, sim_frames);
+      if (set.size() < sim_frames) fail("--data: ", set.images_path, " has ", set.size(), " images, --simulate asks for ", sim_frames);
+      if (net.input.c != 1 || net.input.h != set.rows() || net.input.w != set.cols())
+        fail("--data: images are 1x", set.rows(), "x", set.cols(), ", the network takes ", net.input.c, "x", net.input.h, "x", net.input.w);
+      images = data::images_to_float(set, 0, sim_frames);
+    } else {
+      images = Tensor(DType::F32, {sim_frames, net.input.c, net.input.h, net.input.w});
+      std::mt19937_64 rng(seed);
+      std::uniform_real_distribution<float> u(0.f, 1.f);
+      for (int64_t i = 0; i < images.numel(); ++i) images.data_mut<float>()[i] = u(rng);
+    }
   }
   auto t0 = std::chrono::steady_clock::now();
   hw::Mapping map = hw::allocate(net, dev, opt);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::string text = table(net, map) + fmt("estimated in %.1f ms\n", ms);
-  std::cout << text;
+  std::cout << text << std::flush;
   JsonWriter j;
   j.begin_object();
   json_body(j, model, net, map, ms);
+  int rc = 0;
+  if (sim_frames) {
+#ifdef N2D2_HAVE_SYSTEMC
+    hw::SimResult sim;
+    bool exact = false;
+    std::string detail;
+    std::fprintf(stderr, "simulating %lld frames in SystemC...\n", static_cast<long long>(sim_frames));
+    if (zoo) {
+      hw::zoo::randomize(net, seed);
+      std::mt19937_64 rng(seed);
+      std::uniform_int_distribution<int> px(0, net.input_signed ? 254 : 255);
+      std::vector<std::vector<int32_t>> frames(static_cast<std::size_t>(sim_frames), std::vector<int32_t>(static_cast<std::size_t>(net.input.size())));
+      for (auto& f : frames)
+        for (auto& x : f) x = px(rng) - (net.input_signed ? 127 : 0);
+      sim = hw::simulate(net, map, frames);
+      exact = !sim.deadlock;
+      for (std::size_t i = 0; i < frames.size() && exact; ++i)
+        if (sim.outputs[i] != hw::network_reference(net, frames[i])) exact = false, detail = fmt("frame %zu differs", i);
+    } else {
+      hw::Verification v = hw::verify(graph, net, map, images);
+      sim = v.sim;
+      exact = v.bit_exact();
+      detail = v.first_mismatch;
+    }
+    if (sim.deadlock) fail("SystemC simulation deadlocked after ", sim.total_cycles, " cycles");
+    double fps = map.options.clock_mhz * 1e6 / sim.cycles_per_frame;
+    double diff = 100.0 * (sim.cycles_per_frame - static_cast<double>(map.cycles_per_frame)) / static_cast<double>(map.cycles_per_frame);
+    std::string s = fmt("systemc: %lld frames, outputs %s the integer reference%s%s\n", static_cast<long long>(sim_frames),
+                        exact ? "bit-identical to" : "DIFFER from", detail.empty() ? "" : ": ", detail.c_str());
+    s += fmt("systemc: %.1f cycles per frame (estimate %lld, %+.2f%%) -> %.2f FPS; latency %lld cycles (estimate %lld)\n",
+             sim.cycles_per_frame, static_cast<long long>(map.cycles_per_frame), diff, fps,
+             static_cast<long long>(sim.latency_cycles), static_cast<long long>(map.latency_cycles));
+    s += fmt("systemc: %lld cycles in %.2f s: %.3g cycles/s, %.3g stage-cycles/s (%zu blocks)\n",
+             static_cast<long long>(sim.total_cycles), sim.wall_s, static_cast<double>(sim.total_cycles) / sim.wall_s,
+             sim.stage_cycles_per_s, sim.blocks.size());
+    s += "systemc blocks (busy / output stalls / starved cycles):";
+    for (const auto& b : sim.blocks) s += fmt(" %s %lld/%lld/%lld;", b.name.c_str(), static_cast<long long>(b.busy),
+                                              static_cast<long long>(b.stall_out), static_cast<long long>(b.starved));
+    s += "\nsystemc FIFOs (max occupancy / depth):";
+    for (const auto& f : sim.fifos) s += fmt(" %s %d/%d;", f.name.c_str(), f.max_occupancy, f.depth);
+    s += "\n";
+    std::cout << s;
+    text += s;
+    j.key("images").value(sim_frames).key("bit_exact").value(exact);
+    j.key("systemc_cycles_per_frame").value(sim.cycles_per_frame).key("systemc_fps").value(fps);
+    j.key("systemc_latency_cycles").value(sim.latency_cycles).key("systemc_vs_estimate_percent").value(diff);
+    j.key("systemc_cycles_per_s").value(static_cast<double>(sim.total_cycles) / sim.wall_s);
+    j.key("systemc_stage_cycles_per_s").value(sim.stage_cycles_per_s);
+    j.key("fifos").begin_array();
+    for (const auto& f : sim.fifos)
+      j.begin_object().key("name").value(f.name).key("depth").value(f.depth).key("max_occupancy").value(f.max_occupancy).end_object();
+    j.end_array();
+    j.key("stalls").begin_array();
+    for (const auto& b : sim.blocks)
+      j.begin_object().key("name").value(b.name).key("busy").value(b.busy).key("stall_out").value(b.stall_out).key("starved").value(b.starved).end_object();
+    j.end_array();
+    if (!exact) rc = 1;
+#else
+    fail("--simulate: this build has no SystemC (install it and reconfigure: pkg-config systemc)");
+#endif
+  }
   j.end_object();
   if (a.has("-o")) {
     std::filesystem::path dir = a.get("-o");
@@ -174,7 +267,7 @@ int cmd_hw(int argc, char** argv) {
     std::printf("wrote %s/{report.txt,report.json,layers.png}\n", dir.string().c_str());
   }
   if (a.has("--json")) write_text_atomic(a.get("--json"), j.str());
-  return 0;
+  return rc;
 }
 
 }  // namespace n2d2::cli

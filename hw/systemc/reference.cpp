@@ -41,4 +41,14 @@ std::vector<int32_t> layer_reference(const Layer& l, const std::vector<const std
   return y;
 }
 
+std::vector<int32_t> network_reference(const Network& n, const std::vector<int32_t>& x) {
+  std::vector<std::vector<int32_t>> out(n.layers.size());
+  for (std::size_t i = 0; i < n.layers.size(); ++i) {
+    std::vector<const std::vector<int32_t>*> in;
+    for (int p : n.layers[i].inputs) in.push_back(p == kNetworkInput ? &x : &out[static_cast<std::size_t>(p)]);
+    out[i] = layer_reference(n.layers[i], in);
+  }
+  return out[static_cast<std::size_t>(n.output)];
+}
+
 }  // namespace n2d2::hw

@@ -54,5 +54,7 @@ SimResult simulate(const Network& net, const Mapping& map, const std::vector<std
 // The integer semantics the blocks use, as plain functions over one frame (the same code the
 // SystemC modules call): used by testbenches to check a block against the graph reference.
 std::vector<int32_t> layer_reference(const Layer& l, const std::vector<const std::vector<int32_t>*>& inputs);
+// The network output for one frame from the layers' frame-level references.
+std::vector<int32_t> network_reference(const Network& net, const std::vector<int32_t>& frame);
 
 }  // namespace n2d2::hw

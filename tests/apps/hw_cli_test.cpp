@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -80,6 +81,19 @@ TEST(HwCli, MobilenetReachesDNeuroOnArria10) {
   EXPECT_NE(r.out.find("162.76 FPS"), std::string::npos) << r.out;
 }
 
+TEST(HwCli, SimulateLenetOnFashionMnist) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist") && !std::getenv("N2D2_DATA")) GTEST_SKIP() << "Fashion-MNIST not installed";
+  fs::path j = fs::temp_directory_path() / ("n2d2_hw_sim_" + std::to_string(::getpid()) + ".json");
+  Result r = hw(golden("lenet_q.onnx") + " --device xc7z020 --simulate 20 --data fashion-mnist --json " + j.string());
+  if (r.out.find("no SystemC") != std::string::npos) GTEST_SKIP() << r.out;
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("bit-identical to the integer reference"), std::string::npos) << r.out;
+  std::string s = read(j);
+  for (const char* key : {"\"bit_exact\":true", "\"images\":20", "\"systemc_fps\":", "\"systemc_cycles_per_frame\":1536,"})
+    EXPECT_NE(s.find(key), std::string::npos) << key << "\n" << s;
+  fs::remove(j);
+}
+
 TEST(HwCli, BadInputIsOneClearLine) {
   expect_error(hw(golden("float.onnx") + " --device xc7z020"), "float network");
   expect_error(hw(golden("unsupported_q.onnx") + " --device xc7z020"), "no hardware block implements ai.n2d2.QGlobalSumPool");
@@ -88,6 +102,8 @@ TEST(HwCli, BadInputIsOneClearLine) {
   expect_error(hw(golden("lenet_q.onnx") + " --device xc7z020 --clock fast"), "--clock");
   expect_error(hw(golden("lenet_q.onnx") + " --device xc7z020 --int8-packing"), "int8 packing needs a DSP48E2");
   expect_error(hw(golden("lenet_q.onnx")), "--device");
+  expect_error(hw(golden("lenet_q.onnx") + " --device xc7z020 --data fashion-mnist"), "--data needs --simulate");
+  expect_error(hw(golden("resnet_q.onnx") + " --device xczu9eg --simulate 2 --data fashion-mnist"), "--data: images are 1x28x28");
 }
 
 }  // namespace
