@@ -2,6 +2,8 @@
 // clear error line with exit code 2 for each kind of bad input.
 #include <gtest/gtest.h>
 
+#include "tests/apps/cli_run.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -18,23 +20,8 @@ using namespace n2d2;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-// Runs the binary with `args` (and environment assignments `env`, e.g. "N2D2_MAX_ISA=avx2").
-Result run_cli(const std::string& args, const std::string& env = "") {
-  std::string cmd = env + (env.empty() ? "" : " ") + N2D2_FLOW_BIN + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using n2d2::test::Result;
+using n2d2::test::run_cli;
 
 class Cli : public ::testing::Test {
  protected:

@@ -3,6 +3,8 @@
 // small and bad options.
 #include <gtest/gtest.h>
 
+#include "tests/apps/cli_run.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -18,22 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
-
-Result hw(const std::string& args) {
-  std::string cmd = std::string(N2D2_FLOW_BIN) + " hw " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using n2d2::test::Result;
+Result hw(const std::string& args) { return n2d2::test::run_cli("hw " + args); }
 
 std::string golden(const std::string& name) { return n2d2::test::source_path("tests/golden/hw/" + name); }
 

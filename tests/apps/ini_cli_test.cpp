@@ -1,5 +1,7 @@
 // n2d2-flow ini: the templated sample resolves; errors give file:line and exit code 2.
 #include <gtest/gtest.h>
+
+#include "tests/apps/cli_run.h"
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -9,22 +11,8 @@
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
-
-Result run_ini(const std::string& args) {
-  std::string cmd = std::string(N2D2_FLOW_BIN) + " ini " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using n2d2::test::Result;
+Result run_ini(const std::string& args) { return n2d2::test::run_cli("ini " + args); }
 
 std::string sample() { return std::string(N2D2_SOURCE_DIR) + "/samples/ini/inception.ini"; }
 

@@ -3,6 +3,8 @@
 // with file:line.
 #include <gtest/gtest.h>
 
+#include "tests/apps/cli_run.h"
+
 #include <opencv2/imgcodecs.hpp>
 
 #include <cstdio>
@@ -18,22 +20,8 @@ using namespace n2d2;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
-
-Result run_cli(const std::string& args) {
-  std::string cmd = std::string(N2D2_FLOW_BIN) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using n2d2::test::Result;
+using n2d2::test::run_cli;
 
 std::string json_field(const std::string& json, const std::string& key) {
   auto at = json.find("\"" + key + "\":");

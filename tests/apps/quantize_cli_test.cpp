@@ -2,6 +2,8 @@
 // the integer model it writes runs under `run --data` with the accuracy it reported, the report
 // carries the JSON keys, and each kind of bad input is one error line with exit code 2.
 #include <gtest/gtest.h>
+
+#include "tests/apps/cli_run.h"
 #include <sys/wait.h>
 
 #include <cmath>
@@ -18,22 +20,8 @@ using namespace n2d2;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
-
-Result run_cli(const std::string& args) {
-  std::string cmd = std::string(N2D2_FLOW_BIN) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using n2d2::test::Result;
+using n2d2::test::run_cli;
 
 void put_be32(std::string& s, uint32_t v) {
   for (int i = 3; i >= 0; --i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
