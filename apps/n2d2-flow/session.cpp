@@ -6,8 +6,13 @@
 
 #include "frontends/io/npy.h"
 #include "frontends/onnx/onnx_loader.h"
-#ifdef N2D2_HAVE_CUDA
-#include "scheduler/cuda/cuda_executor.h"
+#ifdef N2D2_CUDA_PLUGIN
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "scheduler/cuda/plugin.h"
 #endif
 
 namespace n2d2::cli {
@@ -47,14 +52,32 @@ ExecOptions ExecOptions::from_args(const Args& a) {
 
 std::unique_ptr<sched::Executor> make_run_executor(const sched::Plan& plan, const ExecOptions& o, const Verbosity& v) {
   if (!o.cuda) return sched::make_executor(plan, o.engine, o.threads);
-#ifdef N2D2_HAVE_CUDA
+#ifdef N2D2_CUDA_PLUGIN
   sched::CudaOptions co;
   co.engine = o.engine;
   co.threads = o.threads;
   co.cuda_graph = o.cuda_graph;
   co.max_streams = o.streams;
   co.dispatch_log = v.dispatch ? &std::cerr : nullptr;
-  return sched::make_cuda_executor(plan, co);
+  // The plugin lives next to the binary; loaded once, never unloaded (executors point into it).
+  static void* plugin = nullptr;
+  static std::string load_error;
+  if (!plugin && load_error.empty()) {
+    std::string path = (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "libn2d2_cuda_plugin.so").string();
+    plugin = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!plugin) load_error = "cannot load the CUDA backend " + path + ": " + dlerror();
+  }
+  if (!plugin) fail("--device cuda: ", load_error);
+  using Abi = const char* (*)();
+  using Make = sched::Executor* (*)(const sched::Plan*, const sched::CudaOptions*, char*, std::size_t);
+  auto abi = reinterpret_cast<Abi>(dlsym(plugin, "n2d2_cuda_plugin_abi"));
+  auto make = reinterpret_cast<Make>(dlsym(plugin, "n2d2_cuda_plugin_make_executor"));
+  if (!abi || !make || std::string(abi()) != N2D2_CUDA_PLUGIN_ABI)
+    fail("--device cuda: the CUDA backend plugin does not match this n2d2-flow (rebuild both)");
+  char err[1024] = "";
+  sched::Executor* ex = make(&plan, &co, err, sizeof err);
+  if (!ex) fail(err);
+  return std::unique_ptr<sched::Executor>(ex);
 #else
   fail("--device cuda: this n2d2-flow was built without the CUDA backend (configure found no nvcc, cuBLAS or cuDNN)");
 #endif

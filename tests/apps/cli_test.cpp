@@ -251,6 +251,15 @@ TEST_F(Cli, DeviceOptionIsCheckedAndCudaFailsClearlyWithoutAGpu) {
   Result cpu = run_cli("run " + lenet() + " --device cpu --input input=" + lenet_input() + " -o " + tmp("cpu"));
   ASSERT_EQ(cpu.code, 0) << cpu.out;
   EXPECT_NE(cpu.out.find("device: cpu"), std::string::npos) << cpu.out;
+  // The CUDA libraries are a plugin's, loaded for --device cuda only: CPU runs do not map them.
+  std::string ldd = "ldd " + std::string(N2D2_FLOW_BIN) + " 2>&1";
+  FILE* p = popen(ldd.c_str(), "r");
+  std::string libs;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) libs.append(buf, n);
+  pclose(p);
+  EXPECT_EQ(libs.find("libcudart"), std::string::npos) << libs;
+  EXPECT_EQ(libs.find("libcudnn"), std::string::npos) << libs;
   Result r = run_cli("run " + lenet() + " --device cuda --input input=" + lenet_input() + " -o " + tmp("gpu"));
   if (r.code == 2) {  // no CUDA backend in this build, or no usable GPU: one clear line
     EXPECT_NE(r.out.find("--device cuda: "), std::string::npos) << r.out;
