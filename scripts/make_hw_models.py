@@ -4,6 +4,7 @@
                  -> Flatten -> QGemm(120) -> QGemm(84) -> QGemm(10, signed) -> Dequantize   (1x1x28x28)
   resnet_q.onnx  a small residual network (QAdd, Concat) on 1x8x12x12
   unsupported_q.onnx  an integer network with QGlobalSumPool (no hardware block)
+  float_rescaling_q.onnx  Floating-point Requantize (no hardware rescaler)
   float.onnx     a float Conv network (the hardware refuses it)
 Usage: make_hw_models.py OUTDIR [--seed N]"""
 import os, sys
@@ -104,6 +105,16 @@ def main():
     n.nodes.append(helper.make_node("Requantize", ["gsum"], ["gq"], name="gap_rq", domain=D, mode="Single-shift", nbbits=8, shift=[4]))
     n.nodes.append(helper.make_node("Dequantize", ["gq"], ["y"], name="dequantize", domain=D, scale=0.05))
     build("gap_q", n.nodes, n.inits, [1, 1, 8, 8], [1, 4, 1, 1], os.path.join(out, "unsupported_q.onnx"))
+
+    n = Net(rng)
+    n.nodes.append(helper.make_node("Quantize", ["x"], ["xq"], name="quantize", domain=D, scale=1.0 / 255, nbbits=8, signed=0))
+    wq = rng.integers(-127, 128, size=(4, 1, 3, 3), dtype=np.int8)
+    n.inits.append(numpy_helper.from_array(wq, "c_w"))
+    n.nodes.append(helper.make_node("QConv", ["xq", "c_w"], ["c_acc"], name="conv", domain=D, kernel_shape=[3, 3]))
+    n.nodes.append(helper.make_node("Requantize", ["c_acc"], ["c_q"], name="conv_rq", domain=D, mode="Floating-point",
+                                    nbbits=8, signed=0, scale=[0.001]))
+    n.nodes.append(helper.make_node("Dequantize", ["c_q"], ["y"], name="dequantize", domain=D, scale=0.05))
+    build("floatrq_q", n.nodes, n.inits, [1, 1, 8, 8], [1, 4, 6, 6], os.path.join(out, "float_rescaling_q.onnx"))
 
     w = numpy_helper.from_array(rng.standard_normal((4, 1, 3, 3)).astype(np.float32), "w")
     conv = helper.make_node("Conv", ["x", "w"], ["y"], name="conv", kernel_shape=[3, 3])

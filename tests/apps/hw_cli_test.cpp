@@ -85,6 +85,7 @@ TEST(HwCli, SimulateLenetOnFashionMnist) {
 TEST(HwCli, BadInputIsOneClearLine) {
   expect_error(hw(golden("float.onnx") + " --device xc7z020"), "float network");
   expect_error(hw(golden("unsupported_q.onnx") + " --device xc7z020"), "no hardware block implements ai.n2d2.QGlobalSumPool");
+  expect_error(hw(golden("float_rescaling_q.onnx") + " --device xc7z020"), "Floating-point rescaling has no hardware block");
   expect_error(hw(golden("lenet_q.onnx") + " --device xc7z020 --dsp 1 --bram 1"), "budget too small");
   expect_error(hw(golden("lenet_q.onnx") + " --device xc9"), "unknown device 'xc9'");
   expect_error(hw(golden("lenet_q.onnx") + " --device xc7z020 --clock fast"), "--clock");
