@@ -77,6 +77,8 @@ DenseResult simulate_events(const std::vector<DenseLayer>& net, std::uint32_t in
             queue.swap(next);
         }
     }
+    if (!net.empty())
+        for (const IfNeuron& n : neurons.back()) r.output_potential.push_back(n.potential());
     return r;
 }
 
@@ -110,6 +112,8 @@ DenseResult simulate_clock(const std::vector<DenseLayer>& net, std::uint32_t inp
             signs.swap(out);
         }
     }
+    if (!net.empty())
+        for (const IfNeuron& n : neurons.back()) r.output_potential.push_back(n.potential());
     // Emission order within a time step: by neuron, as the event simulator records it.
     for (auto& train : r.trains)
         std::stable_sort(train.begin(), train.end(),

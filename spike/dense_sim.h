@@ -34,6 +34,7 @@ struct DenseResult {
     std::vector<std::vector<SpikeEvent>> trains;  // per layer, in emission order within a time
     std::vector<std::vector<std::uint64_t>> counts;  // per layer, per neuron
     std::uint64_t synaptic_events = 0;
+    std::vector<double> output_potential;  // last layer's membrane potentials at the end
 };
 
 // Throws std::invalid_argument when layer sizes do not chain.

@@ -72,6 +72,7 @@ TEST(SpikeDenseSim, EventAndClockAgreeSpikeForSpike) {
             auto c = simulate_clock(net, 13, in, cfg.duration, 1);
             ASSERT_EQ(e.trains.size(), 3u);
             EXPECT_EQ(e.synaptic_events, c.synaptic_events);
+            EXPECT_EQ(e.output_potential, c.output_potential);
             for (std::size_t l = 0; l < 3; ++l) {
                 EXPECT_EQ(e.trains[l], c.trains[l]) << "neuron set " << n << " layer " << l;
                 EXPECT_EQ(e.counts[l], c.counts[l]);
