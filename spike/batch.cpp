@@ -47,7 +47,8 @@ std::uint32_t decide(const DenseResult& r, Readout readout) {
 
 std::vector<PatternResult> run_patterns(const std::vector<DenseLayer>& net,
                                         std::span<const float> images, std::uint32_t pixels,
-                                        const CoderConfig& coder, Readout readout, int threads) {
+                                        const CoderConfig& coder, Readout readout, int threads,
+                                        std::uint64_t terminate_delta) {
     if (pixels == 0 || images.size() % pixels != 0)
         throw std::invalid_argument("image buffer is not a whole number of " + std::to_string(pixels) + "-pixel patterns");
     const std::size_t n = images.size() / pixels;
@@ -57,11 +58,12 @@ std::vector<PatternResult> run_patterns(const std::vector<DenseLayer>& net,
         limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t p) {
         auto input = encode(coder, images.subspan(p * pixels, pixels), p);
-        DenseResult r = simulate_events(net, pixels, input, coder.duration);
+        DenseResult r = simulate_events(net, pixels, input, coder.duration, terminate_delta);
         PatternResult& pr = out[p];
         pr.decision = decide(r, readout);
         pr.output_counts = r.counts.back();
         pr.synaptic_events = r.synaptic_events;
+        pr.latency = r.end_time;
         for (const auto& t : r.trains) pr.spikes += t.size();
     });
     return out;

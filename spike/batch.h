@@ -21,12 +21,13 @@ struct PatternResult {
     std::vector<std::uint64_t> output_counts;
     std::uint64_t synaptic_events = 0;
     std::uint64_t spikes = 0;  // all layers
+    Time latency = 0;          // end of the pattern's simulation (TerminateDelta or duration)
 };
 
 // images: patterns x pixels (pixel values in [0,1]). threads = 0: oneTBB's default.
 std::vector<PatternResult> run_patterns(const std::vector<DenseLayer>& net,
                                         std::span<const float> images, std::uint32_t pixels,
                                         const CoderConfig& coder, Readout readout,
-                                        int threads);
+                                        int threads, std::uint64_t terminate_delta = 0);
 
 }  // namespace n2d2::spike

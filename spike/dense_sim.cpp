@@ -33,9 +33,11 @@ struct Event {
 }  // namespace
 
 DenseResult simulate_events(const std::vector<DenseLayer>& net, std::uint32_t input_count,
-                            const std::vector<InputSpike>& input, Time duration) {
+                            const std::vector<InputSpike>& input, Time duration,
+                            std::uint64_t terminate_delta) {
     check_chain(net, input_count);
     DenseResult r = make_result(net);
+    r.end_time = duration;
     // Source-major weights so one event's fan-out is one contiguous row.
     std::vector<std::vector<float>> rows(net.size());
     std::vector<std::vector<IfNeuron>> neurons(net.size());
@@ -104,6 +106,18 @@ DenseResult simulate_events(const std::vector<DenseLayer>& net, std::uint32_t in
                 ++r.counts[l][e.source];
             }
             queue.swap(next);
+        }
+        if (terminate_delta > 0 && !net.empty()) {
+            std::uint64_t first = 0, second = 0;
+            for (std::uint64_t c : r.counts.back()) {
+                if (c > first) { second = first; first = c; }
+                else if (c > second) second = c;
+            }
+            if (first - second >= terminate_delta) {
+                r.end_time = t;
+                r.terminated = true;
+                break;
+            }
         }
     }
     if (!net.empty()) {

@@ -35,11 +35,16 @@ struct DenseResult {
     std::vector<std::vector<std::uint64_t>> counts;  // per layer, per neuron
     std::uint64_t synaptic_events = 0;
     std::vector<double> output_potential;  // last layer's membrane potentials at the end
+    Time end_time = 0;  // the last simulated time (duration, or where TerminateDelta stopped)
+    bool terminated = false;
 };
 
 // Throws std::invalid_argument when layer sizes do not chain.
+// terminate_delta > 0 (N2D2's TerminateDelta): stop after the first time at which the most
+// active output neuron leads the next one by that many spikes; end_time is that time.
 DenseResult simulate_events(const std::vector<DenseLayer>& net, std::uint32_t input_count,
-                            const std::vector<InputSpike>& input, Time duration);
+                            const std::vector<InputSpike>& input, Time duration,
+                            std::uint64_t terminate_delta = 0);
 DenseResult simulate_clock(const std::vector<DenseLayer>& net, std::uint32_t input_count,
                            const std::vector<InputSpike>& input, Time duration, Time dt);
 

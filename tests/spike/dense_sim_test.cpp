@@ -81,3 +81,27 @@ TEST(SpikeDenseSim, EventAndClockAgreeSpikeForSpike) {
         }
     EXPECT_GT(total_spikes, 500u);  // the comparison is not over silent networks
 }
+
+TEST(SpikeDenseSim, TerminateDeltaStopsWhenTheLeaderIsAhead) {
+    DenseLayer L;
+    L.inputs = 1;
+    L.outputs = 3;
+    L.weights = {1.0f, 0.0f, 0.5f};
+    CoderConfig cfg;
+    cfg.period_min = 1;
+    cfg.period_mean_min = 10;
+    cfg.period_mean_max = 10;
+    cfg.duration = 100;
+    std::vector<float> px{1.0f};
+    auto in = encode(cfg, px, 0);  // spikes at 10, 20, ..., 100
+    auto full = simulate_events({L}, 1, in, cfg.duration);
+    EXPECT_FALSE(full.terminated);
+    EXPECT_EQ(full.end_time, 100u);
+    EXPECT_EQ(full.counts[0], (std::vector<std::uint64_t>{10, 0, 5}));
+    // Neuron 0 fires every event, neuron 2 every second one: at t = 50 the counts are 5 and 2, a lead of 3.
+    auto early = simulate_events({L}, 1, in, cfg.duration, 3);
+    EXPECT_TRUE(early.terminated);
+    EXPECT_EQ(early.end_time, 50u);
+    EXPECT_EQ(early.counts[0], (std::vector<std::uint64_t>{5, 0, 2}));
+    EXPECT_EQ(early.synaptic_events, 15u);
+}
