@@ -157,6 +157,8 @@ int cmd_quantize(int argc, char** argv) {
 
   JsonWriter j;
   j.begin_object().key("model").value(model_path).key("images").value(tested);
+  // The float model, absolute, so that `run DIR/model.onnx --data` can compare against it.
+  j.key("source_model").value(fs::absolute(model_path).lexically_normal().string());
   j.key("float_accuracy").value(float_acc).key("quantized_accuracy").value(quant_acc);
   j.key("nbbits").value(qo.nbbits).key("act_clipping").value(quant::clipping_name(qo.act_clipping));
   j.key("act_rescaling").value(quant::rescaling_mode_name(qo.rescaling)).key("per_output").value(qo.per_channel);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "apps/n2d2-flow/commands.h"
@@ -79,6 +80,39 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+// What DIR/report.json (written by `n2d2-flow quantize` next to DIR/model.onnx) says of the
+// model's origin; empty source_model when there is no such report or its float model is gone.
+struct QuantizedOrigin {
+  std::string source_model, act_clipping, act_rescaling;
+  int nbbits = 0;
+};
+
+// The value of a top-level "key": "string" or "key": number in a JSON text (first occurrence).
+std::string json_scalar(const std::string& json, const std::string& key) {
+  auto at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return "";
+  auto b = at + key.size() + 3;
+  if (b < json.size() && json[b] == '"') {
+    auto e = json.find('"', b + 1);
+    return e == std::string::npos ? "" : json.substr(b + 1, e - b - 1);
+  }
+  return json.substr(b, json.find_first_of(",}", b) - b);
+}
+
+QuantizedOrigin quantized_origin(const std::string& model_path) {
+  QuantizedOrigin o;
+  std::filesystem::path report = std::filesystem::path(model_path).parent_path() / "report.json";
+  if (!std::filesystem::exists(report)) return o;
+  std::string json = io::read_file(report.string());
+  std::string src = json_scalar(json, "source_model");
+  if (src.empty() || !std::filesystem::exists(src)) return o;
+  o.source_model = src;
+  o.act_clipping = json_scalar(json, "act_clipping");
+  o.act_rescaling = json_scalar(json, "act_rescaling");
+  o.nbbits = std::atoi(json_scalar(json, "nbbits").c_str());
+  return o;
+}
+
 // run --data: accuracy over a labelled set instead of one run.
 int run_on_data(const Args& a, const std::string& model_path) {
   for (const char* opt : {"--input", "--repeat", "--warmup", "--min-time", "--seed"})
@@ -95,15 +129,34 @@ int run_on_data(const Args& a, const std::string& model_path) {
   eo.top_n = static_cast<int32_t>(a.get_int("--top", 5, 1));
   if (mo.batch > 0) eo.batch = mo.batch;
   EvalResult r = evaluate(*m.plan, set, eo);
+  // A model written by `n2d2-flow quantize` has DIR/report.json naming its float model: score
+  // that too, on the same images, for the float vs quantized comparison.
+  QuantizedOrigin origin = quantized_origin(model_path);
+  std::optional<EvalResult> float_r;
+  if (!origin.source_model.empty()) {
+    LoadedModel fm = load_model(origin.source_model, mo, Verbosity::from_env(), true);
+    EvalOptions quiet = eo;
+    quiet.progress = false;
+    float_r = evaluate(*fm.plan, set, quiet);
+  }
   std::printf("model: %s\ndata: %s (%s split, %lld images, batch %lld)\n", model_path.c_str(), dir.c_str(),
               split.c_str(), static_cast<long long>(set.size()), static_cast<long long>(r.batch));
   std::printf("%s", r.score.text().c_str());
+  if (float_r)
+    std::printf("quantized (%d bits, %s, %s): top-1 %.2f %%; float model %s: top-1 %.2f %% (%+.2f points)\n",
+                origin.nbbits, origin.act_clipping.c_str(), origin.act_rescaling.c_str(), r.score.top1_accuracy(),
+                origin.source_model.c_str(), float_r->score.top1_accuracy(), r.score.top1_accuracy() - float_r->score.top1_accuracy());
   std::printf("load: %.2f ms; evaluation: %.3f s, %.1f images/s (%d thread%s)\n", m.load_ms, r.wall_s,
               r.images_per_s(), eo.exec.threads, eo.exec.threads == 1 ? "" : "s");
   JsonWriter j;
   j.begin_object().key("model").value(model_path).key("data").value(dir).key("split").value(split)
       .key("batch").value(r.batch).key("threads").value(eo.exec.threads).key("device").value(eo.exec.device_name()).key("wall_s").value(r.wall_s)
-      .key("images_per_s").value(r.images_per_s()).end_object();
+      .key("images_per_s").value(r.images_per_s());
+  if (float_r)
+    j.key("float_model").value(origin.source_model).key("float_accuracy").value(float_r->score.top1_accuracy())
+        .key("quantized_accuracy").value(r.score.top1_accuracy()).key("nbbits").value(origin.nbbits)
+        .key("act_clipping").value(origin.act_clipping).key("act_rescaling").value(origin.act_rescaling);
+  j.end_object();
   // The score's own JSON is merged into the run's: {"model":...,"images":...,...}.
   std::string json = j.str();
   while (!json.empty() && json.back() != '}') json.pop_back();

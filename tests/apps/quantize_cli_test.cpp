@@ -85,6 +85,18 @@ TEST_F(QuantizeCli, WritesARunnableIntegerModelAndReport) {
   char want[64];
   std::snprintf(want, sizeof want, "top-1 accuracy: %.2f %%", acc);
   EXPECT_NE(run.out.find(want), std::string::npos) << want << "\n" << run.out;
+  // run --data --json on the quantized model also scores its float model (named in report.json).
+  Result cmp = run_cli("run " + tmp("q/model.onnx") + " --data " + tmp("data") + " --json " + tmp("cmp.json"));
+  ASSERT_EQ(cmp.code, 0) << cmp.out;
+  std::string c = read(tmp("cmp.json"));
+  auto num = [&](const std::string& text, const std::string& key) {
+    std::size_t k = text.find("\"" + key + "\":");
+    return k == std::string::npos ? -1.0 : std::stod(text.substr(k + key.size() + 3));
+  };
+  EXPECT_DOUBLE_EQ(num(c, "quantized_accuracy"), acc) << c;
+  EXPECT_DOUBLE_EQ(num(c, "float_accuracy"), num(j, "float_accuracy")) << c;
+  for (const char* k : {"\"nbbits\":8", "\"act_clipping\":\"KL-Divergence\"", "\"act_rescaling\":\"Single-shift\"", "\"images\":8"})
+    EXPECT_NE(c.find(k), std::string::npos) << k << " in " << c;
   // Reloading the calibration gives the same model bytes.
   Result again = run_cli(quantize("--act-rescaling Single-shift --act-clipping KL-Divergence --calib-reload " +
                                   tmp("q/calibration.txt") + " -o " + tmp("q2")));
