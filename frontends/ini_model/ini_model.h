@@ -3,7 +3,7 @@
 // manual's MobileNet_ONNX.ini — and the score target ([<output>.Target...] with TopN). The data
 // sections ([database], [sp]/[env] and its transformations) are read by frontends/stimuli when
 // the model runs with -test. Native INI layer sections (Type=Conv, Pool, Fc, ...) are refused with
-// file:line: not implemented yet.
+// file:line (n2d2-flow builds networks from Type=ONNX sections only).
 #pragma once
 
 #include <string>

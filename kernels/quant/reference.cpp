@@ -4,6 +4,7 @@
 #include "graph/ops/quant_ops.h"
 #include "graph/ops/window.h"
 #include "kernels/parallel.h"
+#include "kernels/conv/conv.h"
 #include "kernels/quant/quant_kernels.h"
 #include "kernels/spatial_dims.h"
 
@@ -132,13 +133,11 @@ Status qglobal_sum_pool_ref(const KernelContext& c) {
 Status qconv_ref(const KernelContext& c) {
   const Tensor &x = c.in(0), &w = c.in(1);
   Tensor& y = c.out(0);
-  const Shape& xs = x.shape();
-  graph::Window win = graph::window_forward(
-      c.node, graph::spatial_dims(xs), c.attrs().ints_or("kernel_shape", graph::spatial_dims(w.shape())), false);
-  detail::Spatial3 s;
-  if (!detail::to_spatial3(xs, y.shape(), win, s)) return Status::error("more than 3 spatial axes");
-  int64_t N = xs[0], C = xs[1], M = y.shape()[1], G = c.attrs().i("group");
-  int64_t cin_g = C / G, cout_g = M / G, w_size = cin_g * s.k_size();
+  detail::ConvGeometry geo;
+  if (!detail::conv_geometry(c, geo)) return Status::error("more than 3 spatial axes");
+  const detail::Spatial3& s = geo.s;
+  const int64_t N = geo.N, C = geo.C, M = geo.M, cin_g = geo.cin_g, cout_g = geo.cout_g;
+  int64_t w_size = cin_g * s.k_size();
   IntReader xr = reader(x), wr = reader(w);
   const int32_t* bp = c.has_input(2) ? c.in(2).data<int32_t>() : nullptr;
   int32_t* yp = y.data_mut<int32_t>();

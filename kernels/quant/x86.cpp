@@ -16,6 +16,7 @@
 #include "graph/ops/window.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/parallel.h"
+#include "kernels/conv/conv.h"
 #include "kernels/quant/quant_kernels.h"
 #include "kernels/spatial_dims.h"
 
@@ -109,13 +110,11 @@ template <class X>
 Status qconv_x86(const KernelContext& c, QDotCore core) {
   const Tensor &x = c.in(0), &w = c.in(1);
   Tensor& y = c.out(0);
-  const Shape& xs = x.shape();
-  graph::Window win = graph::window_forward(
-      c.node, graph::spatial_dims(xs), c.attrs().ints_or("kernel_shape", graph::spatial_dims(w.shape())), false);
-  detail::Spatial3 s;
-  if (!detail::to_spatial3(xs, y.shape(), win, s)) return Status::error("more than 3 spatial axes");
-  int64_t N = xs[0], C = xs[1], M = y.shape()[1], G = c.attrs().i("group");
-  int64_t cin_g = C / G, cout_g = M / G, K = cin_g * s.k_size(), Kp = round_up(K, detail::kCoreKStep);
+  detail::ConvGeometry geo;
+  if (!detail::conv_geometry(c, geo)) return Status::error("more than 3 spatial axes");
+  const detail::Spatial3& s = geo.s;
+  const int64_t N = geo.N, C = geo.C, M = geo.M, G = geo.G, cin_g = geo.cin_g, cout_g = geo.cout_g;
+  int64_t K = cin_g * s.k_size(), Kp = round_up(K, detail::kCoreKStep);
   int64_t P = s.out_size();
   constexpr bool kSigned = std::is_same_v<X, int8_t>;
   constexpr int64_t kOffset = kSigned ? 128 : 0;
