@@ -158,17 +158,9 @@ int run_on_data(const Args& a, const std::string& model_path) {
         .key("act_clipping").value(origin.act_clipping).key("act_rescaling").value(origin.act_rescaling);
   j.end_object();
   // The score's own JSON is merged into the run's: {"model":...,"images":...,...}.
-  std::string json = j.str();
-  while (!json.empty() && json.back() != '}') json.pop_back();
-  json.pop_back();
-  json += "," + r.score.json().substr(1);
+  std::string json = merge_json_objects(j.str(), r.score.json());
   std::string out_dir = a.get("-o");
-  if (!out_dir.empty()) {
-    std::filesystem::create_directories(out_dir);
-    write_text_atomic((std::filesystem::path(out_dir) / "scores.txt").string(), r.score.text());
-    write_text_atomic((std::filesystem::path(out_dir) / "confusion.csv").string(), r.score.confusion_csv());
-    write_text_atomic((std::filesystem::path(out_dir) / "scores.json").string(), json + "\n");
-  }
+  if (!out_dir.empty()) write_score_files(out_dir, r.score, {}, json + "\n");
   if (a.has("--json")) write_text_atomic(a.get("--json"), json + "\n");
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 
 #include "apps/n2d2-flow/progress.h"
 #include "graph/error.h"
@@ -19,6 +20,22 @@ bool fits_image(const Shape& dims, int64_t rows, int64_t cols) {
 }
 
 }  // namespace
+
+void write_score_files(const std::string& dir, const data::ClassificationScore& score,
+                       const std::vector<std::string>& names, const std::string& json) {
+  std::filesystem::create_directories(dir);
+  auto at = [&](const char* f) { return (std::filesystem::path(dir) / f).string(); };
+  write_text_atomic(at("scores.txt"), score.text(names));
+  write_text_atomic(at("confusion.csv"), score.confusion_csv(names));
+  write_text_atomic(at("scores.json"), json);
+}
+
+int64_t class_count(const Tensor& y, int64_t batch) {
+  const Shape& s = y.shape();
+  bool ok = y.dtype() == DType::F32 && s.size() >= 2 && s[0] == batch;
+  for (std::size_t d = 2; ok && d < s.size(); ++d) ok = s[d] == 1;
+  return ok ? s[1] : 0;
+}
 
 EvalResult evaluate(const sched::Plan& plan, const data::LabelledImages& set, const EvalOptions& opts) {
   const graph::Graph& g = plan.graph();
@@ -52,11 +69,8 @@ EvalResult evaluate(const sched::Plan& plan, const data::LabelledImages& set, co
     std::memcpy(dst, images.data<float>(), sizeof(float) * count * pixels);
     std::vector<Tensor> out = exec->run({input});
     const Tensor& scores = out.at(0);
-    const Shape& s = scores.shape();
-    bool ok = scores.dtype() == DType::F32 && s.size() >= 2 && s[0] == dims[0];
-    for (std::size_t d = 2; ok && d < s.size(); ++d) ok = s[d] == 1;
-    int64_t classes = ok ? s[1] : 0;
-    if (!ok || classes < set.classes())
+    int64_t classes = class_count(scores, dims[0]);
+    if (classes < set.classes())
       fail("output '", g.value(g.outputs()[0]).name, "' is ", scores.type().str(), ": --data needs class scores [",
            batch, ", C] with C >= ", set.classes(), " classes");
     if (!scored) {

@@ -27,6 +27,14 @@ struct EvalResult {
   double images_per_s() const { return wall_s > 0 ? score.count() / wall_s : 0; }
 };
 
+// The score files of `-o DIR` (created): scores.txt, confusion.csv and scores.json (`json`, as
+// given), all written atomically.
+void write_score_files(const std::string& dir, const data::ClassificationScore& score,
+                       const std::vector<std::string>& names, const std::string& json);
+
+// C when `y` holds float class scores [batch, C] or [batch, C, 1, ...], else 0.
+int64_t class_count(const Tensor& y, int64_t batch);
+
 // The plan must have one float input of shape [B, 1, rows, cols], [B, rows, cols] or
 // [B, rows*cols] and a first output of class scores [B, C] or [B, C, 1, 1] with C at least the
 // set's class count; anything else is an error naming the input/output and both shapes.

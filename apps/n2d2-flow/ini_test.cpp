@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "apps/n2d2-flow/evaluate.h"
 #include "apps/n2d2-flow/json_writer.h"
 #include "apps/n2d2-flow/progress.h"
 #include "frontends/data/scoring.h"
@@ -40,12 +41,9 @@ int run_ini_test(const Args& a, const std::string& model_path, const LoadedModel
   sp.for_each_batch(stimuli::Subset::Test, limit, [&](const stimuli::Batch& b) {
     std::vector<Tensor> out = exec->run({b.data});
     const Tensor& y = out.at(0);
-    const Shape& s = y.shape();
-    bool ok = y.dtype() == DType::F32 && s.size() >= 2 && s[0] == sp.batch_size();
-    for (std::size_t d = 2; ok && d < s.size(); ++d) ok = s[d] == 1;
-    if (!ok) fail(model_path, ": the target '", im.target.value, "' is ", y.type().str(), ": -test needs class scores [",
-                  sp.batch_size(), ", C]");
-    int64_t classes = s[1];
+    int64_t classes = class_count(y, sp.batch_size());
+    if (classes == 0) fail(model_path, ": the target '", im.target.value, "' is ", y.type().str(), ": -test needs class scores [",
+                           sp.batch_size(), ", C]");
     if (classes < static_cast<int64_t>(db->label_names().size()))
       fail(model_path, ": the target '", im.target.value, "' has ", classes, " classes, the database ", db->label_names().size());
     if (!score) score = std::make_unique<data::ClassificationScore>(static_cast<int32_t>(classes),
@@ -64,18 +62,11 @@ int run_ini_test(const Args& a, const std::string& model_path, const LoadedModel
   JsonWriter j;
   j.begin_object().key("model").value(model_path).key("target").value(im.target.value).key("database").value(db->type())
       .key("wall_s").value(wall).key("images_per_s").value(total / wall).end_object();
-  std::string json = j.str();
-  while (!json.empty() && json.back() != '}') json.pop_back();
-  json.pop_back();
-  json += "," + score->json().substr(1) + "\n";
+  std::string json = merge_json_objects(j.str(), score->json()) + "\n";
   std::string out_dir = a.get("-o");
   if (!out_dir.empty()) {
-    std::filesystem::create_directories(out_dir);
-    auto at = [&](const char* f) { return (std::filesystem::path(out_dir) / f).string(); };
-    write_text_atomic(at("scores.txt"), score->text(names));
-    write_text_atomic(at("confusion.csv"), score->confusion_csv(names));
-    write_text_atomic(at("scores.json"), json);
-    stimuli::write_confusion_png(*score, names, at("confusion.png"));
+    write_score_files(out_dir, *score, names, json);
+    stimuli::write_confusion_png(*score, names, (std::filesystem::path(out_dir) / "confusion.png").string());
   }
   if (a.has("--json")) write_text_atomic(a.get("--json"), json);
   return 0;

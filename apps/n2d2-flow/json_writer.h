@@ -83,4 +83,12 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
+// {"a":1} and {"b":2} -> {"a":1,"b":2}: the fields of two JSON objects in one (trailing
+// whitespace of `a` dropped; `b` must start with '{').
+inline std::string merge_json_objects(std::string a, const std::string& b) {
+  while (!a.empty() && a.back() != '}') a.pop_back();
+  if (!a.empty()) a.pop_back();
+  return a + "," + b.substr(1);
+}
+
 }  // namespace n2d2::cli

@@ -51,17 +51,6 @@ std::vector<std::vector<int32_t>> frames(const Network& n, int count, std::mt199
   return f;
 }
 
-// The network's output per frame from the frame-level references of its layers.
-std::vector<int32_t> reference(const Network& n, const std::vector<int32_t>& x) {
-  std::vector<std::vector<int32_t>> out(n.layers.size());
-  for (std::size_t i = 0; i < n.layers.size(); ++i) {
-    std::vector<const std::vector<int32_t>*> in;
-    for (int p : n.layers[i].inputs) in.push_back(p == kNetworkInput ? &x : &out[static_cast<std::size_t>(p)]);
-    out[i] = layer_reference(n.layers[i], in);
-  }
-  return out[static_cast<std::size_t>(n.output)];
-}
-
 void check(const Network& n, const std::string& device, int count = 6, Budget budget = {}) {
   std::mt19937_64 rng(seed());
   Mapping m = allocate(n, find_device(device), {200, budget, {}});
@@ -69,7 +58,7 @@ void check(const Network& n, const std::string& device, int count = 6, Budget bu
   SimResult r = simulate(n, m, f);
   ASSERT_FALSE(r.deadlock) << "deadlock after " << r.total_cycles << " cycles";
   ASSERT_EQ(r.outputs.size(), f.size());
-  for (std::size_t i = 0; i < f.size(); ++i) ASSERT_EQ(r.outputs[i], reference(n, f[i])) << "frame " << i;
+  for (std::size_t i = 0; i < f.size(); ++i) ASSERT_EQ(r.outputs[i], network_reference(n, f[i])) << "frame " << i;
   double err = std::abs(r.cycles_per_frame - static_cast<double>(m.cycles_per_frame)) / static_cast<double>(m.cycles_per_frame);
   EXPECT_LE(err, 0.02) << "measured " << r.cycles_per_frame << " cycles/frame, estimated " << m.cycles_per_frame;
   for (const FifoStats& s : r.fifos) EXPECT_LE(s.max_occupancy, s.depth) << s.name;
