@@ -31,8 +31,14 @@ struct LayerPlan {
     std::vector<float> wt;
     std::uint32_t kw = 1, icg = 1, ocg = 1;
     WindowTable ytab, xtab;  // Conv, MaxPool
+    // Conv row mode (groups 1, stride_w 1, dilation_w 1): the output positions one event
+    // reaches in one output row are contiguous in HWC and so are their weights when laid out
+    // [kh][in_c][kw reversed][out_c]: one fan-out call per kernel row.
+    bool rows = false;
+    std::vector<float> wrow;
+    std::vector<std::uint32_t> x_lo, x_n, x_kr;  // per input x: first ox, count, first kw index
     std::vector<float> bias;  // empty: none
-    std::vector<float> scale;  // Add
+    std::vector<float> scale;  // Add: input_scale[i] at [i * kFanoutPad], the rest 0 (padding)
     std::vector<std::uint32_t> ch_offset;  // Concat
 };
 
@@ -129,6 +135,23 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
             }
             p.ytab = window_table(l.in.h, l.out.h, kh, l.stride_h, l.pad_top, l.dilation_h);
             p.xtab = window_table(l.in.w, l.out.w, kw, l.stride_w, l.pad_left, l.dilation_w);
+            p.rows = l.groups == 1 && l.stride_w == 1 && l.dilation_w == 1;
+            if (p.rows) {
+                const std::uint32_t oc = l.out.c;
+                p.wrow.assign(std::size_t(kh) * ic * kw * oc, 0.0f);
+                for (std::uint32_t o = 0; o < oc; ++o)
+                    for (std::uint32_t ci = 0; ci < ic; ++ci)
+                        for (std::uint32_t ky = 0; ky < kh; ++ky)
+                            for (std::uint32_t kx = 0; kx < kw; ++kx)
+                                p.wrow[((std::size_t(ky) * ic + ci) * kw + (kw - 1 - kx)) * oc + o] =
+                                    l.weights[((std::size_t(o) * ic + ci) * kh + ky) * kw + kx];
+                for (std::uint32_t x = 0; x < l.in.w; ++x) {
+                    const std::uint32_t a = p.xtab.offset[x], b = p.xtab.offset[x + 1];
+                    p.x_n.push_back(b - a);
+                    p.x_lo.push_back(b > a ? p.xtab.out[a] : 0);
+                    p.x_kr.push_back(b > a ? kw - 1 - p.xtab.k[a] : 0);
+                }
+            }
             break;
         }
         case LayerKind::MaxPool:
@@ -142,7 +165,10 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
                 for (std::uint64_t s = 0; s < in_n; ++s) p.wt[s * l.out.c + o] = l.weights[o * in_n + s];
             break;
         }
-        case LayerKind::Add: p.scale = l.input_scale; break;
+        case LayerKind::Add:
+            p.scale.assign(l.input_scale.size() * kFanoutPad + kFanoutPad, 0.0f);
+            for (std::size_t s = 0; s < l.input_scale.size(); ++s) p.scale[s * kFanoutPad] = l.input_scale[s];
+            break;
         case LayerKind::Concat: {
             std::uint32_t off = 0;
             for (const Shape3& s : p.in_shapes) {
@@ -152,6 +178,10 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
             break;
         }
         }
+        // Padding past the last vector each fan-out call may read (fanout.h).
+        if (!p.bias.empty()) p.bias.resize(p.bias.size() + kFanoutPad, 0.0f);
+        if (!p.wt.empty()) p.wt.resize(p.wt.size() + kFanoutPad, 0.0f);
+        if (!p.wrow.empty()) p.wrow.resize(p.wrow.size() + kFanoutPad, 0.0f);
         plan->layers.push_back(std::move(p));
     }
     return plan;
@@ -240,6 +270,19 @@ public:
                     const std::uint32_t x = px % in.w, y = px / in.w;
                     const std::uint32_t g = ci / p.icg, oc = p.out.c, ow = p.out.w;
                     const std::uint32_t ic = in.c;
+                    if (p.rows) {
+                        const std::uint32_t nx = p.x_n[x];
+                        if (nx == 0) break;
+                        const std::uint32_t len = nx * oc, kw = p.kw;
+                        for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a) {
+                            const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
+                            const std::uint32_t base = (oy * ow + p.x_lo[x]) * oc;
+                            const float* w = p.wrow.data() + ((std::size_t(ky) * ic + ci) * kw + p.x_kr[x]) * oc;
+                            fan(l, p, base, w, len, neg, tag, t);
+                        }
+                        events += std::uint64_t(len) * (p.ytab.offset[y + 1] - p.ytab.offset[y]);
+                        break;
+                    }
                     for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a) {
                         const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
                         for (std::uint32_t b = p.xtab.offset[x]; b < p.xtab.offset[x + 1]; ++b) {
@@ -270,8 +313,7 @@ public:
                     break;
                 }
                 case LayerKind::Add: {
-                    const float w = p.scale[slot];
-                    fan(l, p, s, &w, 1, neg, tag, t);
+                    fan(l, p, s, p.scale.data() + slot * kFanoutPad, 1, neg, tag, t);
                     events += 1;
                     break;
                 }
@@ -356,7 +398,7 @@ SimResult run_events(const EventPlan& plan, EventState& st, std::span<const Inpu
             st.pool_count[l].assign(p.in_shapes[0].size(), 0);
             st.pool_max[l].assign(p.out_n, 0);
         } else if (p.kind != LayerKind::Concat) {
-            st.v[l].assign(p.out_n, p.v0);
+            st.v[l].assign(p.out_n + kFanoutPad, p.v0);
             if (p.general) {
                 st.last_update[l].assign(p.out_n, 0);
                 st.last_spike[l].assign(p.out_n, 0);

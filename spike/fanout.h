@@ -38,6 +38,10 @@ inline float leak_factor(std::uint64_t dt, std::uint64_t tau) {
     return static_cast<float>(std::exp(-static_cast<double>(dt) / static_cast<double>(tau)));
 }
 
+// Padding: v and w must stay readable (v writable) for kFanoutPad floats past n. A variant may
+// read and write back whole vector lanes past n; it never changes their values.
+inline constexpr std::uint32_t kFanoutPad = 16;
+
 struct FanoutKernels {
     // v[j] += w[j] (negate: v[j] -= w[j]) for j < n, then fire_check on each v[j]; a spike of
     // neuron base + j is written to out (capacity >= n) as emission_key(base + j, tag, neg).
