@@ -222,7 +222,7 @@ public:
             plan_.k.add(st_.v[l].data() + base, w, n, negate);
             return;
         }
-        if (ne + std::size_t(n) > buf.size()) buf.resize(std::max(buf.size() * 2, std::size_t(ne) + n));
+        if (ne + std::size_t(n) + kFanoutPad > buf.size()) buf.resize(std::max(buf.size() * 2, std::size_t(ne) + n + kFanoutPad));
         if (!p.general) {
             ne += plan_.k.add_fire(st_.v[l].data() + base, w, n, negate, p.th, p.bipolar, base, tag, buf.data() + ne);
             return;

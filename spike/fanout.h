@@ -44,7 +44,8 @@ inline constexpr std::uint32_t kFanoutPad = 16;
 
 struct FanoutKernels {
     // v[j] += w[j] (negate: v[j] -= w[j]) for j < n, then fire_check on each v[j]; a spike of
-    // neuron base + j is written to out (capacity >= n) as emission_key(base + j, tag, neg).
+    // neuron base + j is written to out (capacity >= n + kFanoutPad: a variant may write
+    // past its count) as emission_key(base + j, tag, neg).
     // Returns the number written.
     std::uint32_t (*add_fire)(float* v, const float* w, std::uint32_t n, bool negate, float th,
                               bool bipolar, std::uint32_t base, std::uint64_t tag,

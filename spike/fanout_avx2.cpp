@@ -40,9 +40,16 @@ std::uint32_t add_fire(float* v, const float* w, std::uint32_t n, float th, std:
         }
         a = _mm256_blendv_ps(a, _mm256_sub_ps(a, vth), ge);
         _mm256_storeu_ps(v + j, a);
-        for (unsigned bits = mge | mle; bits != 0; bits &= bits - 1) {
-            const unsigned b = unsigned(__builtin_ctz(bits));
-            out[k++] = emission_key(base + j + b, tag, (mle >> b) & 1u);
+        // Branch-free emission: every lane writes its key, the count advances on the fired
+        // ones (out has room for n rounded up to 8, see fanout.h); spikes are rare and land
+        // at random lanes, so a loop over set bits would mispredict.
+        const unsigned bits = mge | mle;
+        if (bits != 0) {
+            const std::uint64_t key0 = (std::uint64_t(base + j) << 32) | tag;
+            for (unsigned b = 0; b < 8; ++b) {
+                out[k] = key0 + (std::uint64_t(b) << 32) + ((mle >> b) & 1u);
+                k += (bits >> b) & 1u;
+            }
         }
     }
     return k;
