@@ -31,6 +31,10 @@ struct LayerPlan {
     std::vector<float> wt;
     std::uint32_t kw = 1, icg = 1, ocg = 1;
     WindowTable ytab, xtab;  // Conv, MaxPool
+    struct Yxc {
+        std::uint32_t y, x, c;
+    };
+    std::vector<Yxc> src;  // Conv, MaxPool: input neuron index -> (y, x, channel), no divisions
     // Conv row mode (groups 1, stride_w 1, dilation_w 1): the output positions one event
     // reaches in one output row are contiguous in HWC and so are their weights when laid out
     // [kh][in_c][kw reversed][out_c]: one fan-out call per kernel row.
@@ -178,6 +182,13 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
             break;
         }
         }
+        if (l.kind == LayerKind::Conv || l.kind == LayerKind::MaxPool) {
+            const Shape3& in = p.in_shapes[0];
+            p.src.reserve(in.size());
+            for (std::uint32_t y = 0; y < in.h; ++y)
+                for (std::uint32_t x = 0; x < in.w; ++x)
+                    for (std::uint32_t c = 0; c < in.c; ++c) p.src.push_back({y, x, c});
+        }
         // Padding past the last vector each fan-out call may read (fanout.h).
         if (!p.bias.empty()) p.bias.resize(p.bias.size() + kFanoutPad, 0.0f);
         if (!p.wt.empty()) p.wt.resize(p.wt.size() + kFanoutPad, 0.0f);
@@ -266,9 +277,8 @@ public:
                     events += p.out_n;
                     break;
                 case LayerKind::Conv: {
-                    const std::uint32_t ci = s % in.c, px = s / in.c;
-                    const std::uint32_t x = px % in.w, y = px / in.w;
-                    const std::uint32_t g = ci / p.icg, oc = p.out.c, ow = p.out.w;
+                    const auto [y, x, ci] = p.src[s];
+                    const std::uint32_t oc = p.out.c, ow = p.out.w;
                     const std::uint32_t ic = in.c;
                     if (p.rows) {
                         const std::uint32_t nx = p.x_n[x];
@@ -283,6 +293,7 @@ public:
                         events += std::uint64_t(len) * (p.ytab.offset[y + 1] - p.ytab.offset[y]);
                         break;
                     }
+                    const std::uint32_t g = ci / p.icg;
                     for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a) {
                         const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
                         for (std::uint32_t b = p.xtab.offset[x]; b < p.xtab.offset[x + 1]; ++b) {
@@ -299,8 +310,7 @@ public:
                     std::int32_t& cnt = st_.pool_count[l][s];
                     cnt += neg ? -1 : 1;
                     if (neg) break;
-                    const std::uint32_t c = s % in.c, px = s / in.c;
-                    const std::uint32_t x = px % in.w, y = px / in.w;
+                    const auto [y, x, c] = p.src[s];
                     for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a)
                         for (std::uint32_t b = p.xtab.offset[x]; b < p.xtab.offset[x + 1]; ++b) {
                             const std::uint32_t u = (p.ytab.out[a] * p.out.w + p.xtab.out[b]) * p.out.c + c;
