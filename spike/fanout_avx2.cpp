@@ -22,34 +22,36 @@ std::uint32_t add_fire(float* v, const float* w, std::uint32_t n, float th, std:
                        std::uint64_t tag, std::uint64_t* out) {
     const __m256 vth = _mm256_set1_ps(th), vnth = _mm256_set1_ps(-th);
     std::uint32_t k = 0;
-    for (std::uint32_t j = 0; j < n; j += 8) {
-        // A partial last vector reads and writes whole lanes (the arrays are padded, see
-        // fanout.h) and keeps the old values of the lanes past n.
-        const bool full = j + 8 <= n;
-        const __m256 tm = full ? _mm256_castsi256_ps(_mm256_set1_epi32(-1)) : _mm256_castsi256_ps(tail_mask(n - j));
-        const __m256 old = _mm256_loadu_ps(v + j);
-        __m256 a = step<Negate>(old, _mm256_loadu_ps(w + j));
-        if (!full) a = _mm256_blendv_ps(old, a, tm);
-        const __m256 ge = _mm256_and_ps(tm, _mm256_cmp_ps(a, vth, _CMP_GE_OQ));
-        const unsigned mge = unsigned(_mm256_movemask_ps(ge));
-        unsigned mle = 0;
-        if (Bipolar) {
-            const __m256 le = _mm256_and_ps(tm, _mm256_andnot_ps(ge, _mm256_cmp_ps(a, vnth, _CMP_LE_OQ)));
-            mle = unsigned(_mm256_movemask_ps(le));
-            a = _mm256_blendv_ps(a, _mm256_add_ps(a, vth), le);
-        }
-        a = _mm256_blendv_ps(a, _mm256_sub_ps(a, vth), ge);
-        _mm256_storeu_ps(v + j, a);
-        // Branch-free emission: every lane writes its key, the count advances on the fired
-        // ones (out has room for n rounded up to 8, see fanout.h); spikes are rare and land
-        // at random lanes, so a loop over set bits would mispredict.
-        const unsigned bits = mge | mle;
-        if (bits != 0) {
-            const std::uint64_t key0 = (std::uint64_t(base + j) << 32) | tag;
-            for (unsigned b = 0; b < 8; ++b) {
-                out[k] = key0 + (std::uint64_t(b) << 32) + ((mle >> b) & 1u);
-                k += (bits >> b) & 1u;
+    // Chunks of 64 lanes: the fire masks of up to 8 vectors are gathered in one word, then
+    // emitted in one bit loop (spikes are rare and at random lanes: a branch per vector
+    // would mispredict).
+    for (std::uint32_t c = 0; c < n; c += 64) {
+        const std::uint32_t end = n - c < 64 ? n : c + 64;
+        std::uint64_t fired = 0, negative = 0;
+        for (std::uint32_t j = c; j < end; j += 8) {
+            // A partial last vector reads and writes whole lanes (the arrays are padded, see
+            // fanout.h) and keeps the old values of the lanes past n.
+            const bool full = j + 8 <= n;
+            const __m256 tm = full ? _mm256_castsi256_ps(_mm256_set1_epi32(-1)) : _mm256_castsi256_ps(tail_mask(n - j));
+            const __m256 old = _mm256_loadu_ps(v + j);
+            __m256 a = step<Negate>(old, _mm256_loadu_ps(w + j));
+            if (!full) a = _mm256_blendv_ps(old, a, tm);
+            const __m256 ge = _mm256_and_ps(tm, _mm256_cmp_ps(a, vth, _CMP_GE_OQ));
+            std::uint64_t bits = unsigned(_mm256_movemask_ps(ge));
+            if (Bipolar) {
+                const __m256 le = _mm256_and_ps(tm, _mm256_andnot_ps(ge, _mm256_cmp_ps(a, vnth, _CMP_LE_OQ)));
+                const std::uint64_t lb = unsigned(_mm256_movemask_ps(le));
+                negative |= lb << (j - c);
+                bits |= lb;
+                a = _mm256_blendv_ps(a, _mm256_add_ps(a, vth), le);
             }
+            fired |= bits << (j - c);
+            a = _mm256_blendv_ps(a, _mm256_sub_ps(a, vth), ge);
+            _mm256_storeu_ps(v + j, a);
+        }
+        for (; fired != 0; fired &= fired - 1) {
+            const unsigned b = unsigned(__builtin_ctzll(fired));
+            out[k++] = emission_key(base + c + b, tag, (negative >> b) & 1u);
         }
     }
     return k;
