@@ -39,6 +39,7 @@ struct LayerPlan {
     // reaches in one output row are contiguous in HWC and so are their weights when laid out
     // [kh][in_c][kw reversed][out_c]: one fan-out call per kernel row.
     bool rows = false;
+    bool rows2d = false;  // rows and stride_h 1, dilation_h 1: all kernel rows in one call
     std::vector<float> wrow;
     std::vector<std::uint32_t> x_lo, x_n, x_kr;  // per input x: first ox, count, first kw index
     std::vector<float> bias;  // empty: none
@@ -140,6 +141,7 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
             p.ytab = window_table(l.in.h, l.out.h, kh, l.stride_h, l.pad_top, l.dilation_h);
             p.xtab = window_table(l.in.w, l.out.w, kw, l.stride_w, l.pad_left, l.dilation_w);
             p.rows = l.groups == 1 && l.stride_w == 1 && l.dilation_w == 1;
+            p.rows2d = p.rows && l.stride_h == 1 && l.dilation_h == 1;
             if (p.rows) {
                 const std::uint32_t oc = l.out.c;
                 p.wrow.assign(std::size_t(kh) * ic * kw * oc, 0.0f);
@@ -244,6 +246,23 @@ public:
         }
     }
 
+    // The rows-of-a-kernel form of fan: row r at neuron base + r * v_step, weights w + r * w_step.
+    inline void fan_rows(std::size_t l, const LayerPlan& p, std::uint32_t base, std::int64_t v_step,
+                         const float* w, std::int64_t w_step, std::uint32_t rows, std::uint32_t n,
+                         bool negate, std::uint64_t tag, Time t) {
+        if (p.general || !p.spiking) {
+            for (std::uint32_t r = 0; r < rows; ++r)
+                fan(l, p, base + std::uint32_t(r * v_step), w + r * w_step, n, negate, tag, t);
+            return;
+        }
+        auto& buf = st_.emitted[l];
+        std::uint32_t& ne = st_.n_emitted[l];
+        const std::size_t need = ne + std::size_t(rows) * n + kFanoutPad;
+        if (need > buf.size()) buf.resize(std::max(buf.size() * 2, need));
+        ne += plan_.k.add_fire_rows(st_.v[l].data() + base, v_step, w, w_step, rows, n, negate, p.th,
+                                    p.bipolar, base, tag, buf.data() + ne);
+    }
+
     void emit_one(std::size_t l, std::uint32_t neuron, std::uint64_t tag, bool negative) {
         auto& buf = st_.emitted[l];
         std::uint32_t& ne = st_.n_emitted[l];
@@ -254,8 +273,15 @@ public:
     void layer_at(std::size_t l, Time t, bool bias_tick) {
         const LayerPlan& p = plan_.layers[l];
         st_.n_emitted[l] = 0;
+        const bool biased = bias_tick && !p.bias.empty();
+        if (!biased) {
+            // Nothing reaches the layer at t: nothing to do (most times in deep layers).
+            bool any = false;
+            for (int src : p.inputs) any |= src < 0 ? !st_.input_keys.empty() : st_.n_emitted[std::size_t(src)] != 0;
+            if (!any) return;
+        }
         std::uint64_t seq = 0;
-        if (bias_tick && !p.bias.empty()) {
+        if (biased) {
             const std::uint32_t oc = p.out.c;
             for (std::uint32_t base = 0; base < p.out_n; base += oc) fan(l, p, base, p.bias.data(), oc, false, 0, t);
             r_.bias_updates[l] += p.out_n;
@@ -284,6 +310,17 @@ public:
                         const std::uint32_t nx = p.x_n[x];
                         if (nx == 0) break;
                         const std::uint32_t len = nx * oc, kw = p.kw;
+                        const std::uint32_t ny = p.ytab.offset[y + 1] - p.ytab.offset[y];
+                        if (p.rows2d && ny > 0) {
+                            // Consecutive output rows, kernel rows descending.
+                            const std::uint32_t a = p.ytab.offset[y];
+                            const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
+                            const float* w = p.wrow.data() + ((std::size_t(ky) * ic + ci) * kw + p.x_kr[x]) * oc;
+                            fan_rows(l, p, (oy * ow + p.x_lo[x]) * oc, std::int64_t(ow) * oc, w,
+                                     -std::int64_t(ic) * kw * oc, ny, len, neg, tag, t);
+                            events += std::uint64_t(len) * ny;
+                            break;
+                        }
                         for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a) {
                             const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
                             const std::uint32_t base = (oy * ow + p.x_lo[x]) * oc;

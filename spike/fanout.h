@@ -50,6 +50,12 @@ struct FanoutKernels {
     std::uint32_t (*add_fire)(float* v, const float* w, std::uint32_t n, bool negate, float th,
                               bool bipolar, std::uint32_t base, std::uint64_t tag,
                               std::uint64_t* out);
+    // add_fire over `rows` rows: row r is v + r * v_step, w + r * w_step, neurons from
+    // base + r * v_step (a convolution event's kernel rows). out: capacity rows * n + kFanoutPad.
+    std::uint32_t (*add_fire_rows)(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
+                                   std::uint32_t rows, std::uint32_t n, bool negate, float th,
+                                   bool bipolar, std::uint32_t base, std::uint64_t tag,
+                                   std::uint64_t* out);
     // v[j] += w[j] (or -=) for j < n, no threshold (a non-spiking layer).
     void (*add)(float* v, const float* w, std::uint32_t n, bool negate);
     const char* name;

@@ -49,6 +49,28 @@ std::uint32_t add_fire(float* v, const float* w, std::uint32_t n, float th, std:
     return k;
 }
 
+template <bool Negate, bool Bipolar>
+std::uint32_t rows_impl(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
+                        std::uint32_t rows, std::uint32_t n, float th, std::uint32_t base,
+                        std::uint64_t tag, std::uint64_t* out) {
+    std::uint32_t k = 0;
+    for (std::uint32_t r = 0; r < rows; ++r)
+        k += add_fire<Negate, Bipolar>(v + r * v_step, w + r * w_step, n, th,
+                                       base + std::uint32_t(r * v_step), tag, out + k);
+    return k;
+}
+
+std::uint32_t add_fire_rows_avx512(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
+                                std::uint32_t rows, std::uint32_t n, bool negate, float th,
+                                bool bipolar, std::uint32_t base, std::uint64_t tag,
+                                std::uint64_t* out) {
+    if (bipolar)
+        return negate ? rows_impl<true, true>(v, v_step, w, w_step, rows, n, th, base, tag, out)
+                      : rows_impl<false, true>(v, v_step, w, w_step, rows, n, th, base, tag, out);
+    return negate ? rows_impl<true, false>(v, v_step, w, w_step, rows, n, th, base, tag, out)
+                  : rows_impl<false, false>(v, v_step, w, w_step, rows, n, th, base, tag, out);
+}
+
 std::uint32_t add_fire_avx512(float* v, const float* w, std::uint32_t n, bool negate, float th,
                               bool bipolar, std::uint32_t base, std::uint64_t tag,
                               std::uint64_t* out) {
@@ -74,6 +96,6 @@ void add_avx512(float* v, const float* w, std::uint32_t n, bool negate) {
 
 }  // namespace
 
-FanoutKernels fanout_kernels_avx512() { return {add_fire_avx512, add_avx512, "avx512"}; }
+FanoutKernels fanout_kernels_avx512() { return {add_fire_avx512, add_fire_rows_avx512, add_avx512, "avx512"}; }
 
 }  // namespace n2d2::spike::detail

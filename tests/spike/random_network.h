@@ -13,6 +13,7 @@ struct NetVariant {
     Time refractory = 0;      // fc
     double initial = 0.0;     // add
     bool readout_potential = false;  // fc non-spiking
+    std::uint32_t c1_groups = 2;     // 1: c1 takes the event simulator's all-rows fan-out
 };
 
 inline std::vector<float> random_weights(Rng& rng, std::size_t n, double lo, double hi) {
@@ -44,8 +45,8 @@ inline Network random_network(std::uint64_t seed, const NetVariant& v = {}) {
     net.rate_period = 20;
     Layer c1 = conv("c1", -1, {2, 7, 7}, {4, 7, 7}, 3, 3, rng);
     c1.pad_top = c1.pad_left = 1;
-    c1.groups = 2;
-    c1.weights = random_weights(rng, 4 * 1 * 9, -0.15, 0.45);
+    c1.groups = v.c1_groups;
+    c1.weights = random_weights(rng, 4 * (2 / v.c1_groups) * 9, -0.15 / (2 / v.c1_groups), 0.45 / (2 / v.c1_groups));
     c1.bias = random_weights(rng, 4, -0.1, 0.3);
     c1.neuron.bipolar = v.bipolar;
     Layer p1;
