@@ -69,8 +69,9 @@ Network lenet(std::uint32_t c1, std::uint32_t c2) {
 }
 
 // One layer as a network of its own, fed Poissonian spikes on its input map; its spikes go to
-// a one-neuron non-spiking sink (so the output-layer bookkeeping of a wide layer is not
-// measured). The counters count the layer's own events only; the time includes the sink's.
+// a global max pool (a spike counter per neuron, no accumulation) as the output, so neither the
+// output-layer bookkeeping of a wide layer nor a second layer's fan-out is measured. The
+// counters count the layer's own events; the time includes the pool's counting.
 Network alone(const Layer& l) {
     Network net;
     net.input = l.in;
@@ -78,12 +79,12 @@ Network alone(const Layer& l) {
     x.inputs = {-1};
     Layer sink;
     sink.name = "sink";
-    sink.kind = LayerKind::Fc;
+    sink.kind = LayerKind::MaxPool;
     sink.inputs = {0};
     sink.in = x.out;
-    sink.out = {1, 1, 1};
-    sink.weights.assign(x.out.size(), 0.0f);
-    sink.spiking = false;
+    sink.out = {x.out.c, 1, 1};
+    sink.kernel_h = x.out.h;
+    sink.kernel_w = x.out.w;
     net.layers = {x, sink};
     net.output = 1;
     return net;
