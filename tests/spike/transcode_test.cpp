@@ -275,3 +275,46 @@ TEST(SpikeTranscode, RefusesUnsupportedNodesByName) {
         EXPECT_NE(std::string(e.what()).find("without Relu"), std::string::npos) << e.what();
     }
 }
+
+#include "spike/stats.h"
+
+TEST(SpikeStats, HandChecked) {
+    // input 1x4x4 -> conv 2ch 3x3 (2x2 out: 8 neurons x 9 MACs = 72) -> fc 3 (24 MACs): 96 MACs.
+    Network net;
+    net.input = {1, 4, 4};
+    Layer c;
+    c.name = "c";
+    c.inputs = {-1};
+    c.in = {1, 4, 4};
+    c.out = {2, 2, 2};
+    c.kernel_h = c.kernel_w = 3;
+    c.weights.assign(18, 0.1f);
+    Layer f;
+    f.name = "f";
+    f.kind = LayerKind::Fc;
+    f.inputs = {0};
+    f.in = c.out;
+    f.out = {3, 1, 1};
+    f.weights.assign(24, 0.1f);
+    net.layers = {c, f};
+    net.output = 1;
+    SpikeStats s(net);
+    EXPECT_EQ(s.formal_macs(), 96u);
+    s.add({{4, 1}, {30, 18}, 10, 500, false});
+    s.add({{2, 3}, {18, 30}, 6, 1500, true});
+    EXPECT_EQ(s.patterns(), 2u);
+    EXPECT_EQ(s.synaptic_events(), 96u);
+    EXPECT_EQ(s.spikes(), 10u);
+    EXPECT_DOUBLE_EQ(s.read_events_per_virtual_synapse(), 0.5);  // 96 / 96 / 2
+    EXPECT_DOUBLE_EQ(s.mean_latency_fs(), 1000.0);
+    EXPECT_EQ(s.max_latency_fs(), 1500u);
+    EXPECT_EQ(s.terminated(), 1u);
+    EXPECT_DOUBLE_EQ(s.input_spikes_per_pattern(), 8.0);
+    EnergyModel e{1.0, 4.0};
+    EXPECT_DOUBLE_EQ(s.energy_spike_pj(e), 48.0);   // 48 accumulations per pattern
+    EXPECT_DOUBLE_EQ(s.energy_formal_pj(e), 384.0); // 96 MACs
+    EXPECT_EQ(s.rows()[0].alias, "conv1");
+    EXPECT_NE(s.csv().find("c,conv1,Conv,8,3,24,72,0.333333"), std::string::npos) << s.csv();
+    EXPECT_NE(s.table().find("total"), std::string::npos);
+    EXPECT_THROW(s.add({{1}, {1}, 0, 0, false}), std::invalid_argument);
+}
