@@ -40,7 +40,8 @@ struct EnvConfig {
     double percentile = 100.0;     // NormalizationPercentile (100 = max)
     bool per_channel = false;      // NormalizationPerChannel
     std::uint64_t calibration_images = 500;  // CalibrationImages (train split)
-    Time rate_period = 10'000'000;           // RatePeriod: formal activation 1 <-> one spike per
+    Time rate_period = 0;  // RatePeriod: formal activation 1 <-> one spike per (0: PeriodMeanMin)
+    Time effective_rate_period() const { return rate_period ? rate_period : coder.period_mean_min; }
     NeuronOverrides common;
     std::map<std::string, NeuronOverrides> layers;  // section name without ".config"
 

@@ -198,7 +198,7 @@ int cmd_spike(int argc, char** argv) {
   to.percentile = env.percentile;
   to.per_channel = env.per_channel;
   to.spiking_output = env.readout != spike::Readout::MembranePotential;
-  to.rate_period = env.rate_period;
+  to.rate_period = env.effective_rate_period();
   data::LabelledImages train;
   Tensor calib;
   if (env.calibration_images > 0) {

@@ -89,6 +89,7 @@ TEST(SpikeEnvConfig, ReadsTheManualsTutorial) {
     EXPECT_EQ(e.coder.period_mean_min, 10'000'000u);
     EXPECT_EQ(e.coder.period_mean_max, 100'000'000'000u);
     EXPECT_EQ(e.coder.period_rel_stddev, 0.0);
+    EXPECT_EQ(e.effective_rate_period(), 10'000'000u);  // PeriodMeanMin: pixel 1 <-> activation 1
     Network net = lenet_like();
     e.apply(net);
     EXPECT_EQ(e.terminate_delta(net), 4u);
@@ -125,7 +126,7 @@ LeakTime=0
     EXPECT_DOUBLE_EQ(e.percentile, 99.99);
     EXPECT_TRUE(e.per_channel);
     EXPECT_EQ(e.calibration_images, 100u);
-    EXPECT_EQ(e.rate_period, 5'000'000u);
+    EXPECT_EQ(e.effective_rate_period(), 5'000'000u);
     Network net = lenet_like();
     e.apply(net);
     EXPECT_EQ(e.terminate_delta(net), 0u);
