@@ -207,11 +207,16 @@ int cmd_spike(int argc, char** argv) {
   }
   spike::TranscodeReport rep;
   {
-    // The input shape is checked against the data before calibrating.
-    spike::Network probe = spike::transcode(g, to, {});
-    if (probe.input.c != 1 || probe.input.h != uint32_t(test.rows()) || probe.input.w != uint32_t(test.cols()))
+    // The input shape is checked against the data before transcoding and calibrating.
+    if (g.inputs().size() != 1) fail(model_path, ": spike needs a model with one input, this one has ", g.inputs().size());
+    const TensorType& it = g.value(g.inputs()[0]).type;
+    const bool fits = it.rank_known && it.dtype == DType::F32 &&
+                      ((it.rank() == 4 && it.dims[1] == 1 && it.dims[2] == test.rows() && it.dims[3] == test.cols()) ||
+                       (it.rank() == 3 && it.dims[1] == test.rows() && it.dims[2] == test.cols()));
+    if (!fits)
       fail("input '", g.value(g.inputs()[0]).name, "' is ", g.value(g.inputs()[0]).type.str(), ": --data gives images of 1x",
            test.rows(), "x", test.cols(), " ([N,1,", test.rows(), ",", test.cols(), "])");
+    spike::transcode(g, to, {});  // unsupported nodes are named before calibrating
   }
   spike::Network net =
       spike::transcode(g, to, calib.empty() ? std::span<const float>() : calib.span<float>(), &rep);
