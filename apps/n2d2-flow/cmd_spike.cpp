@@ -231,7 +231,7 @@ int cmd_spike(int argc, char** argv) {
   // 4. Formal accuracy: the graph itself through the CPU executor, on the same images.
   EvalOptions eo;
   eo.exec.threads = threads;
-  eo.top_n = 1;
+  eo.top_n = 5;
   EvalResult formal = evaluate(*m.plan, test, eo);
   const int32_t classes = formal.score.classes();
   if (net.layers[std::size_t(net.output)].out.size() != uint64_t(classes))
@@ -250,7 +250,7 @@ int cmd_spike(int argc, char** argv) {
     prog.finish();
   }
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  data::ClassificationScore score(classes, 1);
+  data::ClassificationScore score(classes, std::min<int32_t>(5, classes));
   spike::SpikeStats stats(net);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& r = results[i];
