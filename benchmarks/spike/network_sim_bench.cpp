@@ -57,12 +57,12 @@ Network lenet(std::uint32_t c1, std::uint32_t c2) {
     Rng rng(1);
     Network net;
     net.input = {1, 28, 28};
-    Layer a = conv("conv1", -1, net.input, c1, rng, 0.16);
+    Layer a = conv("conv1", -1, net.input, c1, rng, 0.11);
     Layer b = pool("pool1", 0, a.out);
-    Layer c = conv("conv2", 1, b.out, c2, rng, 0.016 * 6 / c1);
+    Layer c = conv("conv2", 1, b.out, c2, rng, 0.012 * 6 / c1);
     Layer d = pool("pool2", 2, c.out);
-    Layer e = fc("fc1", 3, d.out, 100, rng, 0.01 * 16 / c2);
-    Layer f = fc("fc2", 4, e.out, 10, rng, 0.04);
+    Layer e = fc("fc1", 3, d.out, 100, rng, 0.016 * 16 / c2);
+    Layer f = fc("fc2", 4, e.out, 10, rng, 0.06);
     net.layers = {a, b, c, d, e, f};
     net.output = 5;
     return net;
@@ -95,7 +95,7 @@ CoderConfig coder() {
     c.type = StimulusType::Poissonian;
     c.period_min = 1'000'000;
     c.period_mean_min = 10'000'000;       // one rate period: intensity 1 -> 1 spike / 10 ns
-    c.period_mean_max = 100'000'000;        // intensity -> 0: 1 spike / 100 ns
+    c.period_mean_max = 100'000'000;        // PeriodMeanMax (intensity -> 0)
     c.duration = 200'000'000;             // 20 rate periods
     return c;
 }
