@@ -31,8 +31,19 @@ struct LayerPlan {
     std::vector<float> wt;
     std::uint32_t kw = 1, icg = 1, ocg = 1;
     WindowTable ytab, xtab;  // Conv, MaxPool
+    struct Yxc {
+        std::uint32_t y, x, c;
+    };
+    std::vector<Yxc> src;  // Conv, MaxPool: input neuron index -> (y, x, channel), no divisions
+    // Conv row mode (groups 1, stride_w 1, dilation_w 1): the output positions one event
+    // reaches in one output row are contiguous in HWC and so are their weights when laid out
+    // [kh][in_c][kw reversed][out_c]: one fan-out call per kernel row.
+    bool rows = false;
+    bool rows2d = false;  // rows and stride_h 1, dilation_h 1: all kernel rows in one call
+    std::vector<float> wrow;
+    std::vector<std::uint32_t> x_lo, x_n, x_kr;  // per input x: first ox, count, first kw index
     std::vector<float> bias;  // empty: none
-    std::vector<float> scale;  // Add
+    std::vector<float> scale;  // Add: input_scale[i] at [i * kFanoutPad], the rest 0 (padding)
     std::vector<std::uint32_t> ch_offset;  // Concat
 };
 
@@ -129,6 +140,24 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
             }
             p.ytab = window_table(l.in.h, l.out.h, kh, l.stride_h, l.pad_top, l.dilation_h);
             p.xtab = window_table(l.in.w, l.out.w, kw, l.stride_w, l.pad_left, l.dilation_w);
+            p.rows = l.groups == 1 && l.stride_w == 1 && l.dilation_w == 1;
+            p.rows2d = p.rows && l.stride_h == 1 && l.dilation_h == 1;
+            if (p.rows) {
+                const std::uint32_t oc = l.out.c;
+                p.wrow.assign(std::size_t(kh) * ic * kw * oc, 0.0f);
+                for (std::uint32_t o = 0; o < oc; ++o)
+                    for (std::uint32_t ci = 0; ci < ic; ++ci)
+                        for (std::uint32_t ky = 0; ky < kh; ++ky)
+                            for (std::uint32_t kx = 0; kx < kw; ++kx)
+                                p.wrow[((std::size_t(ky) * ic + ci) * kw + (kw - 1 - kx)) * oc + o] =
+                                    l.weights[((std::size_t(o) * ic + ci) * kh + ky) * kw + kx];
+                for (std::uint32_t x = 0; x < l.in.w; ++x) {
+                    const std::uint32_t a = p.xtab.offset[x], b = p.xtab.offset[x + 1];
+                    p.x_n.push_back(b - a);
+                    p.x_lo.push_back(b > a ? p.xtab.out[a] : 0);
+                    p.x_kr.push_back(b > a ? kw - 1 - p.xtab.k[a] : 0);
+                }
+            }
             break;
         }
         case LayerKind::MaxPool:
@@ -142,7 +171,10 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
                 for (std::uint64_t s = 0; s < in_n; ++s) p.wt[s * l.out.c + o] = l.weights[o * in_n + s];
             break;
         }
-        case LayerKind::Add: p.scale = l.input_scale; break;
+        case LayerKind::Add:
+            p.scale.assign(l.input_scale.size() * kFanoutPad + kFanoutPad, 0.0f);
+            for (std::size_t s = 0; s < l.input_scale.size(); ++s) p.scale[s * kFanoutPad] = l.input_scale[s];
+            break;
         case LayerKind::Concat: {
             std::uint32_t off = 0;
             for (const Shape3& s : p.in_shapes) {
@@ -152,6 +184,17 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
             break;
         }
         }
+        if (l.kind == LayerKind::Conv || l.kind == LayerKind::MaxPool) {
+            const Shape3& in = p.in_shapes[0];
+            p.src.reserve(in.size());
+            for (std::uint32_t y = 0; y < in.h; ++y)
+                for (std::uint32_t x = 0; x < in.w; ++x)
+                    for (std::uint32_t c = 0; c < in.c; ++c) p.src.push_back({y, x, c});
+        }
+        // Padding past the last vector each fan-out call may read (fanout.h).
+        if (!p.bias.empty()) p.bias.resize(p.bias.size() + kFanoutPad, 0.0f);
+        if (!p.wt.empty()) p.wt.resize(p.wt.size() + kFanoutPad, 0.0f);
+        if (!p.wrow.empty()) p.wrow.resize(p.wrow.size() + kFanoutPad, 0.0f);
         plan->layers.push_back(std::move(p));
     }
     return plan;
@@ -192,7 +235,7 @@ public:
             plan_.k.add(st_.v[l].data() + base, w, n, negate);
             return;
         }
-        if (ne + std::size_t(n) > buf.size()) buf.resize(std::max(buf.size() * 2, std::size_t(ne) + n));
+        if (ne + std::size_t(n) + kFanoutPad > buf.size()) buf.resize(std::max(buf.size() * 2, std::size_t(ne) + n + kFanoutPad));
         if (!p.general) {
             ne += plan_.k.add_fire(st_.v[l].data() + base, w, n, negate, p.th, p.bipolar, base, tag, buf.data() + ne);
             return;
@@ -201,6 +244,23 @@ public:
             const int s = integrate_general(p, st_, l, base + j, t, w[j], negate);
             if (s != 0) buf[ne++] = emission_key(base + j, tag, s < 0);
         }
+    }
+
+    // The rows-of-a-kernel form of fan: row r at neuron base + r * v_step, weights w + r * w_step.
+    inline void fan_rows(std::size_t l, const LayerPlan& p, std::uint32_t base, std::int64_t v_step,
+                         const float* w, std::int64_t w_step, std::uint32_t rows, std::uint32_t n,
+                         bool negate, std::uint64_t tag, Time t) {
+        if (p.general || !p.spiking) {
+            for (std::uint32_t r = 0; r < rows; ++r)
+                fan(l, p, base + std::uint32_t(r * v_step), w + r * w_step, n, negate, tag, t);
+            return;
+        }
+        auto& buf = st_.emitted[l];
+        std::uint32_t& ne = st_.n_emitted[l];
+        const std::size_t need = ne + std::size_t(rows) * n + kFanoutPad;
+        if (need > buf.size()) buf.resize(std::max(buf.size() * 2, need));
+        ne += plan_.k.add_fire_rows(st_.v[l].data() + base, v_step, w, w_step, rows, n, negate, p.th,
+                                    p.bipolar, base, tag, buf.data() + ne);
     }
 
     void emit_one(std::size_t l, std::uint32_t neuron, std::uint64_t tag, bool negative) {
@@ -213,8 +273,15 @@ public:
     void layer_at(std::size_t l, Time t, bool bias_tick) {
         const LayerPlan& p = plan_.layers[l];
         st_.n_emitted[l] = 0;
+        const bool biased = bias_tick && !p.bias.empty();
+        if (!biased) {
+            // Nothing reaches the layer at t: nothing to do (most times in deep layers).
+            bool any = false;
+            for (int src : p.inputs) any |= src < 0 ? !st_.input_keys.empty() : st_.n_emitted[std::size_t(src)] != 0;
+            if (!any) return;
+        }
         std::uint64_t seq = 0;
-        if (bias_tick && !p.bias.empty()) {
+        if (biased) {
             const std::uint32_t oc = p.out.c;
             for (std::uint32_t base = 0; base < p.out_n; base += oc) fan(l, p, base, p.bias.data(), oc, false, 0, t);
             r_.bias_updates[l] += p.out_n;
@@ -236,10 +303,34 @@ public:
                     events += p.out_n;
                     break;
                 case LayerKind::Conv: {
-                    const std::uint32_t ci = s % in.c, px = s / in.c;
-                    const std::uint32_t x = px % in.w, y = px / in.w;
-                    const std::uint32_t g = ci / p.icg, oc = p.out.c, ow = p.out.w;
+                    const auto [y, x, ci] = p.src[s];
+                    const std::uint32_t oc = p.out.c, ow = p.out.w;
                     const std::uint32_t ic = in.c;
+                    if (p.rows) {
+                        const std::uint32_t nx = p.x_n[x];
+                        if (nx == 0) break;
+                        const std::uint32_t len = nx * oc, kw = p.kw;
+                        const std::uint32_t ny = p.ytab.offset[y + 1] - p.ytab.offset[y];
+                        if (p.rows2d && ny > 0) {
+                            // Consecutive output rows, kernel rows descending.
+                            const std::uint32_t a = p.ytab.offset[y];
+                            const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
+                            const float* w = p.wrow.data() + ((std::size_t(ky) * ic + ci) * kw + p.x_kr[x]) * oc;
+                            fan_rows(l, p, (oy * ow + p.x_lo[x]) * oc, std::int64_t(ow) * oc, w,
+                                     -std::int64_t(ic) * kw * oc, ny, len, neg, tag, t);
+                            events += std::uint64_t(len) * ny;
+                            break;
+                        }
+                        for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a) {
+                            const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
+                            const std::uint32_t base = (oy * ow + p.x_lo[x]) * oc;
+                            const float* w = p.wrow.data() + ((std::size_t(ky) * ic + ci) * kw + p.x_kr[x]) * oc;
+                            fan(l, p, base, w, len, neg, tag, t);
+                        }
+                        events += std::uint64_t(len) * (p.ytab.offset[y + 1] - p.ytab.offset[y]);
+                        break;
+                    }
+                    const std::uint32_t g = ci / p.icg;
                     for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a) {
                         const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
                         for (std::uint32_t b = p.xtab.offset[x]; b < p.xtab.offset[x + 1]; ++b) {
@@ -256,8 +347,7 @@ public:
                     std::int32_t& cnt = st_.pool_count[l][s];
                     cnt += neg ? -1 : 1;
                     if (neg) break;
-                    const std::uint32_t c = s % in.c, px = s / in.c;
-                    const std::uint32_t x = px % in.w, y = px / in.w;
+                    const auto [y, x, c] = p.src[s];
                     for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a)
                         for (std::uint32_t b = p.xtab.offset[x]; b < p.xtab.offset[x + 1]; ++b) {
                             const std::uint32_t u = (p.ytab.out[a] * p.out.w + p.xtab.out[b]) * p.out.c + c;
@@ -270,8 +360,7 @@ public:
                     break;
                 }
                 case LayerKind::Add: {
-                    const float w = p.scale[slot];
-                    fan(l, p, s, &w, 1, neg, tag, t);
+                    fan(l, p, s, p.scale.data() + slot * kFanoutPad, 1, neg, tag, t);
                     events += 1;
                     break;
                 }
@@ -356,7 +445,7 @@ SimResult run_events(const EventPlan& plan, EventState& st, std::span<const Inpu
             st.pool_count[l].assign(p.in_shapes[0].size(), 0);
             st.pool_max[l].assign(p.out_n, 0);
         } else if (p.kind != LayerKind::Concat) {
-            st.v[l].assign(p.out_n, p.v0);
+            st.v[l].assign(p.out_n + kFanoutPad, p.v0);
             if (p.general) {
                 st.last_update[l].assign(p.out_n, 0);
                 st.last_spike[l].assign(p.out_n, 0);

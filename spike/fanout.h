@@ -38,13 +38,24 @@ inline float leak_factor(std::uint64_t dt, std::uint64_t tau) {
     return static_cast<float>(std::exp(-static_cast<double>(dt) / static_cast<double>(tau)));
 }
 
+// Padding: v and w must stay readable (v writable) for kFanoutPad floats past n. A variant may
+// read and write back whole vector lanes past n; it never changes their values.
+inline constexpr std::uint32_t kFanoutPad = 16;
+
 struct FanoutKernels {
     // v[j] += w[j] (negate: v[j] -= w[j]) for j < n, then fire_check on each v[j]; a spike of
-    // neuron base + j is written to out (capacity >= n) as emission_key(base + j, tag, neg).
+    // neuron base + j is written to out (capacity >= n + kFanoutPad: a variant may write
+    // past its count) as emission_key(base + j, tag, neg).
     // Returns the number written.
     std::uint32_t (*add_fire)(float* v, const float* w, std::uint32_t n, bool negate, float th,
                               bool bipolar, std::uint32_t base, std::uint64_t tag,
                               std::uint64_t* out);
+    // add_fire over `rows` rows: row r is v + r * v_step, w + r * w_step, neurons from
+    // base + r * v_step (a convolution event's kernel rows). out: capacity rows * n + kFanoutPad.
+    std::uint32_t (*add_fire_rows)(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
+                                   std::uint32_t rows, std::uint32_t n, bool negate, float th,
+                                   bool bipolar, std::uint32_t base, std::uint64_t tag,
+                                   std::uint64_t* out);
     // v[j] += w[j] (or -=) for j < n, no threshold (a non-spiking layer).
     void (*add)(float* v, const float* w, std::uint32_t n, bool negate);
     const char* name;

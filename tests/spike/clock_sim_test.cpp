@@ -68,6 +68,9 @@ TEST(SpikeClockSim, AgreesWithEventSimOnRandomNetworksSpikeForSpike) {
         {"initial", {.initial = 0.5}},
         {"potential-readout", {.readout_potential = true}},
         {"all", {.bipolar = true, .leak_tau = 60, .refractory = 2, .initial = 0.3}},
+        {"rows", {.c1_groups = 1}},
+        {"rows-bipolar", {.bipolar = true, .c1_groups = 1}},
+        {"rows-leaky", {.leak_tau = 40, .c1_groups = 1}},
     };
     const StimulusType types[] = {StimulusType::Periodic, StimulusType::JitteredPeriodic,
                                   StimulusType::Poissonian, StimulusType::SingleBurst};

@@ -313,9 +313,11 @@ void check_variant(const n2d2::spike::detail::FanoutKernels& fast) {
     for (std::uint32_t n : {1u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 33u, 64u, 100u}) {
         for (int mode = 0; mode < 4; ++mode) {
             const bool negate = mode & 1, bipolar = mode & 2;
-            std::vector<float> v(n), w(n);
-            for (auto& x : v) x = float(rng.uniform01() * 2.4 - 1.2);
-            for (auto& x : w) x = float(rng.uniform01() * 0.8 - 0.4);
+            // Padded as fanout.h asks; the padding holds values that would fire if touched.
+            std::vector<float> v(n + kFanoutPad, 5.0f), w(n + kFanoutPad, 3.0f);
+            for (std::uint32_t j = n; j < n + kFanoutPad; j += 2) v[j] = -5.0f;
+            for (std::uint32_t j = 0; j < n; ++j) v[j] = float(rng.uniform01() * 2.4 - 1.2);
+            for (std::uint32_t j = 0; j < n; ++j) w[j] = float(rng.uniform01() * 0.8 - 0.4);
             v[0] = 0.75f;
             w[0] = negate ? -0.25f : 0.25f;  // exactly the threshold: fires
             std::vector<float> va = v, vb = v;
@@ -326,13 +328,28 @@ void check_variant(const n2d2::spike::detail::FanoutKernels& fast) {
             ka.resize(na);
             kb.resize(nb);
             EXPECT_EQ(ka, kb) << fast.name << " n=" << n;
-            EXPECT_EQ(0, std::memcmp(va.data(), vb.data(), n * sizeof(float))) << fast.name << " n=" << n;
+            EXPECT_EQ(0, std::memcmp(va.data(), vb.data(), va.size() * sizeof(float))) << fast.name << " n=" << n;
+            EXPECT_EQ(0, std::memcmp(va.data() + n, v.data() + n, kFanoutPad * sizeof(float))) << "padding changed";
             EXPECT_GE(na, 1u);
             EXPECT_EQ(key_neuron(ka[0]), 1000u);
+            // The rows form: 3 rows of n, rows 2n apart, weights walked backwards.
+            std::vector<float> rv(6 * n + kFanoutPad), rw(3 * n + kFanoutPad, 0.5f);
+            for (auto& x : rv) x = float(rng.uniform01() * 2.4 - 1.2);
+            for (std::uint32_t j = 0; j < 3 * n; ++j) rw[j] = float(rng.uniform01() * 0.8 - 0.4);
+            std::vector<float> ra = rv, rb = rv;
+            std::vector<std::uint64_t> rka(3 * n + kFanoutPad), rkb(3 * n + kFanoutPad);
+            const float* wlast = rw.data() + 2 * n;
+            const std::uint32_t rna = ref.add_fire_rows(ra.data(), 2 * n, wlast, -std::int64_t(n), 3, n, negate, 1.0f, bipolar, 7, 2, rka.data());
+            const std::uint32_t rnb = fast.add_fire_rows(rb.data(), 2 * n, wlast, -std::int64_t(n), 3, n, negate, 1.0f, bipolar, 7, 2, rkb.data());
+            ASSERT_EQ(rna, rnb) << fast.name << " rows n=" << n;
+            rka.resize(rna);
+            rkb.resize(rnb);
+            EXPECT_EQ(rka, rkb) << fast.name << " rows n=" << n;
+            EXPECT_EQ(ra, rb) << fast.name << " rows n=" << n;
             std::vector<float> pa = v, pb = v;
             ref.add(pa.data(), w.data(), n, negate);
             fast.add(pb.data(), w.data(), n, negate);
-            EXPECT_EQ(0, std::memcmp(pa.data(), pb.data(), n * sizeof(float))) << fast.name << " n=" << n;
+            EXPECT_EQ(0, std::memcmp(pa.data(), pb.data(), pa.size() * sizeof(float))) << fast.name << " n=" << n;
         }
     }
 }

@@ -13,6 +13,7 @@ struct NetVariant {
     Time refractory = 0;      // fc
     double initial = 0.0;     // add
     bool readout_potential = false;  // fc non-spiking
+    std::uint32_t c1_groups = 2;     // 1: c1 takes the event simulator's all-rows fan-out
 };
 
 inline std::vector<float> random_weights(Rng& rng, std::size_t n, double lo, double hi) {
@@ -35,7 +36,7 @@ inline Layer conv(std::string name, int input, Shape3 in, Shape3 out, std::uint3
 }
 
 // input 2x7x7 -> c1 conv 4ch 3x3 pad 1 groups 2 (+bias) -> p1 maxpool 3x3/2 pad 1 (4x4x4)
-// -> c2 conv 4ch 3x3 dilation 2 pad 2 ; a = add(p1, c2) ; cat = concat(a, p1) (8x4x4)
+// -> c2 conv 4ch 3x3 dilation_h 2 pad (2, 1) ; a = add(p1, c2) ; cat = concat(a, p1) (8x4x4)
 // -> c3 conv 6ch 2x3 stride 2 pad_left 1 (6x2x2) -> fc 5 (+bias, the output).
 inline Network random_network(std::uint64_t seed, const NetVariant& v = {}) {
     Rng rng(seed);
@@ -44,8 +45,8 @@ inline Network random_network(std::uint64_t seed, const NetVariant& v = {}) {
     net.rate_period = 20;
     Layer c1 = conv("c1", -1, {2, 7, 7}, {4, 7, 7}, 3, 3, rng);
     c1.pad_top = c1.pad_left = 1;
-    c1.groups = 2;
-    c1.weights = random_weights(rng, 4 * 1 * 9, -0.15, 0.45);
+    c1.groups = v.c1_groups;
+    c1.weights = random_weights(rng, 4 * (2 / v.c1_groups) * 9, -0.15 / (2 / v.c1_groups), 0.45 / (2 / v.c1_groups));
     c1.bias = random_weights(rng, 4, -0.1, 0.3);
     c1.neuron.bipolar = v.bipolar;
     Layer p1;
@@ -58,8 +59,9 @@ inline Network random_network(std::uint64_t seed, const NetVariant& v = {}) {
     p1.stride_h = p1.stride_w = 2;
     p1.pad_top = p1.pad_left = 1;
     Layer c2 = conv("c2", 1, {4, 4, 4}, {4, 4, 4}, 3, 3, rng);
-    c2.dilation_h = c2.dilation_w = 2;
-    c2.pad_top = c2.pad_left = 2;
+    c2.dilation_h = 2;  // dilation and padding in y only: the row-mode fan-out (event_sim.cpp)
+    c2.pad_top = 2;
+    c2.pad_left = 1;
     c2.weights = random_weights(rng, 4 * 4 * 9, -0.2, 0.4);
     c2.neuron.bipolar = v.bipolar;
     Layer a;
