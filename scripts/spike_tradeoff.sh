@@ -58,6 +58,8 @@ run potential_v05_p999      potential Periodic   0.5 0 99.9  200,000,000
 run first_periodic          first     Periodic   0   0 99.99 200,000,000
 run potential_poisson       potential Poissonian 0   0 99.99 200,000,000
 run count_periodic_td3      count     Periodic   0   3 99.99 1,000,000,000
+run count_periodic_td2      count     Periodic   0   2 99.99 1,000,000,000
+run count_periodic_td1      count     Periodic   0   1 99.99 1,000,000,000
 mv "$OUT/tradeoff.csv.tmp" "$OUT/tradeoff.csv"
 
 /usr/bin/python3 - "$OUT" <<'PY'
