@@ -161,8 +161,48 @@ class LayerBuilder {
     } else {
       bad(s, "Type=" + type + " is not a layer n2d2-flow builds");
     }
-    r.finish();
+    r.finish(known_names(type));
     return out;
+  }
+
+  // Every property a layer type knows, for the suggestion on an unknown one.
+  static std::vector<std::string> known_names(const std::string& type) {
+    std::vector<std::string> r = {"NbOutputs", "ActivationFunction", "ActivationFunction.LeakSlope", "ActivationFunction.Clipping",
+                                  "ActivationFunction.Alpha", "ActivationFunction.Threshold", "DataType"};
+    auto dims = [&](const std::string& base, const std::string& x, const std::string& y) {
+      for (const std::string& suffix : {std::string("Dims"), std::string(""), std::string("Size"), x, y}) r.push_back(base + suffix);
+    };
+    if (type == "Conv" || type == "Pool") {
+      dims(type == "Conv" ? "Kernel" : "Pool", "Width", "Height");
+      dims("Stride", "X", "Y");
+      dims("Padding", "X", "Y");
+      for (const char* m : {"Mapping.NbGroups", "Mapping.ChannelsPerGroup", "Mapping.Size", "Mapping.SizeX", "Mapping.SizeY",
+                            "Mapping.Stride", "Mapping.StrideX", "Mapping.StrideY", "Mapping.Offset", "Mapping.OffsetX",
+                            "Mapping.OffsetY", "Mapping.NbIterations"})
+        r.push_back(m);
+    }
+    if (type == "Conv") {
+      dims("Dilation", "X", "Y");
+      dims("SubSample", "X", "Y");
+    }
+    if (type == "Pool") r.push_back("Pooling");
+    if (type == "Conv" || type == "Fc") {
+      for (const char* f : {"NoBias", "WeightsFiller", "BiasFiller", "WeightsExportFormat", "WeightsExportFlip", "DropConnect"})
+        r.push_back(f);
+      for (const char* f : {"WeightsFiller", "BiasFiller"})
+        for (const char* o : {".Value", ".Mean", ".StdDev", ".Min", ".Max", ".VarianceNorm", ".Distribution", ".Scaling"})
+          r.push_back(std::string(f) + o);
+    }
+    if (type == "BatchNorm") r.push_back("Epsilon");
+    if (type == "ElemWise") r.insert(r.end(), {"Operation", "Weights", "Shifts"});
+    if (type == "Softmax") r.insert(r.end(), {"WithLoss", "GroupSize"});
+    if (type == "Padding") r.insert(r.end(), {"TopPadding", "BottomPadding", "LeftPadding", "RightPadding"});
+    if (type == "Resize") r.insert(r.end(), {"OutputWidth", "OutputHeight", "Mode", "AlignCorners"});
+    if (type == "Reshape") r.push_back("Dims");
+    if (type == "Transpose") r.push_back("Perm");
+    if (type == "Scaling") r.push_back("Factor");
+    if (type == "Dropout") r.push_back("Dropout");
+    return r;
   }
 
   // Several inputs: concatenated along the channels, as N2D2 does.
