@@ -405,7 +405,7 @@ std::string quote(const std::string& s) {
 // Runs a shell command, returns (exit code, output).
 std::pair<int, std::string> sh(const std::string& cmd) {
   std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  FILE* p = ::popen(("{ " + cmd + "; } 2>&1").c_str(), "r");
   if (!p) fail("cannot run: ", cmd);
   char buf[4096];
   std::size_t k;

@@ -16,6 +16,7 @@
 #include "exporters/vhdl/vhdl_export.h"
 #include "graph/error.h"
 #include "hw/allocator.h"
+#include "hw/synth_check.h"
 #include "tests/test_util.h"
 #ifdef N2D2_HAVE_SYSTEMC
 #include "frontends/data/idx.h"
@@ -143,7 +144,9 @@ void expect_vhdl_matches(const std::string& name, const Network& net, const hw::
   ASSERT_EQ(g.last_out.size(), s.last_out.size());
   const int64_t offset = g.last_out[0] - s.last_out[0];
   for (std::size_t i = 0; i < g.last_out.size(); ++i) EXPECT_EQ(g.last_out[i] - s.last_out[i], offset) << "frame " << i;
-  if (!shared) EXPECT_EQ(offset, 0);
+  if (!shared) {
+    EXPECT_EQ(offset, 0);
+  }
   EXPECT_GE(offset, 0);
   EXPECT_EQ(g.first_in, s.first_in);
   std::printf("%s: %zu frames bit-exact; cycles/frame ghdl %.1f systemc %.1f estimate %lld; latency ghdl %lld systemc %lld; "
@@ -151,7 +154,7 @@ void expect_vhdl_matches(const std::string& name, const Network& net, const hw::
               name.c_str(), frames.size(), g.cycles_per_frame, s.cycles_per_frame, static_cast<long long>(map.cycles_per_frame),
               static_cast<long long>(g.latency_cycles), static_cast<long long>(s.latency_cycles), g.analyse_s, g.run_s,
               static_cast<long long>(g.cycles));
-  if (!::testing::Test::HasFailure()) fs::remove_all(dir);
+  if (!::testing::Test::HasFailure() && !std::getenv("N2D2_KEEP")) fs::remove_all(dir);
 }
 
 std::vector<std::vector<int32_t>> random_frames(const Network& n, int count, std::mt19937_64& rng) {
@@ -261,6 +264,50 @@ TEST(VhdlExport, LenetFashionMnistBitExactAndCycleEqual) {
   }
   expect_vhdl_matches("lenet", net, m, frames);
 #endif
+}
+
+TEST(SynthCheck, ParsesYosysStat) {
+  const std::string log = "=== top ===\n   Number of wires: 10\n   Number of cells:                 99\n     BUFG 1\n"
+                          "     CARRY4 7\n     DSP48E1                        25\n     FDRE 300\n     FDSE 39\n     LUT2 10\n"
+                          "     LUT6 5\n     MUXF7 3\n     RAM64M 2\n     RAMB18E1 3\n     RAMB36E1 2\n     SRLC32E 1\n\n"
+                          "End of script.\n";
+  hw::SynthCounts c = hw::parse_yosys_stat(log);
+  EXPECT_EQ(c.dsp, 25);
+  EXPECT_EQ(c.bram18(), 3 + 2 * 2);
+  EXPECT_EQ(c.lut_logic, 15);
+  EXPECT_EQ(c.lut, 15 + 2 * 4 + 1);
+  EXPECT_EQ(c.ff, 339);
+  EXPECT_EQ(hw::yosys_family("xc7z020"), "xc7");
+  EXPECT_EQ(hw::yosys_family("xczu9eg"), "xcup");
+  EXPECT_THROW(hw::yosys_family("arria10"), Error);
+}
+
+// One small conv layer through ghdl --synth + yosys synth_xilinx: its DSPs (MAC array + the
+// shared Fixed-point rescaler) equal the estimator's.
+TEST(SynthCheck, SmallConvLayerDspMatchesEstimate) {
+  std::string why;
+  if (!hw::synth_tools_available(&why)) GTEST_SKIP() << why;
+  std::mt19937_64 rng(seed());
+  Layer a = conv("c", {1, 6, 6}, 2, 3, 1, 0);
+  fill(a, rng, Rescale::FixedPoint);
+  a.inputs = {hw::kNetworkInput};
+  Network net;
+  net.name = "one";
+  net.input = {1, 6, 6};
+  net.layers = {a};
+  net.output = 0;
+  hw::Mapping m = hw::evaluate(net, hw::find_device("xc7z020"), {Parallelism{2, 1, 3}}, {200, {}, {}});
+  fs::path dir = scratch("synth");
+  vhdl::Design d = vhdl::write_design(net, m, dir.string(), {}, {});
+  hw::SynthCounts c = hw::synthesize(d.dir, d.files, "n2d2", d.layer_entities[0], "xc7");
+  std::printf("synth %s: yosys %d DSP %d BRAM18 %d LUT %d FF in %.1f s; estimate %d DSP %d BRAM18 %d LUT %d FF\n",
+              d.layer_entities[0].c_str(), c.dsp, c.bram18(), c.lut, c.ff, c.seconds, m.layers[0].cost.dsp, m.layers[0].cost.bram,
+              m.layers[0].cost.lut, m.layers[0].cost.ff);
+  EXPECT_EQ(c.dsp, m.layers[0].cost.dsp);
+  EXPECT_EQ(c.dsp, 2 * 3 + 1);
+  EXPECT_GT(c.lut, 0);
+  EXPECT_GT(c.ff, 0);
+  fs::remove_all(dir);
 }
 
 TEST(VhdlExport, AddAndConcatAreClearErrors) {

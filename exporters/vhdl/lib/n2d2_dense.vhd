@@ -40,7 +40,7 @@ architecture rtl of n2d2_dense is
   constant XB     : positive := IN_BITS + 1;
 
   constant WLANES : positive := PO * PI;
-  type wrom_t is array (0 to WORDS - 1) of std_logic_vector(WLANES * W_BITS - 1 downto 0);
+  type wrom_t is array (0 to imax(WORDS, 2) - 1) of std_logic_vector(WLANES * W_BITS - 1 downto 0);
   function build_wrom return wrom_t is
     variable r : wrom_t := (others => (others => '0'));
     variable n, ks, w : integer;
@@ -69,14 +69,14 @@ architecture rtl of n2d2_dense is
   signal full     : std_logic_vector(1 downto 0) := "00";
   signal fw, fc   : natural range 0 to 1 := 0;              -- buffer being written / computed on
   signal wr_addr  : natural range 0 to 2 * K := 0;          -- element of the next beat's lane 0
-  signal wr_beat  : natural range 0 to NB_IN - 1 := 0;
-  signal wr_px    : natural range 0 to HW_IN - 1 := 0;
+  signal wr_beat  : natural range 0 to NB_IN := 0;
+  signal wr_px    : natural range 0 to HW_IN := 0;
   signal rd_addr  : natural range 0 to 2 * K + PI := 0;     -- element of this step's lane 0 (fc * K + step * PI)
-  signal step     : natural range 0 to STEPS - 1 := 0;
+  signal step     : natural range 0 to STEPS := 0;
   signal k0       : natural range 0 to STEPS * PI := 0;     -- step * PI
-  signal grp      : natural range 0 to NB_OUT - 1 := 0;
+  signal grp      : natural range 0 to NB_OUT := 0;
   signal oc0      : natural range 0 to C_OUT + PO := 0;
-  signal wword    : natural range 0 to WORDS - 1 := 0;
+  signal wword    : natural range 0 to WORDS := 0;
   signal wq       : std_logic_vector(WLANES * W_BITS - 1 downto 0) := WROM(0);
 
   signal advance, last, fire, rq_ready, wr_en : std_logic;
@@ -113,7 +113,7 @@ begin
         x := lane_value(buf(rd_addr + i), IN_SIGNED);
         for o in 0 to PO - 1 loop
           wv := signed(wq((o * PI + i + 1) * W_BITS - 1 downto (o * PI + i) * W_BITS));
-          part(o) := part(o) + resize(x * wv, ACC_BITS);
+          part(o) := part(o) + resize(smul(x, wv), ACC_BITS);
         end loop;
       end if;
     end loop;

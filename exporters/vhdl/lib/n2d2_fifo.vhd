@@ -20,8 +20,8 @@ end entity;
 architecture rtl of n2d2_fifo is
   type mem_t is array (0 to DEPTH - 1) of std_logic_vector(WIDTH - 1 downto 0);
   signal mem   : mem_t;
-  signal head  : natural range 0 to DEPTH - 1 := 0;
-  signal tail  : natural range 0 to DEPTH - 1 := 0;
+  signal head  : natural range 0 to DEPTH := 0;
+  signal tail  : natural range 0 to DEPTH := 0;
   signal count : natural range 0 to DEPTH := 0;
 begin
   can_push <= '1' when count < DEPTH else '0';

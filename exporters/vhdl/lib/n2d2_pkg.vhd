@@ -19,6 +19,11 @@ package n2d2_pkg is
   function iclamp(v, lo, hi : integer) return integer;
   -- A lane value as a signed number one bit wider than its container (unsigned values get a 0 sign bit).
   function lane_value(v : std_logic_vector; is_signed : boolean) return signed;
+  -- Signed product a * b (a'length + b'length bits). GHDL's netlist multiplies the operands
+  -- sign-extended to the result width as unsigned numbers, which yosys cannot narrow; wide
+  -- products are therefore built from the unsigned product of the bit patterns (which maps to one
+  -- DSP up to 24 x 17 bits) minus the two sign corrections (mod 2^(a'length + b'length)).
+  function smul(a, b : signed) return signed;
   -- Element k of a table, or element 0 of a one-element (per-tensor) table.
   function tab(t : integer_vector; k : natural) return integer;
   -- Requantize an accumulator: sat32, then the rescaling (rounding shift: add 2^(s-1), arithmetic
@@ -69,6 +74,19 @@ package body n2d2_pkg is
     return signed('0' & v);
   end function;
 
+  function smul(a, b : signed) return signed is
+    constant N : natural := a'length + b'length;
+    variable au : unsigned(a'length - 1 downto 0) := unsigned(a);
+    variable bu : unsigned(b'length - 1 downto 0) := unsigned(b);
+    variable p  : unsigned(N - 1 downto 0);
+  begin
+    if N <= 18 then return a * b; end if;
+    p := au * bu;
+    if a(a'left) = '1' then p := p - shift_left(resize(bu, N), a'length); end if;
+    if b(b'left) = '1' then p := p - shift_left(resize(au, N), b'length); end if;
+    return signed(p);
+  end function;
+
   function tab(t : integer_vector; k : natural) return integer is
   begin
     if t'length = 1 then return t(t'low); end if;
@@ -89,7 +107,7 @@ package body n2d2_pkg is
       end if;
     end if;
     case mode is
-      when RS_FIXED  => v := resize(a * to_signed(mult, mult_bits), rqw);
+      when RS_FIXED  => v := resize(smul(a, to_signed(mult, mult_bits)), rqw);
       when RS_DOUBLE => v := shift_left(resize(a, rqw), left) + resize(a, rqw);
       when others    => v := resize(a, rqw);
     end case;

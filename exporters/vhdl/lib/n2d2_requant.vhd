@@ -55,7 +55,7 @@ begin
     signal lanes_done   : std_logic_vector(NL * OUT_BITS - 1 downto 0) := (others => '0');
     signal res    : std_logic_vector(NL * OUT_BITS - 1 downto 0) := (others => '0');
     signal hold_oc : natural range 0 to C_OUT + PO := 0;
-    signal cnt    : natural range 0 to NSEQ - 1 := 0;
+    signal cnt    : natural range 0 to NSEQ := 0;
     signal lb     : natural range 0 to NL := 0;  -- cnt * REQ_LANES
     signal pend, ovalid : std_logic := '0';
     signal rdy, push, finish : std_logic;

@@ -62,26 +62,26 @@ architecture rtl of n2d2_window is
   -- Constant tables indexed by the output row / column / tap (no run-time multiplications).
   type int_tab is array (natural range <>) of integer;
   function need_row return int_tab is
-    variable t : int_tab(0 to H_OUT - 1);
+    variable t : int_tab(0 to imax(H_OUT, 2) - 1) := (others => 0);
   begin
     for ho in 0 to H_OUT - 1 loop t(ho) := iclamp(ho * SH - PAD_T + KH - 1, 0, H_IN - 1) * W_IN; end loop;
     return t;
   end function;
   function need_col return int_tab is
-    variable t : int_tab(0 to W_OUT - 1);
+    variable t : int_tab(0 to imax(W_OUT, 2) - 1) := (others => 0);
   begin
     for wo in 0 to W_OUT - 1 loop t(wo) := iclamp(wo * SW - PAD_L + KW - 1, 0, W_IN - 1); end loop;
     return t;
   end function;
   function old_row return int_tab is
-    variable t : int_tab(0 to H_OUT - 1);
+    variable t : int_tab(0 to imax(H_OUT, 2) - 1) := (others => 0);
   begin
     for ho in 0 to H_OUT - 1 loop t(ho) := iclamp(ho * SH - PAD_T, 0, H_IN - 1) * W_IN; end loop;
     return t;
   end function;
   -- 1: the next output row starts in the same (clamped) row: the oldest needed pixel is its first.
   function old_rowstart return int_tab is
-    variable t : int_tab(0 to H_OUT - 1);
+    variable t : int_tab(0 to imax(H_OUT, 2) - 1) := (others => 0);
   begin
     for ho in 0 to H_OUT - 1 loop
       t(ho) := 0;
@@ -90,50 +90,50 @@ architecture rtl of n2d2_window is
     return t;
   end function;
   function old_col return int_tab is
-    variable t : int_tab(0 to W_OUT - 1);
+    variable t : int_tab(0 to imax(W_OUT, 2) - 1) := (others => 0);
   begin
     for wo in 0 to W_OUT - 1 loop t(wo) := iclamp(wo * SW - PAD_L, 0, W_IN - 1); end loop;
     return t;
   end function;
   function oy0 return int_tab is
-    variable t : int_tab(0 to H_OUT - 1);
+    variable t : int_tab(0 to imax(H_OUT, 2) - 1) := (others => 0);
   begin
     for ho in 0 to H_OUT - 1 loop t(ho) := ho * SH - PAD_T; end loop;
     return t;
   end function;
   function rowb return int_tab is
-    variable t : int_tab(0 to H_OUT - 1);
+    variable t : int_tab(0 to imax(H_OUT, 2) - 1) := (others => 0);
   begin
     for ho in 0 to H_OUT - 1 loop t(ho) := (ho * SH - PAD_T) * W_IN; end loop;
     return t;
   end function;
   function ox0 return int_tab is
-    variable t : int_tab(0 to W_OUT - 1);
+    variable t : int_tab(0 to imax(W_OUT, 2) - 1) := (others => 0);
   begin
     for wo in 0 to W_OUT - 1 loop t(wo) := wo * SW - PAD_L; end loop;
     return t;
   end function;
   -- taps of step kstep, lane j: k = kstep*PK + j (-1: no tap)
   function tap_ky return int_tab is
-    variable t : int_tab(0 to QK * PK - 1);
+    variable t : int_tab(0 to imax(QK * PK, 2) - 1) := (others => 0);
   begin
-    for k in 0 to QK * PK - 1 loop
+    for k in 0 to imax(QK * PK, 2) - 1 loop
       if k < TAPS then t(k) := k / KW; else t(k) := -1; end if;
     end loop;
     return t;
   end function;
   function tap_kx return int_tab is
-    variable t : int_tab(0 to QK * PK - 1);
+    variable t : int_tab(0 to imax(QK * PK, 2) - 1) := (others => 0);
   begin
-    for k in 0 to QK * PK - 1 loop
+    for k in 0 to imax(QK * PK, 2) - 1 loop
       if k < TAPS then t(k) := k mod KW; else t(k) := 0; end if;
     end loop;
     return t;
   end function;
   function tap_off return int_tab is
-    variable t : int_tab(0 to QK * PK - 1);
+    variable t : int_tab(0 to imax(QK * PK, 2) - 1) := (others => 0);
   begin
-    for k in 0 to QK * PK - 1 loop
+    for k in 0 to imax(QK * PK, 2) - 1 loop
       if k < TAPS then t(k) := (k / KW) * W_IN + k mod KW; else t(k) := 0; end if;
     end loop;
     return t;
@@ -160,7 +160,7 @@ architecture rtl of n2d2_window is
 
   -- Weight ROM: word (group, istep, kstep), lanes (o, i, j) of W_BITS, zero outside the layer.
   constant WLANES : positive := PO * PI * PK;
-  type wrom_t is array (0 to WORDS - 1) of std_logic_vector(WLANES * W_BITS - 1 downto 0);
+  type wrom_t is array (0 to imax(WORDS, 2) - 1) of std_logic_vector(WLANES * W_BITS - 1 downto 0);
   function build_wrom return wrom_t is
     variable r : wrom_t := (others => (others => '0'));
     variable oc, ci, k, w : integer;
@@ -189,7 +189,7 @@ architecture rtl of n2d2_window is
 
   -- Line buffer: one memory per input beat, SLOTS pixels.
   type lb_t is array (0 to SLOTS - 1) of std_logic_vector(IN_LANES * IN_BITS - 1 downto 0);
-  type lb_arr is array (0 to NB_IN - 1) of lb_t;
+  type lb_arr is array (0 to imax(NB_IN, 2) - 1) of lb_t;  -- >= 2 entries: GHDL 2.0 synth mis-emits 1-entry dynamic indexing
   signal lb : lb_arr;
 
   type acc_t is array (0 to LANES - 1) of signed(ACC_BITS - 1 downto 0);
@@ -202,15 +202,15 @@ architecture rtl of n2d2_window is
   signal wr_beat   : natural range 0 to NB_IN - 1 := 0;
   signal wr_slot   : unsigned(AB - 1 downto 0) := (others => '0');
   signal base_slot : unsigned(AB - 1 downto 0) := (others => '0');  -- slot of this frame's first pixel
-  signal ho        : natural range 0 to H_OUT - 1 := 0;
-  signal wo        : natural range 0 to W_OUT - 1 := 0;
-  signal grp       : natural range 0 to NB_OUT - 1 := 0;
+  signal ho        : natural range 0 to H_OUT := 0;
+  signal wo        : natural range 0 to W_OUT := 0;
+  signal grp       : natural range 0 to NB_OUT := 0;
   signal oc0       : natural range 0 to C_OUT + PO := 0;  -- grp * LANES
-  signal istep     : natural range 0 to QI - 1 := 0;
-  signal kstep     : natural range 0 to QK - 1 := 0;
+  signal istep     : natural range 0 to QI := 0;
+  signal kstep     : natural range 0 to QK := 0;
   signal ci0       : natural range 0 to QI * PI := 0;     -- istep * PI
   signal k0        : natural range 0 to QK * PK := 0;     -- kstep * PK
-  signal wword     : natural range 0 to WORDS - 1 := 0;
+  signal wword     : natural range 0 to WORDS := 0;
   signal wq        : std_logic_vector(WLANES * W_BITS - 1 downto 0) := WROM(0);
 
   -- combinational
@@ -248,7 +248,7 @@ begin
 
   -- Datapath of one step: taps read from the line buffer, MACs (conv) or maxima (pool).
   process (all)
-    type px_t is array (0 to C_IN - 1) of signed(XB - 1 downto 0);
+    type px_t is array (0 to imax(C_IN, 2) - 1) of signed(XB - 1 downto 0);
     variable px     : px_t;
     variable off    : signed(31 downto 0);
     variable word   : std_logic_vector(IN_LANES * IN_BITS - 1 downto 0);
@@ -297,7 +297,7 @@ begin
                 c := T_CIN(oc0 + o) + ci;
                 x := px(c);
                 wv := signed(wq(((o * PI + i) * PK + j + 1) * W_BITS - 1 downto ((o * PI + i) * PK + j) * W_BITS));
-                part(o) := part(o) + resize(x * wv, ACC_BITS);
+                part(o) := part(o) + resize(smul(x, wv), ACC_BITS);
               end if;
             end loop;
           end loop;
@@ -349,7 +349,7 @@ begin
           if wr_beat = NB_IN - 1 then
             wr_beat <= 0;
             wr_slot <= wr_slot + 1;
-          else
+          elsif NB_IN > 1 then
             wr_beat <= wr_beat + 1;
           end if;
         end if;
