@@ -9,6 +9,13 @@ runs both with ONNX Runtime (scripts/ort_run.js, onnxruntime-node) and the integ
 `n2d2-flow run -o`, and checks every output within one quantization step of the output
 (the last Dequantize scale, from report.json) and the same top-1 per row. Prints one line per
 export; exit 0 when both hold, 1 on a mismatch, 77 when node or onnxruntime-node is missing.
+
+On a CPU without VNNI (no avx512_vnni / avx_vnni flag), ONNX Runtime's fused QLinearConv/QGemm
+kernels multiply uint8 x int8 with AVX2's vpmaddubsw, whose int16 pair sums saturate (a known
+limitation of u8s8 on such CPUs), so the fused QDQ run can be off by many steps. There the QDQ
+model is also run with graph optimizations disabled (DequantizeLinear -> float op ->
+QuantizeLinear, the QDQ semantics); that run must be within one step, the fused one must keep
+the same top-1, and the line says SATURATED instead of MISMATCH.
 """
 import argparse
 import glob
@@ -20,6 +27,28 @@ import sys
 import tempfile
 
 import numpy as np
+
+
+def has_vnni():
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = f.read().split()
+    except OSError:
+        return True
+    return "avx512_vnni" in flags or "avx_vnni" in flags
+
+
+def compare(name, ref, out_dir, step):
+    """(within one step, top-1 equal, message) for every output file of ref."""
+    ok_all, top_all, lines = True, True, []
+    for f, want in ref.items():
+        got = np.load(os.path.join(out_dir, f))
+        err = float(np.abs(got.astype(np.float64) - want).max())
+        top1 = bool((got.reshape(got.shape[0], -1).argmax(1) == want.reshape(want.shape[0], -1).argmax(1)).all())
+        ok_all = ok_all and err <= step * 1.0001
+        top_all = top_all and top1
+        lines.append((f, err, top1))
+    return ok_all, top_all, lines
 
 
 def main():
@@ -52,20 +81,28 @@ def main():
             out = os.path.join(tmp, name)
             subprocess.run([a.bin, "export", model, "--format", "onnx-int8", "-o", out] + extra, check=True,
                            capture_output=True)
-            r = subprocess.run(["node", a.ort, os.path.join(out, "model.onnx"), os.path.join(tmp, name + "_ort"),
-                                "--input", a.input], capture_output=True, text=True)
-            if r.returncode != 0:
-                print(f"{name}: ONNX Runtime failed: {r.stderr.strip()}")
+            def ort(opt):
+                d = os.path.join(tmp, f"{name}_ort_{opt}")
+                r = subprocess.run(["node", a.ort, os.path.join(out, "model.onnx"), d, "--input", a.input,
+                                    "--opt", opt], capture_output=True, text=True)
+                if r.returncode != 0:
+                    print(f"{name}: ONNX Runtime ({opt}) failed: {r.stderr.strip()}")
+                    return None
+                return compare(name, ref, d, step)
+            res = ort("all")
+            if res is None:
                 ok = False
                 continue
-            for f, want in ref.items():
-                got = np.load(os.path.join(tmp, name + "_ort", f))
-                err = float(np.abs(got.astype(np.float64) - want).max())
-                top1 = bool((got.reshape(got.shape[0], -1).argmax(1) == want.reshape(want.shape[0], -1).argmax(1)).all())
-                good = err <= step * 1.0001 and top1
-                ok = ok and good
+            within, top1, lines = res
+            verdict = "OK" if within and top1 else "MISMATCH"
+            if not within and top1 and name == "qdq" and not has_vnni():
+                unfused = ort("disabled")
+                if unfused is not None and unfused[0] and unfused[1]:
+                    verdict = "SATURATED (no VNNI: ORT's fused u8s8 kernels saturate; unfused QDQ run within one step)"
+            ok = ok and verdict != "MISMATCH"
+            for f, err, t in lines:
                 print(f"{name}: {f} max_abs_err={err:.6g} step={step:.6g} ({err / step:.2f} steps) "
-                      f"top1_match={top1} {'OK' if good else 'MISMATCH'}")
+                      f"top1_match={t} {verdict}")
     return 0 if ok else 1
 
 

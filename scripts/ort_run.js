@@ -4,7 +4,7 @@
 //   node scripts/ort_run.js MODEL.onnx OUTDIR [--input NAME=FILE.npy ...] [--threads N]
 //                           [--repeat N [--warmup N]]
 //
-// Session: graphOptimizationLevel 'all', intraOpNumThreads N (default 1), interOpNumThreads 1,
+// Session: graphOptimizationLevel 'all' (--opt disabled|basic|extended|all), intraOpNumThreads N (default 1), interOpNumThreads 1,
 // sequential execution. Inputs are .npy files ('<f4', '<i8', '<i4', '<f8' (read as float32),
 // fortran_order False, format versions 1.0/2.0/3.0); `--input FILE.npy` without NAME= binds the
 // model inputs in order. Float outputs are written as '<f4', integer outputs as '<i8'/'<i4',
@@ -121,7 +121,7 @@ function safeName(name) {
 
 // ---------------------------------------------------------------- CLI
 function parseArgs(argv) {
-  const a = { positional: [], inputs: [], threads: 1, repeat: 0, warmup: 3 };
+  const a = { positional: [], inputs: [], threads: 1, repeat: 0, warmup: 3, opt: 'all' };
   for (let i = 0; i < argv.length; ++i) {
     const s = argv[i];
     const next = () => {
@@ -140,13 +140,17 @@ function parseArgs(argv) {
     } else if (s === '--threads') a.threads = int(next());
     else if (s === '--repeat') a.repeat = int(next());
     else if (s === '--warmup') a.warmup = int(next());
+    else if (s === '--opt') {
+      a.opt = next();
+      if (!['disabled', 'basic', 'extended', 'all'].includes(a.opt)) die('--opt must be disabled, basic, extended or all');
+    }
     else if (s === '-h' || s === '--help') {
-      process.stdout.write('usage: node scripts/ort_run.js MODEL.onnx OUTDIR [--input NAME=FILE.npy ...] [--threads N] [--repeat N [--warmup N]]\n');
+      process.stdout.write('usage: node scripts/ort_run.js MODEL.onnx OUTDIR [--input NAME=FILE.npy ...] [--threads N] [--repeat N [--warmup N]] [--opt LEVEL]\n');
       process.exit(0);
     } else if (s.startsWith('-')) die(`unknown option ${s}`);
     else a.positional.push(s);
   }
-  if (a.positional.length !== 2) die('usage: ort_run.js MODEL.onnx OUTDIR [--input NAME=FILE.npy ...] [--threads N] [--repeat N [--warmup N]]');
+  if (a.positional.length !== 2) die('usage: ort_run.js MODEL.onnx OUTDIR [--input NAME=FILE.npy ...] [--threads N] [--repeat N [--warmup N]] [--opt LEVEL]');
   if (a.threads < 1) die('--threads must be >= 1');
   return a;
 }
@@ -163,7 +167,7 @@ async function main() {
   if (!fs.existsSync(modelPath)) die(`no such model: ${modelPath}`);
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: args.opt,
     intraOpNumThreads: args.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',

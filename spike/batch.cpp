@@ -1,10 +1,14 @@
 #include "spike/batch.h"
 
+#include "spike/event_sim.h"
+
 #include <tbb/global_control.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -65,6 +69,67 @@ std::vector<PatternResult> run_patterns(const std::vector<DenseLayer>& net,
         pr.synaptic_events = r.synaptic_events;
         pr.latency = r.end_time;
         for (const auto& t : r.trains) pr.spikes += t.size();
+    });
+    return out;
+}
+
+std::uint32_t decide(const SimResult& r, Readout readout) {
+    const auto& counts = r.output_counts;
+    const auto& pot = r.output_potential;
+    if (counts.empty() || pot.size() != counts.size()) throw std::invalid_argument("simulation result has no output layer");
+    auto by_count = [&] {
+        std::uint32_t best = 0;
+        for (std::uint32_t o = 1; o < counts.size(); ++o)
+            if (counts[o] > counts[best] || (counts[o] == counts[best] && pot[o] > pot[best])) best = o;
+        return best;
+    };
+    switch (readout) {
+    case Readout::SpikeCount: return by_count();
+    case Readout::MembranePotential: {
+        std::uint32_t best = 0;
+        for (std::uint32_t o = 1; o < pot.size(); ++o)
+            if (pot[o] > pot[best]) best = o;
+        return best;
+    }
+    case Readout::FirstSpike: {
+        const auto& first = r.output_first_spike;
+        if (first.size() != counts.size()) throw std::invalid_argument("simulation result has no first-spike times");
+        std::uint32_t best = 0;
+        for (std::uint32_t o = 1; o < first.size(); ++o)
+            if (first[o] < first[best]) best = o;
+        return first[best] == kNoSpike ? by_count() : best;
+    }
+    }
+    return 0;
+}
+
+std::vector<NetPatternResult> run_patterns(const Network& net, std::span<const float> images,
+                                           const CoderConfig& coder, Readout readout,
+                                           const SimOptions& options, int threads,
+                                           const std::function<void(std::size_t done)>& progress) {
+    const std::size_t pixels = net.input.size();
+    if (pixels == 0 || images.size() % pixels != 0)
+        throw std::invalid_argument("image buffer is not a whole number of " + std::to_string(pixels) + "-pixel patterns");
+    const std::size_t n = images.size() / pixels;
+    const EventSimulator exemplar(net);  // validates and plans once; copies share the plan
+    SimOptions opt = options;
+    opt.record_trains = false;
+    std::vector<NetPatternResult> out(n);
+    std::unique_ptr<tbb::global_control> limit;
+    if (threads > 0)
+        limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+    tbb::enumerable_thread_specific<EventSimulator> sims(exemplar);
+    std::mutex progress_lock;
+    std::size_t done = 0;
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t p) {
+        const auto input = encode(coder, images.subspan(p * pixels, pixels), p);
+        NetPatternResult& pr = out[p];
+        pr.sim = sims.local().run(input, opt);
+        pr.decision = decide(pr.sim, readout);
+        if (progress) {
+            std::lock_guard<std::mutex> g(progress_lock);
+            progress(++done);
+        }
     });
     return out;
 }

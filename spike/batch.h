@@ -3,6 +3,10 @@
 // per pattern, each pattern's input spikes seeded by (seed, pattern index), results stored by
 // pattern index, so they are identical for any thread count.
 #include "spike/dense_sim.h"
+#include "spike/network.h"
+#include "spike/sim_result.h"
+
+#include <functional>
 
 #include <span>
 
@@ -29,5 +33,25 @@ std::vector<PatternResult> run_patterns(const std::vector<DenseLayer>& net,
                                         std::span<const float> images, std::uint32_t pixels,
                                         const CoderConfig& coder, Readout readout,
                                         int threads, std::uint64_t terminate_delta = 0);
+
+// The same rules on a spike::Network's result: counts = output_counts, potentials =
+// output_potential, first spike = output_first_spike.
+std::uint32_t decide(const SimResult& r, Readout readout);
+
+struct NetPatternResult {
+    std::uint32_t decision = 0;
+    SimResult sim;  // without trains
+};
+
+// images: patterns x net.input.size() pixels in the network input's HWC order (one channel:
+// y * w + x), values in [0,1]. Pattern p's input is encode(coder, image p, p); the event-driven
+// simulator runs it with `options` (record_trains ignored). One simulator state per worker
+// thread, results by pattern index: identical for any thread count. threads = 0: oneTBB's
+// default. progress (optional) is called after each pattern with the number done so far,
+// under a lock (never concurrently, `done` increasing), from worker threads.
+std::vector<NetPatternResult> run_patterns(const Network& net, std::span<const float> images,
+                                           const CoderConfig& coder, Readout readout,
+                                           const SimOptions& options, int threads,
+                                           const std::function<void(std::size_t done)>& progress = {});
 
 }  // namespace n2d2::spike

@@ -64,8 +64,10 @@ double Rng::normal() {
 Time mean_period(const CoderConfig& cfg, double v) {
     if (!(v > 0.0)) return 0;
     v = std::min(v, 1.0);
-    double lo = static_cast<double>(cfg.period_mean_min), hi = static_cast<double>(cfg.period_mean_max);
-    double p = hi + v * (lo - hi);
+    // As N2D2's SpikeGenerator: the mean frequency (not the period) is linear in v, so that the
+    // input rate is proportional to the intensity (what the transcoded network assumes).
+    double f_max = 1.0 / static_cast<double>(cfg.period_mean_min), f_min = 1.0 / static_cast<double>(cfg.period_mean_max);
+    double p = 1.0 / (f_min + v * (f_max - f_min));
     Time period = static_cast<Time>(std::llround(p));
     return std::max({period, cfg.period_min, Time{1}});
 }

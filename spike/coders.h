@@ -1,7 +1,7 @@
 #pragma once
 // Input coders with N2D2's StimulusType names. Times are uint64 femtoseconds (as in N2D2),
 // so there is no floating time drift. Each pixel intensity v in [0,1] gives a spike train over
-// [0, duration]; the mean period falls linearly from PeriodMeanMax (v -> 0) to PeriodMeanMin
+// [0, duration]; the mean frequency rises linearly from 1/PeriodMeanMax (v -> 0) to 1/PeriodMeanMin
 // (v = 1) and never goes under PeriodMin. Random coders draw from a per-pixel stream seeded by
 // (seed, pattern, pixel), so trains do not depend on the order or thread they are made in.
 #include <cstdint>

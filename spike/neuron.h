@@ -13,6 +13,8 @@ struct NeuronConfig {
     Time leak_tau = 0;              // 0: no leak
     Time refractory = 0;            // no integration for this long after a spike
     double initial_potential = 0.0; // e.g. 0.5 * threshold helps short runs
+    Time incoming_delay = 0;        // IncomingDelay: events reach the neuron this much later
+                                    // (the network simulators refuse nonzero values for now)
 };
 
 class IfNeuron {

@@ -10,5 +10,6 @@ int cmd_quantize(int argc, char** argv);  // n2d2-flow quantize MODEL --calib-da
 int cmd_export(int argc, char** argv);    // n2d2-flow export MODEL --format onnx|cpp -o DIR
 int cmd_hw(int argc, char** argv);    // n2d2-flow hw MODEL ... (FPGA dataflow mapping)
 int cmd_ini(int argc, char** argv);   // n2d2-flow ini FILE.ini
+int cmd_spike(int argc, char** argv); // n2d2-flow spike MODEL --data ... --env env.ini
 
 }  // namespace n2d2::cli

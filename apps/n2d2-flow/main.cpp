@@ -21,6 +21,7 @@ const char* kUsage =
     "  export MODEL  write a model as ONNX (--format onnx) or a standalone C++ program (--format cpp)\n"
     "  hw MODEL      FPGA dataflow mapping: per-layer resources, FPS, latency (integer models)\n"
     "  ini FILE.ini  the INI file resolved (variables, templates, ConfigSection, references)\n"
+    "  spike MODEL   transcode to a spiking network and simulate it on a labelled set (--data, --env)\n"
     "options: --help (also after a command), --version\n"
     "environment: N2D2_VERBOSE=dispatch prints the kernel chosen for each node\n";
 }
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
     if (cmd == "export") return n2d2::cli::cmd_export(argc, argv);
     if (cmd == "hw") return n2d2::cli::cmd_hw(argc, argv);
     if (cmd == "ini") return n2d2::cli::cmd_ini(argc, argv);
+    if (cmd == "spike") return n2d2::cli::cmd_spike(argc, argv);
     std::cerr << "n2d2-flow: unknown command '" << cmd << "'\n" << kUsage;
     return 2;
   } catch (const n2d2::UnsupportedError& e) {

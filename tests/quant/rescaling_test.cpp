@@ -18,9 +18,12 @@ TEST(Rescaling, SingleShiftPicksTheNearestPowerOfTwo) {
 
 TEST(Rescaling, DoubleShift) {
   ScaleApprox a = approximate_scale(0.3, RescalingMode::DoubleShift);
-  // (2^left + 1) / 2^shift closest to 0.3 with shift <= 62: 0.3 = 0.0100110011..b
+  // The largest (2^left + 1) / 2^shift <= 0.3 (shift <= 62): 0.3 = 0.0100110011..b, so
+  // 2^-2 + 2^-5 = 0.28125 (left 3, shift 5) and no (2^l + 1) / 2^s lies in (0.28125, 0.3].
   EXPECT_EQ(a.op_mode, Rescaling::DoubleShift);
-  EXPECT_LT(a.rel_error, 0.05);
+  EXPECT_DOUBLE_EQ(a.value, 0.28125);
+  EXPECT_LE(a.value, 0.3);
+  EXPECT_LT(a.rel_error, 0.07);
   EXPECT_DOUBLE_EQ(a.value, (std::ldexp(1.0, a.params.left) + 1) / std::ldexp(1.0, a.params.shift));
   ScaleApprox b = approximate_scale(0.375, RescalingMode::DoubleShift);  // 1/4 + 1/8 exactly: (2 + 1) / 8
   EXPECT_EQ(b.params.left, 1);

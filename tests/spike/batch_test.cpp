@@ -53,3 +53,67 @@ TEST(SpikeBatch, IdenticalForAnyThreadCountAndRepeatableWithSeed) {
                               Readout::SpikeCount, 1),
                  std::invalid_argument);
 }
+
+// ---- run_patterns over a spike::Network ----
+#include "spike/event_sim.h"
+#include "tests/spike/random_network.h"
+
+TEST(SpikeBatch, NetworkPatternsIdenticalForOneTwoThreeThreads) {
+    const Network net = n2d2::spike::testing::random_network(21);
+    Rng rng(4);
+    const std::size_t n = 23;
+    std::vector<float> images(n * net.input.size());
+    for (auto& v : images) v = static_cast<float>(rng.uniform01());
+    CoderConfig coder;
+    coder.type = StimulusType::Poissonian;
+    coder.period_min = 1;
+    coder.period_mean_min = 3;
+    coder.period_mean_max = 40;
+    coder.duration = 150;
+    SimOptions opt;
+    opt.duration = 150;
+    std::vector<std::size_t> seen;
+    const auto one = run_patterns(net, images, coder, Readout::SpikeCount, opt, 1,
+                                  [&](std::size_t done) { seen.push_back(done); });
+    ASSERT_EQ(one.size(), n);
+    ASSERT_EQ(seen.size(), n);
+    for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(seen[i], i + 1);
+    std::uint64_t events = 0;
+    for (int threads : {2, 3}) {
+        const auto other = run_patterns(net, images, coder, Readout::SpikeCount, opt, threads);
+        ASSERT_EQ(other.size(), n);
+        for (std::size_t p = 0; p < n; ++p) {
+            EXPECT_EQ(other[p].decision, one[p].decision) << p;
+            EXPECT_EQ(other[p].sim.output_counts, one[p].sim.output_counts) << p;
+            EXPECT_EQ(other[p].sim.events, one[p].sim.events) << p;
+            EXPECT_EQ(other[p].sim.spikes, one[p].sim.spikes) << p;
+            EXPECT_EQ(other[p].sim.output_potential, one[p].sim.output_potential) << p;
+            EXPECT_TRUE(other[p].sim.trains.empty());
+        }
+    }
+    // Pattern p is encode(coder, image p, p) through simulate_events.
+    for (std::size_t p : {std::size_t{0}, n - 1}) {
+        const auto in = encode(coder, std::span<const float>(images).subspan(p * net.input.size(), net.input.size()), p);
+        const SimResult r = simulate_events(net, in, opt);
+        EXPECT_EQ(r.output_counts, one[p].sim.output_counts);
+        EXPECT_EQ(decide(r, Readout::SpikeCount), one[p].decision);
+        events += r.events[0];
+    }
+    EXPECT_GT(events, 0u);
+    EXPECT_THROW(run_patterns(net, std::span<const float>(images).first(30), coder, Readout::SpikeCount, opt, 1),
+                 std::invalid_argument);
+}
+
+TEST(SpikeBatch, DecideOnSimResult) {
+    SimResult r;
+    r.output_counts = {3, 5, 5};
+    r.output_potential = {0.9, 0.1, 0.4};
+    r.output_first_spike = {kNoSpike, 12, 7};
+    EXPECT_EQ(decide(r, Readout::SpikeCount), 2u);
+    EXPECT_EQ(decide(r, Readout::MembranePotential), 0u);
+    EXPECT_EQ(decide(r, Readout::FirstSpike), 2u);
+    r.output_first_spike = {kNoSpike, kNoSpike, kNoSpike};
+    EXPECT_EQ(decide(r, Readout::FirstSpike), 2u);  // no spike: the count rule
+    r.output_potential.pop_back();
+    EXPECT_THROW(decide(r, Readout::SpikeCount), std::invalid_argument);
+}

@@ -29,10 +29,12 @@ TEST(SpikeCoders, PeriodicAndSingleBurstHandChecked) {
     cfg.period_mean_max = 110;
     cfg.duration = 45;
     EXPECT_EQ(mean_period(cfg, 1.0), 10u);
-    EXPECT_EQ(mean_period(cfg, 0.5), 60u);
+    EXPECT_EQ(mean_period(cfg, 0.5), 18u);  // 1 / (0.5/10 + 0.5/110): the frequency is linear in v
     EXPECT_EQ(mean_period(cfg, 0.0), 0u);
     EXPECT_EQ(encode_pixel(cfg, 1.0, 0, 0), (std::vector<Time>{10, 20, 30, 40}));
-    EXPECT_TRUE(encode_pixel(cfg, 0.5, 0, 0).empty());  // first spike at 60 > 45
+    EXPECT_EQ(encode_pixel(cfg, 0.5, 0, 0), (std::vector<Time>{18, 36}));
+    EXPECT_EQ(mean_period(cfg, 0.1), 55u);  // 1 / (0.1/10 + 0.9/110)
+    EXPECT_TRUE(encode_pixel(cfg, 0.05, 0, 0).empty());  // period 1/(0.005 + 0.95/110) = 73 > 45
     cfg.type = StimulusType::SingleBurst;
     EXPECT_EQ(encode_pixel(cfg, 1.0, 0, 0), (std::vector<Time>{10}));
     std::vector<float> px{0.0f, 1.0f, 1.0f};

@@ -1,0 +1,520 @@
+#include "spike/event_sim.h"
+
+#include "spike/fanout.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace n2d2::spike {
+namespace detail {
+
+// A window table: for input coordinate y, the (output coordinate, kernel offset) pairs whose
+// window covers it, output coordinate ascending; entries [offset[y], offset[y + 1]).
+struct WindowTable {
+    std::vector<std::uint32_t> offset;
+    std::vector<std::uint32_t> out, k;
+};
+
+struct LayerPlan {
+    LayerKind kind = LayerKind::Conv;
+    std::vector<int> inputs;
+    std::vector<Shape3> in_shapes;
+    Shape3 out;
+    std::uint32_t out_n = 0;
+    // neuron
+    bool spiking = true, bipolar = false, general = false;  // general: leak or refractory
+    float th = 1.0f, v0 = 0.0f;
+    Time leak_tau = 0, refractory = 0;
+    // Conv / Fc: transposed weights. Conv [kh][kw][in_c][ocg], Fc [in][out].
+    std::vector<float> wt;
+    std::uint32_t kw = 1, icg = 1, ocg = 1;
+    WindowTable ytab, xtab;  // Conv, MaxPool
+    struct Yxc {
+        std::uint32_t y, x, c;
+    };
+    std::vector<Yxc> src;  // Conv, MaxPool: input neuron index -> (y, x, channel), no divisions
+    // Conv row mode (groups 1, stride_w 1, dilation_w 1): the output positions one event
+    // reaches in one output row are contiguous in HWC and so are their weights when laid out
+    // [kh][in_c][kw reversed][out_c]: one fan-out call per kernel row.
+    bool rows = false;
+    bool rows2d = false;  // rows and stride_h 1, dilation_h 1: all kernel rows in one call
+    std::vector<float> wrow;
+    std::vector<std::uint32_t> x_lo, x_n, x_kr;  // per input x: first ox, count, first kw index
+    std::vector<float> bias;  // empty: none
+    std::vector<float> scale;  // Add: input_scale[i] at [i * kFanoutPad], the rest 0 (padding)
+    std::vector<std::uint32_t> ch_offset;  // Concat
+};
+
+struct EventPlan {
+    std::vector<LayerPlan> layers;
+    std::uint32_t input_n = 0;
+    int output = -1;
+    Time rate_period = 0;
+    bool has_bias = false;
+    FanoutKernels k{};
+};
+
+struct EventState {
+    std::vector<std::vector<float>> v;
+    std::vector<std::vector<Time>> last_update, last_spike;
+    std::vector<std::vector<std::uint8_t>> fired;
+    std::vector<std::vector<std::int32_t>> pool_count;  // MaxPool: per input neuron
+    std::vector<std::vector<std::uint32_t>> pool_max;   // MaxPool: per pooled unit
+    std::vector<std::vector<std::uint64_t>> emitted;    // per layer, keys emitted at t
+    std::vector<std::uint32_t> n_emitted;
+    std::vector<std::uint64_t> input_keys;
+    std::vector<InputSpike> sorted_input;
+};
+
+namespace {
+
+WindowTable window_table(std::uint32_t in, std::uint32_t out, std::uint32_t kernel,
+                         std::uint32_t stride, std::uint32_t pad, std::uint32_t dilation) {
+    WindowTable t;
+    t.offset.push_back(0);
+    for (std::uint32_t y = 0; y < in; ++y) {
+        for (std::uint32_t o = 0; o < out; ++o) {
+            const std::int64_t d = std::int64_t(y) + pad - std::int64_t(o) * stride;
+            if (d < 0 || d % dilation != 0 || d / dilation >= kernel) continue;
+            t.out.push_back(o);
+            t.k.push_back(std::uint32_t(d / dilation));
+        }
+        t.offset.push_back(std::uint32_t(t.out.size()));
+    }
+    return t;
+}
+
+[[noreturn]] void fail_layer(const Layer& l, std::size_t i, const std::string& what) {
+    throw std::invalid_argument("spike layer " + std::to_string(i) + " '" + l.name + "' (" +
+                                layer_kind_name(l.kind) + "): " + what);
+}
+
+std::shared_ptr<const EventPlan> make_plan(const Network& net) {
+    validate(net);
+    auto plan = std::make_shared<EventPlan>();
+    plan->input_n = std::uint32_t(net.input.size());
+    plan->output = net.output;
+    plan->rate_period = net.rate_period;
+    plan->k = fanout_kernels();
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        const Layer& l = net.layers[i];
+        if (l.out.size() >= (std::uint64_t(1) << 31)) fail_layer(l, i, "more than 2^31 neurons");
+        if (l.neuron.incoming_delay != 0)
+            fail_layer(l, i, "IncomingDelay " + std::to_string(l.neuron.incoming_delay) +
+                                 " fs: only 0 (zero-delay events) is supported by the simulators");
+        LayerPlan p;
+        p.kind = l.kind;
+        p.inputs = l.inputs;
+        for (int src : l.inputs) p.in_shapes.push_back(src < 0 ? net.input : net.layers[std::size_t(src)].out);
+        p.out = l.out;
+        p.out_n = std::uint32_t(l.out.size());
+        p.spiking = l.spiking;
+        p.bipolar = l.neuron.bipolar;
+        p.th = static_cast<float>(l.neuron.threshold);
+        p.v0 = static_cast<float>(l.neuron.initial_potential);
+        p.leak_tau = l.neuron.leak_tau;
+        p.refractory = l.neuron.refractory;
+        p.general = p.leak_tau > 0 || p.refractory > 0;
+        if (l.kind != LayerKind::MaxPool && l.kind != LayerKind::Concat) {
+            p.bias = l.bias;
+            if (!p.bias.empty()) plan->has_bias = true;
+        }
+        switch (l.kind) {
+        case LayerKind::Conv: {
+            const std::uint32_t kh = l.kernel_h, kw = l.kernel_w, ic = l.in.c;
+            p.kw = kw;
+            p.icg = l.in.c / l.groups;
+            p.ocg = l.out.c / l.groups;
+            p.wt.assign(std::size_t(kh) * kw * ic * p.ocg, 0.0f);
+            for (std::uint32_t oc = 0; oc < l.out.c; ++oc) {
+                const std::uint32_t g = oc / p.ocg;
+                for (std::uint32_t c = 0; c < p.icg; ++c)
+                    for (std::uint32_t ky = 0; ky < kh; ++ky)
+                        for (std::uint32_t kx = 0; kx < kw; ++kx) {
+                            const float w = l.weights[((std::size_t(oc) * p.icg + c) * kh + ky) * kw + kx];
+                            const std::uint32_t ci = g * p.icg + c;
+                            p.wt[((std::size_t(ky) * kw + kx) * ic + ci) * p.ocg + (oc - g * p.ocg)] = w;
+                        }
+            }
+            p.ytab = window_table(l.in.h, l.out.h, kh, l.stride_h, l.pad_top, l.dilation_h);
+            p.xtab = window_table(l.in.w, l.out.w, kw, l.stride_w, l.pad_left, l.dilation_w);
+            p.rows = l.groups == 1 && l.stride_w == 1 && l.dilation_w == 1;
+            p.rows2d = p.rows && l.stride_h == 1 && l.dilation_h == 1;
+            if (p.rows) {
+                const std::uint32_t oc = l.out.c;
+                p.wrow.assign(std::size_t(kh) * ic * kw * oc, 0.0f);
+                for (std::uint32_t o = 0; o < oc; ++o)
+                    for (std::uint32_t ci = 0; ci < ic; ++ci)
+                        for (std::uint32_t ky = 0; ky < kh; ++ky)
+                            for (std::uint32_t kx = 0; kx < kw; ++kx)
+                                p.wrow[((std::size_t(ky) * ic + ci) * kw + (kw - 1 - kx)) * oc + o] =
+                                    l.weights[((std::size_t(o) * ic + ci) * kh + ky) * kw + kx];
+                for (std::uint32_t x = 0; x < l.in.w; ++x) {
+                    const std::uint32_t a = p.xtab.offset[x], b = p.xtab.offset[x + 1];
+                    p.x_n.push_back(b - a);
+                    p.x_lo.push_back(b > a ? p.xtab.out[a] : 0);
+                    p.x_kr.push_back(b > a ? kw - 1 - p.xtab.k[a] : 0);
+                }
+            }
+            break;
+        }
+        case LayerKind::MaxPool:
+            p.ytab = window_table(l.in.h, l.out.h, l.kernel_h, l.stride_h, l.pad_top, l.dilation_h);
+            p.xtab = window_table(l.in.w, l.out.w, l.kernel_w, l.stride_w, l.pad_left, l.dilation_w);
+            break;
+        case LayerKind::Fc: {
+            const std::uint64_t in_n = l.in.size();
+            p.wt.resize(l.weights.size());
+            for (std::uint32_t o = 0; o < l.out.c; ++o)
+                for (std::uint64_t s = 0; s < in_n; ++s) p.wt[s * l.out.c + o] = l.weights[o * in_n + s];
+            break;
+        }
+        case LayerKind::Add:
+            p.scale.assign(l.input_scale.size() * kFanoutPad + kFanoutPad, 0.0f);
+            for (std::size_t s = 0; s < l.input_scale.size(); ++s) p.scale[s * kFanoutPad] = l.input_scale[s];
+            break;
+        case LayerKind::Concat: {
+            std::uint32_t off = 0;
+            for (const Shape3& s : p.in_shapes) {
+                p.ch_offset.push_back(off);
+                off += s.c;
+            }
+            break;
+        }
+        }
+        if (l.kind == LayerKind::Conv || l.kind == LayerKind::MaxPool) {
+            const Shape3& in = p.in_shapes[0];
+            p.src.reserve(in.size());
+            for (std::uint32_t y = 0; y < in.h; ++y)
+                for (std::uint32_t x = 0; x < in.w; ++x)
+                    for (std::uint32_t c = 0; c < in.c; ++c) p.src.push_back({y, x, c});
+        }
+        // Padding past the last vector each fan-out call may read (fanout.h).
+        if (!p.bias.empty()) p.bias.resize(p.bias.size() + kFanoutPad, 0.0f);
+        if (!p.wt.empty()) p.wt.resize(p.wt.size() + kFanoutPad, 0.0f);
+        if (!p.wrow.empty()) p.wrow.resize(p.wrow.size() + kFanoutPad, 0.0f);
+        plan->layers.push_back(std::move(p));
+    }
+    return plan;
+}
+
+// The per-neuron path of layers with leak or refractory period (and non-spiking ones): the
+// arithmetic documented in event_sim.h.
+inline int integrate_general(const LayerPlan& p, EventState& st, std::size_t l, std::uint32_t n,
+                             Time t, float w, bool negate) {
+    float& v = st.v[l][n];
+    if (p.leak_tau > 0) {
+        Time& lu = st.last_update[l][n];
+        if (t > lu) v = v * leak_factor(t - lu, p.leak_tau);
+        lu = t;
+    }
+    if (p.refractory > 0 && st.fired[l][n] && t - st.last_spike[l][n] < p.refractory) return 0;
+    v = negate ? v - w : v + w;
+    if (!p.spiking) return 0;
+    const int s = fire_check(v, p.th, p.bipolar);
+    if (s != 0) {
+        st.fired[l][n] = 1;
+        st.last_spike[l][n] = t;
+    }
+    return s;
+}
+
+class Runner {
+public:
+    Runner(const EventPlan& plan, EventState& st, SimResult& r, const SimOptions& opt)
+        : plan_(plan), st_(st), r_(r), opt_(opt) {}
+
+    // Adds w[0..n) to neurons base.. of layer l (one event), emitting into the layer's buffer.
+    inline void fan(std::size_t l, const LayerPlan& p, std::uint32_t base, const float* w,
+                    std::uint32_t n, bool negate, std::uint64_t tag, Time t) {
+        auto& buf = st_.emitted[l];
+        std::uint32_t& ne = st_.n_emitted[l];
+        if (!p.general && !p.spiking) {
+            plan_.k.add(st_.v[l].data() + base, w, n, negate);
+            return;
+        }
+        if (ne + std::size_t(n) + kFanoutPad > buf.size()) buf.resize(std::max(buf.size() * 2, std::size_t(ne) + n + kFanoutPad));
+        if (!p.general) {
+            ne += plan_.k.add_fire(st_.v[l].data() + base, w, n, negate, p.th, p.bipolar, base, tag, buf.data() + ne);
+            return;
+        }
+        for (std::uint32_t j = 0; j < n; ++j) {
+            const int s = integrate_general(p, st_, l, base + j, t, w[j], negate);
+            if (s != 0) buf[ne++] = emission_key(base + j, tag, s < 0);
+        }
+    }
+
+    // The rows-of-a-kernel form of fan: row r at neuron base + r * v_step, weights w + r * w_step.
+    inline void fan_rows(std::size_t l, const LayerPlan& p, std::uint32_t base, std::int64_t v_step,
+                         const float* w, std::int64_t w_step, std::uint32_t rows, std::uint32_t n,
+                         bool negate, std::uint64_t tag, Time t) {
+        if (p.general || !p.spiking) {
+            for (std::uint32_t r = 0; r < rows; ++r)
+                fan(l, p, base + std::uint32_t(r * v_step), w + r * w_step, n, negate, tag, t);
+            return;
+        }
+        auto& buf = st_.emitted[l];
+        std::uint32_t& ne = st_.n_emitted[l];
+        const std::size_t need = ne + std::size_t(rows) * n + kFanoutPad;
+        if (need > buf.size()) buf.resize(std::max(buf.size() * 2, need));
+        ne += plan_.k.add_fire_rows(st_.v[l].data() + base, v_step, w, w_step, rows, n, negate, p.th,
+                                    p.bipolar, base, tag, buf.data() + ne);
+    }
+
+    void emit_one(std::size_t l, std::uint32_t neuron, std::uint64_t tag, bool negative) {
+        auto& buf = st_.emitted[l];
+        std::uint32_t& ne = st_.n_emitted[l];
+        if (ne >= buf.size()) buf.resize(std::max<std::size_t>(buf.size() * 2, 16));
+        buf[ne++] = emission_key(neuron, tag, negative);
+    }
+
+    void layer_at(std::size_t l, Time t, bool bias_tick) {
+        const LayerPlan& p = plan_.layers[l];
+        st_.n_emitted[l] = 0;
+        const bool biased = bias_tick && !p.bias.empty();
+        if (!biased) {
+            // Nothing reaches the layer at t: nothing to do (most times in deep layers).
+            bool any = false;
+            for (int src : p.inputs) any |= src < 0 ? !st_.input_keys.empty() : st_.n_emitted[std::size_t(src)] != 0;
+            if (!any) return;
+        }
+        std::uint64_t seq = 0;
+        if (biased) {
+            const std::uint32_t oc = p.out.c;
+            for (std::uint32_t base = 0; base < p.out_n; base += oc) fan(l, p, base, p.bias.data(), oc, false, 0, t);
+            r_.bias_updates[l] += p.out_n;
+        }
+        ++seq;
+        std::uint64_t events = 0;
+        for (std::size_t slot = 0; slot < p.inputs.size(); ++slot) {
+            const int src = p.inputs[slot];
+            const std::uint64_t* keys = src < 0 ? st_.input_keys.data() : st_.emitted[std::size_t(src)].data();
+            const std::uint32_t nk = src < 0 ? std::uint32_t(st_.input_keys.size()) : st_.n_emitted[std::size_t(src)];
+            const Shape3& in = p.in_shapes[slot];
+            for (std::uint32_t e = 0; e < nk; ++e, ++seq) {
+                const std::uint32_t s = key_neuron(keys[e]);
+                const bool neg = key_sign(keys[e]) < 0;
+                const std::uint64_t tag = seq << 1;
+                switch (p.kind) {
+                case LayerKind::Fc:
+                    fan(l, p, 0, p.wt.data() + std::size_t(s) * p.out_n, p.out_n, neg, tag, t);
+                    events += p.out_n;
+                    break;
+                case LayerKind::Conv: {
+                    const auto [y, x, ci] = p.src[s];
+                    const std::uint32_t oc = p.out.c, ow = p.out.w;
+                    const std::uint32_t ic = in.c;
+                    if (p.rows) {
+                        const std::uint32_t nx = p.x_n[x];
+                        if (nx == 0) break;
+                        const std::uint32_t len = nx * oc, kw = p.kw;
+                        const std::uint32_t ny = p.ytab.offset[y + 1] - p.ytab.offset[y];
+                        if (p.rows2d && ny > 0) {
+                            // Consecutive output rows, kernel rows descending.
+                            const std::uint32_t a = p.ytab.offset[y];
+                            const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
+                            const float* w = p.wrow.data() + ((std::size_t(ky) * ic + ci) * kw + p.x_kr[x]) * oc;
+                            fan_rows(l, p, (oy * ow + p.x_lo[x]) * oc, std::int64_t(ow) * oc, w,
+                                     -std::int64_t(ic) * kw * oc, ny, len, neg, tag, t);
+                            events += std::uint64_t(len) * ny;
+                            break;
+                        }
+                        for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a) {
+                            const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
+                            const std::uint32_t base = (oy * ow + p.x_lo[x]) * oc;
+                            const float* w = p.wrow.data() + ((std::size_t(ky) * ic + ci) * kw + p.x_kr[x]) * oc;
+                            fan(l, p, base, w, len, neg, tag, t);
+                        }
+                        events += std::uint64_t(len) * (p.ytab.offset[y + 1] - p.ytab.offset[y]);
+                        break;
+                    }
+                    const std::uint32_t g = ci / p.icg;
+                    for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a) {
+                        const std::uint32_t oy = p.ytab.out[a], ky = p.ytab.k[a];
+                        for (std::uint32_t b = p.xtab.offset[x]; b < p.xtab.offset[x + 1]; ++b) {
+                            const std::uint32_t ox = p.xtab.out[b], kx = p.xtab.k[b];
+                            const std::uint32_t base = (oy * ow + ox) * oc + g * p.ocg;
+                            const float* w = p.wt.data() + ((std::size_t(ky) * p.kw + kx) * ic + ci) * p.ocg;
+                            fan(l, p, base, w, p.ocg, neg, tag, t);
+                        }
+                        events += std::uint64_t(p.ocg) * (p.xtab.offset[x + 1] - p.xtab.offset[x]);
+                    }
+                    break;
+                }
+                case LayerKind::MaxPool: {
+                    std::int32_t& cnt = st_.pool_count[l][s];
+                    cnt += neg ? -1 : 1;
+                    if (neg) break;
+                    const auto [y, x, c] = p.src[s];
+                    for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a)
+                        for (std::uint32_t b = p.xtab.offset[x]; b < p.xtab.offset[x + 1]; ++b) {
+                            const std::uint32_t u = (p.ytab.out[a] * p.out.w + p.xtab.out[b]) * p.out.c + c;
+                            std::uint32_t& mx = st_.pool_max[l][u];
+                            if (cnt > std::int32_t(mx)) {
+                                ++mx;
+                                emit_one(l, u, tag, false);
+                            }
+                        }
+                    break;
+                }
+                case LayerKind::Add: {
+                    fan(l, p, s, p.scale.data() + slot * kFanoutPad, 1, neg, tag, t);
+                    events += 1;
+                    break;
+                }
+                case LayerKind::Concat: {
+                    const std::uint32_t c = s % in.c, px = s / in.c;
+                    emit_one(l, px * p.out.c + p.ch_offset[slot] + c, tag, neg);
+                    break;
+                }
+                }
+            }
+        }
+        r_.events[l] += events;
+        auto& buf = st_.emitted[l];
+        const std::uint32_t ne = st_.n_emitted[l];
+        if (ne > 1) std::sort(buf.begin(), buf.begin() + ne);
+        if (p.kind != LayerKind::Concat) {
+            r_.spikes[l] += ne;
+            if (opt_.record_trains)
+                for (std::uint32_t e = 0; e < ne; ++e) r_.trains[l].push_back({t, key_neuron(buf[e]), key_sign(buf[e])});
+        }
+        if (int(l) == plan_.output)
+            for (std::uint32_t e = 0; e < ne; ++e) {
+                if (key_sign(buf[e]) < 0) continue;
+                const std::uint32_t n = key_neuron(buf[e]);
+                ++r_.output_counts[n];
+                r_.output_first_spike[n] = std::min(r_.output_first_spike[n], t);
+            }
+    }
+
+private:
+    const EventPlan& plan_;
+    EventState& st_;
+    SimResult& r_;
+    const SimOptions& opt_;
+};
+
+bool leads_by(const std::vector<std::uint64_t>& counts, std::uint64_t delta) {
+    std::uint64_t first = 0, second = 0;
+    for (std::uint64_t c : counts) {
+        if (c > first) {
+            second = first;
+            first = c;
+        } else if (c > second) {
+            second = c;
+        }
+    }
+    return first - second >= delta;
+}
+
+}  // namespace
+
+SimResult run_events(const EventPlan& plan, EventState& st, std::span<const InputSpike> input,
+                     const SimOptions& opt) {
+    const std::size_t nl = plan.layers.size();
+    const LayerPlan& outp = plan.layers[std::size_t(plan.output)];
+    if (opt.terminate_delta > 0 && (!outp.spiking || outp.kind == LayerKind::Concat))
+        throw std::invalid_argument("TerminateDelta needs a spiking output layer (the output layer does not fire)");
+    for (const InputSpike& s : input)
+        if (s.source >= plan.input_n)
+            throw std::invalid_argument("input spike source " + std::to_string(s.source) +
+                                        " out of range (network input has " + std::to_string(plan.input_n) + " neurons)");
+    auto by_time = [](const InputSpike& a, const InputSpike& b) {
+        return a.time < b.time || (a.time == b.time && a.source < b.source);
+    };
+    if (!std::is_sorted(input.begin(), input.end(), by_time)) {
+        st.sorted_input.assign(input.begin(), input.end());
+        std::stable_sort(st.sorted_input.begin(), st.sorted_input.end(), by_time);
+        input = st.sorted_input;
+    }
+    // Reset the state.
+    st.v.resize(nl);
+    st.last_update.resize(nl);
+    st.last_spike.resize(nl);
+    st.fired.resize(nl);
+    st.pool_count.resize(nl);
+    st.pool_max.resize(nl);
+    st.emitted.resize(nl);
+    st.n_emitted.assign(nl, 0);
+    for (std::size_t l = 0; l < nl; ++l) {
+        const LayerPlan& p = plan.layers[l];
+        if (p.kind == LayerKind::MaxPool) {
+            st.pool_count[l].assign(p.in_shapes[0].size(), 0);
+            st.pool_max[l].assign(p.out_n, 0);
+        } else if (p.kind != LayerKind::Concat) {
+            st.v[l].assign(p.out_n + kFanoutPad, p.v0);
+            if (p.general) {
+                st.last_update[l].assign(p.out_n, 0);
+                st.last_spike[l].assign(p.out_n, 0);
+                st.fired[l].assign(p.out_n, 0);
+            }
+        }
+    }
+    SimResult r;
+    r.spikes.assign(nl, 0);
+    r.events.assign(nl, 0);
+    r.bias_updates.assign(nl, 0);
+    r.output_counts.assign(outp.out_n, 0);
+    r.output_first_spike.assign(outp.out_n, kNoSpike);
+    if (opt.record_trains) r.trains.resize(nl);
+    r.end_time = opt.duration;
+
+    Runner run(plan, st, r, opt);
+    constexpr Time kNever = std::numeric_limits<Time>::max();
+    Time next_tick = plan.has_bias ? plan.rate_period : kNever;
+    std::size_t k = 0;
+    for (;;) {
+        const Time t_in = k < input.size() ? input[k].time : kNever;
+        const Time t = std::min(t_in, next_tick);
+        if (t == kNever || t > opt.duration) break;
+        st.input_keys.clear();
+        for (; k < input.size() && input[k].time == t; ++k)
+            st.input_keys.push_back(emission_key(input[k].source, std::uint64_t(st.input_keys.size()) << 1, false));
+        r.input_spikes += st.input_keys.size();
+        const bool tick = t == next_tick;
+        if (tick) next_tick = next_tick > kNever - plan.rate_period ? kNever : next_tick + plan.rate_period;
+        for (std::size_t l = 0; l < nl; ++l) run.layer_at(l, t, tick);
+        if (opt.terminate_delta > 0 && leads_by(r.output_counts, opt.terminate_delta)) {
+            r.end_time = t;
+            r.terminated = true;
+            break;
+        }
+    }
+    const std::size_t lo = std::size_t(plan.output);
+    if (outp.kind == LayerKind::Concat || outp.kind == LayerKind::MaxPool) {
+        r.output_potential.assign(outp.out_n, 0.0);
+    } else {
+        for (std::uint32_t n = 0; n < outp.out_n; ++n) {
+            float v = st.v[lo][n];
+            if (outp.leak_tau > 0 && r.end_time > st.last_update[lo][n])
+                v = v * leak_factor(r.end_time - st.last_update[lo][n], outp.leak_tau);
+            r.output_potential.push_back(v);
+        }
+    }
+    return r;
+}
+
+}  // namespace detail
+
+EventSimulator::EventSimulator(const Network& net)
+    : plan_(detail::make_plan(net)), state_(std::make_unique<detail::EventState>()) {}
+
+EventSimulator::EventSimulator(const EventSimulator& other)
+    : plan_(other.plan_), state_(std::make_unique<detail::EventState>()) {}
+
+EventSimulator::~EventSimulator() = default;
+
+SimResult EventSimulator::run(std::span<const InputSpike> input, const SimOptions& options) {
+    return detail::run_events(*plan_, *state_, input, options);
+}
+
+SimResult simulate_events(const Network& net, std::span<const InputSpike> input,
+                          const SimOptions& options) {
+    EventSimulator sim(net);
+    return sim.run(input, options);
+}
+
+}  // namespace n2d2::spike
