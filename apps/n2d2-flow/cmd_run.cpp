@@ -39,7 +39,7 @@ const char* kRunUsage =
     "--device cuda runs on the GPU (nodes without a CUDA kernel run on the CPU with explicit transfers,\n"
     "listed by N2D2_VERBOSE=dispatch); --cuda-graph captures one run as a CUDA Graph and replays it;\n"
     "--streams N caps the CUDA streams (default 4).\n"
-    "       n2d2-flow run MODEL.ini -test [-seed S] [-w /dev/null] [--images N] [--json FILE] [-o DIR]\n"
+    "       n2d2-flow run MODEL.ini -test [-seed S] [-w DIR|/dev/null] [--images N] [--json FILE] [-o DIR]\n"
     "runs N2D2 INI models: the test set of [database] through [sp] and its transformations, scored at the\n"
     "[<output>.Target] (TopN); -o DIR writes scores.txt, confusion.csv, confusion.png and scores.json.\n";
 

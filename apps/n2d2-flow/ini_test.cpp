@@ -17,9 +17,6 @@ int run_ini_test(const Args& a, const std::string& model_path, const LoadedModel
   if (!m.ini) fail("-test needs an N2D2 INI model (.ini); for ONNX models use --data");
   const ini::IniModel& im = *m.ini;
   if (!im.has_database) fail(model_path, ": -test needs a [database] section");
-  if (a.has("-w") && a.get("-w") != "/dev/null")
-    fail("-w ", a.get("-w"), ": weights in N2D2's text format are not supported; the weights come from the Type=ONNX "
-         "section (use -w /dev/null)");
   uint64_t seed = static_cast<uint64_t>(a.get_int("-seed", a.get_int("--seed", 1, 0), 0));
   auto db = stimuli::make_database(im.doc, im.doc.at("database"), {seed});
   stimuli::StimuliProvider sp(im.doc, *db, seed);

@@ -34,6 +34,8 @@ ModelOptions ModelOptions::from_args(const Args& a) {
   o.batch = a.get_int("--batch", 0, 1);
   o.max_tensor_bytes = static_cast<std::size_t>(a.get_int("--max-tensor-mb", 4096, 1)) << 20;
   o.cpu_fusion = a.get("--device", "cpu") != "cuda";
+  o.ini_weights = a.get("-w");
+  o.ini_seed = static_cast<uint64_t>(a.get_int("-seed", 1, 0));
   return o;
 }
 
@@ -93,10 +95,11 @@ LoadedModel load_model(const std::string& path, const ModelOptions& opts, const 
   lo.allow_unsupported = allow_unsupported;
   LoadedModel m;
   if (ini::is_ini_path(path)) {
-    m.ini = std::make_shared<ini::IniModel>(ini::load_ini_model(path, lo));
+    m.ini = std::make_shared<ini::IniModel>(ini::load_ini_model(path, lo, {opts.ini_weights, opts.ini_seed}));
     m.loaded = std::move(m.ini->graph);
     m.ini->graph = graph::Graph();
   } else {
+    if (!opts.ini_weights.empty()) fail("-w ", opts.ini_weights, ": N2D2 text weights are for INI models (.ini)");
     m.loaded = onnx::load_model(path, lo);
   }
   bool unbound = false;

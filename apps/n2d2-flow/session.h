@@ -25,6 +25,8 @@ struct ModelOptions {
   int64_t batch = 0;                    // --batch N
   std::size_t max_tensor_bytes = std::size_t{4} << 30;  // --max-tensor-mb
   bool cpu_fusion = true;  // BN folding + FusedConv (sched::PassOptions); off with --device cuda
+  std::string ini_weights;  // -w DIR: N2D2 text weights of an INI model ("/dev/null": fillers)
+  uint64_t ini_seed = 1;    // -seed S: an INI model's fillers
   static ModelOptions from_args(const Args& a);
 };
 
@@ -45,7 +47,7 @@ inline const std::set<std::string> kExecOptions = {"--engine", "--threads", "--d
 std::unique_ptr<sched::Executor> make_run_executor(const sched::Plan& plan, const ExecOptions& o, const Verbosity& v);
 
 // The options every model-loading subcommand accepts.
-inline const std::set<std::string> kModelOptions = {"--shape", "--batch", "--max-tensor-mb"};
+inline const std::set<std::string> kModelOptions = {"--shape", "--batch", "--max-tensor-mb", "-w", "-seed"};
 
 struct LoadedModel {
   graph::Graph loaded;  // as read (after binding and shape inference)

@@ -186,7 +186,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
-  std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  std::size_t best_d = limit + 1;
   auto lower = [](std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     return s;
@@ -195,7 +196,8 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
     std::size_t d = edit_distance(word, c);
     // A prefix of at least 4 characters also counts as close ("Poison" -> "Poissonian").
     const std::string lw = lower(word), lc = lower(c);
-    if (d >= best_d && lw.size() >= 4 && lc.compare(0, 4, lw, 0, 4) == 0) d = best_d - 1;
+    // (as far as the limit: a closer candidate still wins over a shared prefix)
+    if (d > limit && lw.size() >= 4 && lc.compare(0, 4, lw, 0, 4) == 0) d = limit;
     if (d < best_d) best_d = d, best = c;
   }
   return best;

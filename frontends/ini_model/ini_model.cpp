@@ -1,10 +1,14 @@
 #include "frontends/ini_model/ini_model.h"
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "frontends/ini/ini_resolve.h"
+#include "frontends/ini_model/ini_weights.h"
 #include "graph/error.h"
 #include "graph/passes/passes.h"
 
@@ -14,12 +18,6 @@ namespace n2d2::ini {
 
 namespace {
 
-// Layer types of N2D2's INI interface that n2d2-flow does not build yet.
-const std::set<std::string> kNativeLayers = {"Conv", "Deconv", "Pool", "Unpool", "Fc", "Rbf", "Softmax", "Dropout",
-                                             "BatchNorm", "ElemWise", "Padding", "Resize", "Reshape", "Transpose",
-                                             "Scaling", "LRN", "Normalize", "Activation", "Transformation", "FMP",
-                                             "Threshold", "ObjectDet", "Anchor", "ROIPooling", "RP"};
-
 std::vector<std::string> words(const std::string& s) {
   std::istringstream in(s);
   std::vector<std::string> r;
@@ -27,18 +25,20 @@ std::vector<std::string> words(const std::string& s) {
   return r;
 }
 
-void read_globals(const Document& doc) {
+NativeOptions read_globals(const Document& doc, uint64_t seed) {
+  NativeOptions o;
+  o.seed = seed;
   const Section* g = doc.find("");
-  if (!g) return;
+  if (!g) return o;
   SectionReader r(*g);
   for (const Property& p : g->properties)
     if (!p.name.empty() && p.name[0] == '$') r.accept(p.name);
   r.get_choice("DefaultModel", "Frame", {"Frame", "Frame_CUDA", "Transcode", "Transcode_CUDA", "Spike", "Spike_Analog",
                                          "Spike_PCM", "Spike_RRAM", "Frame_Eigen"});
   r.get_choice("DefaultDataType", "Float32", {"Float32"});
-  if (r.get_bool("InsertBatchNormalization", false))
-    fail(g->where.str(), ": InsertBatchNormalization=1 is not supported by n2d2-flow");
+  o.insert_batch_norm = r.get_bool("InsertBatchNormalization", false);
   r.finish();
+  return o;
 }
 
 // Bypasses an ignored ONNX node (N2D2's Ignore=): its first output is replaced by its first input.
@@ -62,16 +62,49 @@ void ignore_node(graph::Graph& g, const std::string& name, const Property& where
   fail(where.where.str(), ": Ignore=", name, ": the ONNX model has no node or output of that name");
 }
 
+void load_onnx_section(IniModel& m, const std::string& path, const Section& onnx_section, const Section& sp, const Shape& want,
+                       const onnx::LoadOptions& opts) {
+  SectionReader r(onnx_section);
+  r.accept("Type");
+  std::string input = r.get_string("Input", sp.name);
+  if (input != sp.name)
+    fail(onnx_section.where.str(), ": [", onnx_section.name, "] Input=", input, ": must be the stimuli provider ([sp] or [env])");
+  std::string file = r.require_string("File");
+  fs::path onnx_path = fs::path(file).is_absolute() ? fs::path(file) : fs::path(path).parent_path() / file;
+  std::vector<std::string> ignore = words(r.get_string("Ignore", ""));
+  bool ignore_input_size = r.get_bool("IgnoreInputSize", false);
+  if (r.get_bool("Transpose", false))
+    fail(onnx_section.where.str(), ": [", onnx_section.name, "] Transpose=1 is not supported by n2d2-flow");
+  r.finish();
+  onnx::LoadOptions lo = opts;
+  lo.batch = want[0];
+  lo.force_batch = true;
+  m.graph = onnx::load_model(onnx_path.string(), lo);
+  const Property* ign = onnx_section.find("Ignore");
+  for (const std::string& name : ignore) ignore_node(m.graph, name, *ign);
+  if (m.graph.inputs().size() != 1)
+    fail(onnx_section.where.str(), ": ", onnx_path.string(), " has ", m.graph.inputs().size(), " inputs; the stimuli provider feeds one");
+  const graph::Value& in = m.graph.value(m.graph.inputs()[0]);
+  if (!ignore_input_size && in.type.rank_known && in.type.dims != want)
+    fail(onnx_section.where.str(), ": unexpected size for ONNX input \"", in.name, "\": got ", in.type.str(), ", but [", sp.name,
+         "] provides [", shape_str(want), "] (BatchSize x NbChannels x SizeY x SizeX; IgnoreInputSize=1 skips this check)");
+}
+
+std::string comma_to_space(std::string s) {
+  std::replace(s.begin(), s.end(), ',', ' ');
+  return s;
+}
+
 }  // namespace
 
 bool is_ini_path(const std::string& path) { return fs::path(path).extension() == ".ini"; }
 
-IniModel load_ini_model(const std::string& path, const onnx::LoadOptions& opts) {
+IniModel load_ini_model(const std::string& path, const onnx::LoadOptions& opts, const IniOptions& io) {
   if (!fs::exists(path)) fail(path, ": no such file");
   IniModel m;
   m.doc = load_document(path);  // variables, templates, ConfigSection, references
   const Document& doc = m.doc;
-  read_globals(doc);
+  NativeOptions native = read_globals(doc, io.seed);
   const Section* sp = doc.find("sp") ? doc.find("sp") : doc.find("env");
   m.has_database = doc.find("database") != nullptr;
   // Sections other readers own: data, transformations, config sections, targets.
@@ -84,8 +117,9 @@ IniModel load_ini_model(const std::string& path, const onnx::LoadOptions& opts) 
     if (const Property* c = s.find("LoadMore")) owned.insert(c->value);
   const Section* onnx_section = nullptr;
   const Section* target = nullptr;
+  std::vector<const Section*> native_sections;
   for (const Section& s : doc.sections()) {
-    if (owned.count(s.name) || (sp && s.name.rfind(sp->name + ".", 0) == 0)) continue;
+    if (owned.count(s.name) || doc.is_config(s.name) || (sp && s.name.rfind(sp->name + ".", 0) == 0)) continue;
     if (s.name.find(".Target") != std::string::npos) {
       if (target) fail(s.where.str(), ": [", s.name, "] a second Target: n2d2-flow scores one (the first is [", target->name, "])");
       target = &s;
@@ -93,52 +127,52 @@ IniModel load_ini_model(const std::string& path, const onnx::LoadOptions& opts) 
     }
     const Property* type = s.find("Type");
     if (!type) fail(s.where.str(), ": [", s.name, "] has no Type (a layer, or Type=ONNX)");
+    const std::vector<std::string>& built = native_layer_types();
     if (type->value == "ONNX") {
       if (onnx_section) fail(s.where.str(), ": [", s.name, "] a second Type=ONNX section: n2d2-flow takes one");
       onnx_section = &s;
-    } else if (kNativeLayers.count(type->value)) {
-      fail_unsupported(type->where.str(), ": [", s.name, "] Type=", type->value,
-                       ": INI layer sections are not supported by n2d2-flow yet; export the network to ONNX and wrap it "
-                       "in a Type=ONNX section");
+    } else if (std::find(built.begin(), built.end(), type->value) != built.end()) {
+      native_sections.push_back(&s);
+    } else if (is_unsupported_layer_type(type->value)) {
+      fail_unsupported(type->where.str(), ": [", s.name, "] Type=", type->value, ": this N2D2 layer is not supported by n2d2-flow");
     } else {
-      std::vector<std::string> known(kNativeLayers.begin(), kNativeLayers.end());
+      std::vector<std::string> known = built;
       known.push_back("ONNX");
       std::string hint = closest(type->value, known);
       fail(type->where.str(), ": [", s.name, "] unknown layer Type=", type->value, hint.empty() ? "" : " (did you mean " + hint + "?)");
     }
   }
-  if (!onnx_section) fail(path, ": no network section (Type=ONNX)");
-
-  SectionReader r(*onnx_section);
-  r.accept("Type");
-  std::string input = r.get_string("Input", sp ? sp->name : "");
-  if (!sp || input != sp->name)
-    fail(onnx_section->where.str(), ": [", onnx_section->name, "] Input=", input, ": must be the stimuli provider ([sp] or [env])");
-  std::string file = r.require_string("File");
-  fs::path onnx_path = fs::path(file).is_absolute() ? fs::path(file) : fs::path(path).parent_path() / file;
-  std::vector<std::string> ignore = words(r.get_string("Ignore", ""));
-  bool ignore_input_size = r.get_bool("IgnoreInputSize", false);
-  if (r.get_bool("Transpose", false))
-    fail(onnx_section->where.str(), ": [", onnx_section->name, "] Transpose=1 is not supported by n2d2-flow");
-  r.finish();
-
+  if (!onnx_section && native_sections.empty()) fail(path, ": no network section (Type=ONNX or layers such as Type=Conv)");
+  if (!sp) fail(path, ": no stimuli provider section [sp] (or [env])");
+  std::map<std::string, graph::ValueId> outputs;
   SectionReader spr(*sp);
   int64_t size = spr.get_int("Size", 0);
   int64_t sx = spr.get_int("SizeX", size), sy = spr.get_int("SizeY", size), nc = spr.get_int("NbChannels", 1);
   int64_t batch = opts.batch > 0 ? opts.batch : spr.get_int("BatchSize", 1);
-  onnx::LoadOptions lo = opts;
-  lo.batch = batch;
-  lo.force_batch = true;
-  m.graph = onnx::load_model(onnx_path.string(), lo);
-  const Property* ign = onnx_section->find("Ignore");
-  for (const std::string& name : ignore) ignore_node(m.graph, name, *ign);
-  if (m.graph.inputs().size() != 1)
-    fail(onnx_section->where.str(), ": ", onnx_path.string(), " has ", m.graph.inputs().size(), " inputs; the stimuli provider feeds one");
-  const graph::Value& in = m.graph.value(m.graph.inputs()[0]);
-  Shape want = {batch, nc, sy, sx};
-  if (!ignore_input_size && in.type.rank_known && in.type.dims != want)
-    fail(onnx_section->where.str(), ": unexpected size for ONNX input \"", in.name, "\": got ", in.type.str(), ", but [", sp->name,
-         "] provides [", shape_str(want), "] (BatchSize x NbChannels x SizeY x SizeX; IgnoreInputSize=1 skips this check)");
+  if (sx < 1 || sy < 1 || nc < 1 || batch < 1)
+    fail(sp->where.str(), ": [", sp->name, "] needs SizeX, SizeY (or Size), NbChannels and BatchSize of at least 1");
+  if (onnx_section) {
+    load_onnx_section(m, path, *onnx_section, *sp, {batch, nc, sy, sx}, opts);
+    outputs[sp->name] = m.graph.inputs()[0];
+    outputs[onnx_section->name] = m.graph.outputs().at(0);
+  } else {
+    m.graph.name = fs::path(path).stem().string();
+    graph::ValueId in = m.graph.add_value(sp->name, TensorType(DType::F32, {batch, nc, sy, sx}));
+    m.graph.add_input(in);
+    outputs[sp->name] = in;
+  }
+  if (!native_sections.empty()) {
+    build_native_layers(native_sections, m.graph, outputs, m.params, native);
+    // The outputs: the layers no other layer reads, in file order.
+    std::set<std::string> read;
+    for (const Section* s : native_sections)
+      for (const std::string& w : words(comma_to_space(s->find("Input")->value))) read.insert(w);
+    std::vector<graph::ValueId> outs;
+    for (const Section* s : native_sections)
+      if (!read.count(s->name)) outs.push_back(outputs.at(s->name));
+    m.graph.set_outputs(outs);
+  }
+  if (!io.weights_dir.empty() && io.weights_dir != "/dev/null") import_weights(io.weights_dir, m.params, m.graph);
 
   if (target) {
     m.target.section = target->name;
@@ -153,7 +187,21 @@ IniModel load_ini_model(const std::string& path, const onnx::LoadOptions& opts) 
     std::optional<graph::ValueId> v = m.graph.find_value(m.target.value);
     if (!v) fail(target->where.str(), ": [", target->name, "] the network has no output '", m.target.value, "'");
     m.graph.set_outputs({*v});
+    // Removing nodes renumbers values: the parameter layers follow their initializers by name.
+    auto name_of = [&](graph::ValueId id) { return id == graph::kNoValue ? std::string() : m.graph.value(id).name; };
+    std::vector<std::array<std::string, 5>> names;
+    for (const ParamLayer& p : m.params) names.push_back({name_of(p.weights), name_of(p.bias), name_of(p.scale), name_of(p.mean), name_of(p.variance)});
     graph::remove_dead_nodes(m.graph);
+    std::vector<ParamLayer> kept;
+    for (std::size_t i = 0; i < m.params.size(); ++i) {
+      auto id = [&](const std::string& n) { return n.empty() ? std::optional<graph::ValueId>(graph::kNoValue) : m.graph.find_value(n); };
+      ParamLayer p = m.params[i];
+      auto w = id(names[i][0]), b = id(names[i][1]), sc = id(names[i][2]), mu = id(names[i][3]), var = id(names[i][4]);
+      if (!w || !b || !sc || !mu || !var) continue;  // the layer does not feed the target
+      p.weights = *w, p.bias = *b, p.scale = *sc, p.mean = *mu, p.variance = *var;
+      kept.push_back(p);
+    }
+    m.params = kept;
   } else {
     m.target.value = m.graph.value(m.graph.outputs().at(0)).name;
   }

@@ -16,7 +16,7 @@ ConfigSection=conv.config
 [{{SECTION_NAME}}_pool]
 Input={{INPUT}}
 Type=Pool
-PoolDims=3
+PoolSize=3
 Padding=1
 Pooling=Max
 {% endif %}

@@ -30,7 +30,7 @@ TEST(IniCli, TemplatedInceptionSampleExpands) {
   EXPECT_NE(r.out.find("[inc2_concat]\nNoBias=1\nWeightsFiller=HeFiller\nInput=inc2_b0,inc2_b1\n"), std::string::npos) << r.out;
   // ConfigSection merged into the layer, reference replaced.
   EXPECT_NE(r.out.find("NoBias=1\nWeightsFiller=HeFiller\nInput=inc1_concat\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("[gap]\nInput=inc2_concat\nType=Pool\nPoolDims=32\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[gap]\nInput=inc2_concat\nType=Pool\nPoolSize=32\n"), std::string::npos) << r.out;
 }
 
 TEST(IniCli, WhereShowsTemplateLines) {

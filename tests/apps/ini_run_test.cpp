@@ -108,8 +108,7 @@ TEST_F(IniRun, DirDatabaseOfPngFilesWithTransformationsAndTop5) {
 
 TEST_F(IniRun, ErrorsNameFileAndLine) {
   std::string base = "[sp]\nSizeX=28\nSizeY=28\nBatchSize=8\n[onnx]\nInput=sp\nType=ONNX\nFile=" + model() + "\n";
-  expect_error(run_cli("info " + write("a.ini", base + "[conv1]\nInput=onnx\nType=Conv\n")),
-               "a.ini:11: [conv1] Type=Conv: INI layer sections are not supported by n2d2-flow yet");
+  expect_error(run_cli("info " + write("a.ini", base + "[conv1]\nInput=onnx\nType=Conv\n")), "a.ini:9: [conv1] needs KernelDims=");
   expect_error(run_cli("info " + write("b.ini", base + "[x]\nType=Cnv\n")), "b.ini:10: [x] unknown layer Type=Cnv (did you mean Conv?)");
   expect_error(run_cli("info " + write("c.ini", "[sp]\nSizeX=32\nSizeY=32\nBatchSize=8\n[onnx]\nInput=sp\nType=ONNX\nFile=" + model() + "\n")),
                "unexpected size for ONNX input \"input\"");
@@ -117,6 +116,6 @@ TEST_F(IniRun, ErrorsNameFileAndLine) {
   expect_error(run_cli("info " + write("e.ini", base + "[onnx.Target]\nTopN=0\n")), "TopN must be at least 1");
   expect_error(run_cli("info " + write("f.ini", "$X=1\n[sp]\nSizeX=${Y}\n")), "f.ini:3: undefined variable ${Y}");
   expect_error(run_cli("run " + write("g.ini", "[database]\nType=MNIST_IDX_Database\n" + base) + " -test -w weights/"),
-               "weights in N2D2's text format are not supported");
+               "-w weights/: not a directory");
   expect_error(run_cli("run " + model() + " -test"), "-test needs an N2D2 INI model");
 }
