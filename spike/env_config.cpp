@@ -51,8 +51,7 @@ NeuronOverrides read_neuron(SectionReader& r) {
     if (leak && leak_time) bad(s, *s.find("LeakTime"), "give Leak or LeakTime, not both");
     n.leak_tau = leak ? leak : leak_time;
     n.refractory = get_time(r, "Refractory");
-    if (auto d = get_time(r, "IncomingDelay"); d && *d != 0)
-        bad(s, *s.find("IncomingDelay"), "synaptic delays are not simulated (only IncomingDelay=0)");
+    n.incoming_delay = get_time(r, "IncomingDelay");
     n.initial_potential = opt<double>(r, "InitialPotential", &SectionReader::get_double);
     if (n.initial_potential && !(*n.initial_potential >= 0 && *n.initial_potential < 1))
         bad(s, *s.find("InitialPotential"), "must be in [0, 1) (a fraction of Threshold)");
@@ -128,6 +127,7 @@ void NeuronOverrides::apply(NeuronConfig& n) const {
     if (bipolar) n.bipolar = *bipolar;
     if (leak_tau) n.leak_tau = *leak_tau;
     if (refractory) n.refractory = *refractory;
+    if (incoming_delay) n.incoming_delay = *incoming_delay;
 }
 
 std::uint64_t EnvConfig::terminate_delta(const Network& net) const {

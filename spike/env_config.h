@@ -27,6 +27,7 @@ struct NeuronOverrides {
     std::optional<bool> bipolar;
     std::optional<Time> leak_tau;
     std::optional<Time> refractory;
+    std::optional<Time> incoming_delay;  // IncomingDelay (fs)
     std::optional<double> initial_potential;  // fraction of the threshold
     std::optional<std::uint64_t> terminate_delta;
     std::string where;  // file:line of the section (errors)

@@ -118,6 +118,7 @@ Leak=1,000,000,000
 Threshold=2
 Refractory=3,000
 LeakTime=0
+IncomingDelay=2,000
 )",
                                    "env.ini");
     EXPECT_EQ(e.coder.type, StimulusType::Poissonian);
@@ -137,6 +138,8 @@ LeakTime=0
     EXPECT_DOUBLE_EQ(net.layers[2].neuron.initial_potential, 1.0);  // 0.5 x 2
     EXPECT_EQ(net.layers[2].neuron.refractory, 3000u);
     EXPECT_EQ(net.layers[2].neuron.leak_tau, 0u);
+    EXPECT_EQ(net.layers[2].neuron.incoming_delay, 2000u);
+    EXPECT_EQ(net.layers[0].neuron.incoming_delay, 0u);
 }
 
 TEST(SpikeEnvConfig, ErrorsNameFileAndLine) {
@@ -154,7 +157,7 @@ TEST(SpikeEnvConfig, ErrorsNameFileAndLine) {
     EXPECT_NE(e.find("env.ini:3"), std::string::npos) << e;
     e = error_of("[common.config]\nBipolarThreshold=maybe\n");
     EXPECT_NE(e.find("env.ini:2"), std::string::npos) << e;
-    e = error_of("[common.config]\nIncomingDelay=1,000\n");
+    e = error_of("[common.config]\nIncomingDelay=-1,000\n");
     EXPECT_NE(e.find("env.ini:2"), std::string::npos) << e;
     e = error_of("[env.config]\nNormalizationPercentile=101\n");
     EXPECT_NE(e.find("env.ini:2"), std::string::npos) << e;
