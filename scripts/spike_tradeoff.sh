@@ -18,9 +18,9 @@ THREADS=${THREADS:-2}
 mkdir -p "$OUT"
 echo "setting,readout,stimulus,initial_potential,terminate_delta,percentile,time_fs,accuracy,formal_accuracy,read_events_per_virtual_synapse" > "$OUT/tradeoff.csv.tmp"
 
-# name readout stimulus initial_potential terminate_delta percentile max_time_fs
+# name readout stimulus initial_potential terminate_delta percentile max_time_fs [output_threshold]
 run() {
-  local name=$1 readout=$2 stim=$3 v0=$4 td=$5 pct=$6 tmax=$7
+  local name=$1 readout=$2 stim=$3 v0=$4 td=$5 pct=$6 tmax=$7 oth=${8:-1.0}
   local ini="$OUT/$name.ini"
   cat > "$ini" <<INI
 [env.config]
@@ -36,7 +36,8 @@ CalibrationImages=500
 [common.config]
 InitialPotential=$v0
 INI
-  if [ "$td" != 0 ]; then printf '[fc2.config]\nTerminateDelta=%s\n' "$td" >> "$ini"; fi
+  printf '[fc2.config]\nThreshold=%s\n' "$oth" >> "$ini"
+  if [ "$td" != 0 ]; then printf 'TerminateDelta=%s\n' "$td" >> "$ini"; fi
   if [ "${REUSE:-0}" != 1 ] || [ ! -s "$OUT/$name.json" ]; then
   "$BIN" spike "$MODEL" --data fashion-mnist --env "$ini" --images "$IMAGES" --threads "$THREADS" \
       --curve-images "$IMAGES" --curve-points 10 -o "$OUT/$name" --json "$OUT/$name.json" > "$OUT/$name.log" 2>&1
@@ -60,6 +61,10 @@ run potential_poisson       potential Poissonian 0   0 99.99 200,000,000
 run count_periodic_td3      count     Periodic   0   3 99.99 1,000,000,000
 run count_periodic_td2      count     Periodic   0   2 99.99 1,000,000,000
 run count_periodic_td1      count     Periodic   0   1 99.99 1,000,000,000
+run count_td3_out05         count     Periodic   0   3 99.99 1,000,000,000 0.5
+run count_td4_out025        count     Periodic   0   4 99.99 1,000,000,000 0.25
+run count_td3_out025        count     Periodic   0   3 99.99 1,000,000,000 0.25
+run count_td6_out0125       count     Periodic   0   6 99.99 1,000,000,000 0.125
 mv "$OUT/tradeoff.csv.tmp" "$OUT/tradeoff.csv"
 
 /usr/bin/python3 - "$OUT" <<'PY'
