@@ -6,7 +6,8 @@
 # OUT/tradeoff.md (the best point at <= 0.5 and <= 1.0 events per synapse per setting) and
 # OUT/tradeoff.png.
 #   scripts/spike_tradeoff.sh [MODEL] [IMAGES] [OUT]     (defaults: samples/spike/lenet_fmnist.onnx 1000 stats_tradeoff)
-# Environment: N2D2_FLOW (binary, default build/apps/n2d2-flow/n2d2-flow), THREADS (default 2).
+# Environment: N2D2_FLOW (binary, default build/apps/n2d2-flow/n2d2-flow), THREADS (default 2),
+# REUSE=1 (keep the runs whose OUT/<setting>.json exists).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${1:-samples/spike/lenet_fmnist.onnx}
@@ -36,8 +37,10 @@ CalibrationImages=500
 InitialPotential=$v0
 INI
   if [ "$td" != 0 ]; then printf '[fc2.config]\nTerminateDelta=%s\n' "$td" >> "$ini"; fi
+  if [ "${REUSE:-0}" != 1 ] || [ ! -s "$OUT/$name.json" ]; then
   "$BIN" spike "$MODEL" --data fashion-mnist --env "$ini" --images "$IMAGES" --threads "$THREADS" \
       --curve-images "$IMAGES" --curve-points 10 -o "$OUT/$name" --json "$OUT/$name.json" > "$OUT/$name.log" 2>&1
+  fi
   /usr/bin/python3 - "$OUT/$name.json" "$name" "$readout" "$stim" "$v0" "$td" "$pct" >> "$OUT/tradeoff.csv.tmp" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -52,9 +55,11 @@ run count_periodic          count     Periodic   0   0 99.99 200,000,000
 run potential_periodic      potential Periodic   0   0 99.99 200,000,000
 run potential_periodic_v05  potential Periodic   0.5 0 99.99 200,000,000
 run potential_v05_p999      potential Periodic   0.5 0 99.9  200,000,000
-run first_periodic_v05      first     Periodic   0.5 0 99.99 200,000,000
-run potential_poisson_v05   potential Poissonian 0.5 0 99.99 200,000,000
-run count_periodic_td3      count     Periodic   0.5 3 99.99 1,000,000,000
+run first_periodic          first     Periodic   0   0 99.99 200,000,000
+run potential_poisson       potential Poissonian 0   0 99.99 200,000,000
+run count_periodic_td3      count     Periodic   0   3 99.99 1,000,000,000
+run count_periodic_td2      count     Periodic   0   2 99.99 1,000,000,000
+run count_periodic_td1      count     Periodic   0   1 99.99 1,000,000,000
 mv "$OUT/tradeoff.csv.tmp" "$OUT/tradeoff.csv"
 
 /usr/bin/python3 - "$OUT" <<'PY'

@@ -83,9 +83,9 @@ SimResult simulate_clock(const Network& net, std::span<const InputSpike> input,
     bool has_bias = false;
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& l = net.layers[i];
-        if (l.neuron.incoming_delay != 0)
+        if (l.neuron.incoming_delay % dt != 0)
             throw std::invalid_argument("spike layer " + std::to_string(i) + " '" + l.name +
-                                        "': IncomingDelay must be 0 (zero-delay events only)");
+                                        "': IncomingDelay is not a multiple of dt");
         has_bias |= !l.bias.empty() && l.kind != LayerKind::MaxPool && l.kind != LayerKind::Concat;
     }
     if (has_bias && net.rate_period % dt != 0)
@@ -121,11 +121,21 @@ SimResult simulate_clock(const Network& net, std::span<const InputSpike> input,
     if (options.record_trains) r.trains.resize(nl);
     r.end_time = options.duration;
 
-    std::vector<StepSpikes> emitted(nl);
+    // Every step's spikes, per producer (0: the input, 1 + l: layer l), by step index, so a
+    // layer with IncomingDelay d reads its inputs' spikes of step (t - d) / dt.
+    std::vector<std::vector<StepSpikes>> history(nl + 1);
+    std::vector<StepSpikes> silent(nl + 1);  // per producer: no spike (before a delay elapses)
+    silent[0].resize(net.input.size());
+    for (std::size_t i = 0; i < nl; ++i) silent[i + 1].resize(net.layers[i].out.size());
+    auto spikes_of = [&](int src, Time t, Time delay) -> const StepSpikes* {
+        if (delay > t) return &silent[std::size_t(src + 1)];
+        return &history[std::size_t(src + 1)][std::size_t((t - delay) / dt)];
+    };
     for (Time t = 0; t <= options.duration; t += dt) {
         StepSpikes in_spikes(net.input.size());
         for (const InputSpike& s : input)
             if (s.time == t) in_spikes[s.source].push_back(1);
+        history[0].push_back(in_spikes);
         for (const auto& v : in_spikes) r.input_spikes += v.size();
         const bool tick = has_bias && t > 0 && t % net.rate_period == 0;
         for (std::size_t li = 0; li < nl; ++li) {
@@ -134,7 +144,7 @@ SimResult simulate_clock(const Network& net, std::span<const InputSpike> input,
             std::vector<const StepSpikes*> srcs;
             std::vector<Shape3> shapes;
             for (int src : l.inputs) {
-                srcs.push_back(src < 0 ? &in_spikes : &emitted[std::size_t(src)]);
+                srcs.push_back(spikes_of(src, t, l.neuron.incoming_delay));
                 shapes.push_back(src < 0 ? net.input : net.layers[std::size_t(src)].out);
             }
             if (l.kind == LayerKind::Concat) {
@@ -202,7 +212,7 @@ SimResult simulate_clock(const Network& net, std::span<const InputSpike> input,
                             ++r.output_counts[o];
                             if (r.output_first_spike[o] == kNoSpike) r.output_first_spike[o] = t;
                         }
-            emitted[li] = std::move(out);
+            history[li + 1].push_back(std::move(out));
         }
         if (options.terminate_delta > 0) {
             std::uint64_t first = 0, second = 0;

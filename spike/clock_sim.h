@@ -5,7 +5,8 @@
 // layer's own ONNX-layout weights. It follows the semantics documented in spike/event_sim.h
 // and must agree with simulate_events spike for spike.
 //
-// Input spike times, and rate_period when a layer has a bias, must be multiples of dt
+// Input spike times, IncomingDelay, and rate_period when a layer has a bias, must be
+// multiples of dt
 // (std::invalid_argument otherwise), so no event is moved in time.
 #include "spike/network.h"
 #include "spike/sim_result.h"

@@ -45,6 +45,7 @@ struct LayerPlan {
     std::vector<float> bias;  // empty: none
     std::vector<float> scale;  // Add: input_scale[i] at [i * kFanoutPad], the rest 0 (padding)
     std::vector<std::uint32_t> ch_offset;  // Concat
+    Time delay = 0;  // IncomingDelay: events reach the layer this much after their emission
 };
 
 struct EventPlan {
@@ -54,6 +55,30 @@ struct EventPlan {
     Time rate_period = 0;
     bool has_bias = false;
     FanoutKernels k{};
+    // Per producer (0: the network input, 1 + l: layer l), the (layer, slot) pairs that take
+    // its spikes with a nonzero IncomingDelay.
+    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> delayed_consumers;
+    bool has_delay = false;
+};
+
+// The spikes waiting to reach one (layer, input slot) with a delay: arrival times are
+// non-decreasing (emissions are), so a FIFO; a time's keys are contiguous and sorted.
+struct DelayQueue {
+    std::vector<Time> arrival;
+    std::vector<std::uint64_t> keys;
+    std::size_t head = 0;
+    void clear() {
+        arrival.clear();
+        keys.clear();
+        head = 0;
+    }
+    void compact() {
+        if (head > 4096 && head * 2 > keys.size()) {
+            arrival.erase(arrival.begin(), arrival.begin() + std::ptrdiff_t(head));
+            keys.erase(keys.begin(), keys.begin() + std::ptrdiff_t(head));
+            head = 0;
+        }
+    }
 };
 
 struct EventState {
@@ -66,6 +91,7 @@ struct EventState {
     std::vector<std::uint32_t> n_emitted;
     std::vector<std::uint64_t> input_keys;
     std::vector<InputSpike> sorted_input;
+    std::vector<std::vector<DelayQueue>> delayed;  // per layer, per input slot (delay > 0)
 };
 
 namespace {
@@ -101,9 +127,6 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& l = net.layers[i];
         if (l.out.size() >= (std::uint64_t(1) << 31)) fail_layer(l, i, "more than 2^31 neurons");
-        if (l.neuron.incoming_delay != 0)
-            fail_layer(l, i, "IncomingDelay " + std::to_string(l.neuron.incoming_delay) +
-                                 " fs: only 0 (zero-delay events) is supported by the simulators");
         LayerPlan p;
         p.kind = l.kind;
         p.inputs = l.inputs;
@@ -117,6 +140,7 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
         p.leak_tau = l.neuron.leak_tau;
         p.refractory = l.neuron.refractory;
         p.general = p.leak_tau > 0 || p.refractory > 0;
+        p.delay = l.neuron.incoming_delay;
         if (l.kind != LayerKind::MaxPool && l.kind != LayerKind::Concat) {
             p.bias = l.bias;
             if (!p.bias.empty()) plan->has_bias = true;
@@ -197,6 +221,14 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
         if (!p.wrow.empty()) p.wrow.resize(p.wrow.size() + kFanoutPad, 0.0f);
         plan->layers.push_back(std::move(p));
     }
+    plan->delayed_consumers.resize(net.layers.size() + 1);
+    for (std::size_t i = 0; i < plan->layers.size(); ++i) {
+        const LayerPlan& p = plan->layers[i];
+        if (p.delay == 0) continue;
+        plan->has_delay = true;
+        for (std::size_t slot = 0; slot < p.inputs.size(); ++slot)
+            plan->delayed_consumers[std::size_t(p.inputs[slot] + 1)].push_back({std::uint32_t(i), std::uint32_t(slot)});
+    }
     return plan;
 }
 
@@ -274,12 +306,26 @@ public:
         const LayerPlan& p = plan_.layers[l];
         st_.n_emitted[l] = 0;
         const bool biased = bias_tick && !p.bias.empty();
-        if (!biased) {
-            // Nothing reaches the layer at t: nothing to do (most times in deep layers).
-            bool any = false;
-            for (int src : p.inputs) any |= src < 0 ? !st_.input_keys.empty() : st_.n_emitted[std::size_t(src)] != 0;
-            if (!any) return;
+        // The spikes reaching the layer at t, per input slot: its inputs' emissions at t, or
+        // with a delay, those waiting in its queues with arrival t.
+        src_keys_.resize(p.inputs.size());
+        src_count_.resize(p.inputs.size());
+        bool any = false;
+        for (std::size_t slot = 0; slot < p.inputs.size(); ++slot) {
+            const int src = p.inputs[slot];
+            if (p.delay == 0) {
+                src_keys_[slot] = src < 0 ? st_.input_keys.data() : st_.emitted[std::size_t(src)].data();
+                src_count_[slot] = src < 0 ? std::uint32_t(st_.input_keys.size()) : st_.n_emitted[std::size_t(src)];
+            } else {
+                DelayQueue& q = st_.delayed[l][slot];
+                std::size_t e = q.head;
+                while (e < q.arrival.size() && q.arrival[e] == t) ++e;
+                src_keys_[slot] = q.keys.data() + q.head;
+                src_count_[slot] = std::uint32_t(e - q.head);
+            }
+            any |= src_count_[slot] != 0;
         }
+        if (!biased && !any) return;  // nothing reaches the layer at t (most times, deep layers)
         std::uint64_t seq = 0;
         if (biased) {
             const std::uint32_t oc = p.out.c;
@@ -290,8 +336,9 @@ public:
         std::uint64_t events = 0;
         for (std::size_t slot = 0; slot < p.inputs.size(); ++slot) {
             const int src = p.inputs[slot];
-            const std::uint64_t* keys = src < 0 ? st_.input_keys.data() : st_.emitted[std::size_t(src)].data();
-            const std::uint32_t nk = src < 0 ? std::uint32_t(st_.input_keys.size()) : st_.n_emitted[std::size_t(src)];
+            (void)src;
+            const std::uint64_t* keys = src_keys_[slot];
+            const std::uint32_t nk = src_count_[slot];
             const Shape3& in = p.in_shapes[slot];
             for (std::uint32_t e = 0; e < nk; ++e, ++seq) {
                 const std::uint32_t s = key_neuron(keys[e]);
@@ -372,6 +419,12 @@ public:
                 }
             }
         }
+        if (p.delay != 0)
+            for (std::size_t slot = 0; slot < p.inputs.size(); ++slot) {
+                DelayQueue& q = st_.delayed[l][slot];
+                q.head += src_count_[slot];
+                q.compact();
+            }
         r_.events[l] += events;
         auto& buf = st_.emitted[l];
         const std::uint32_t ne = st_.n_emitted[l];
@@ -381,6 +434,7 @@ public:
             if (opt_.record_trains)
                 for (std::uint32_t e = 0; e < ne; ++e) r_.trains[l].push_back({t, key_neuron(buf[e]), key_sign(buf[e])});
         }
+        if (ne != 0) push_delayed(l + 1, buf.data(), ne, t);
         if (int(l) == plan_.output)
             for (std::uint32_t e = 0; e < ne; ++e) {
                 if (key_sign(buf[e]) < 0) continue;
@@ -390,7 +444,30 @@ public:
             }
     }
 
+    // Spikes of producer `producer` (0: the input) emitted at t, to the consumers that take
+    // them with a delay (arrivals past the duration are dropped: never simulated).
+    void push_delayed(std::size_t producer, const std::uint64_t* keys, std::uint32_t n, Time t) {
+        for (const auto& [c, slot] : plan_.delayed_consumers[producer]) {
+            const Time d = plan_.layers[c].delay;
+            if (d > opt_.duration || t > opt_.duration - d) continue;
+            DelayQueue& q = st_.delayed[c][slot];
+            q.arrival.insert(q.arrival.end(), n, t + d);
+            q.keys.insert(q.keys.end(), keys, keys + n);
+        }
+    }
+
+    // The earliest pending delayed arrival, or kNever.
+    Time next_arrival() const {
+        Time best = std::numeric_limits<Time>::max();
+        for (const auto& per_layer : st_.delayed)
+            for (const DelayQueue& q : per_layer)
+                if (q.head < q.arrival.size()) best = std::min(best, q.arrival[q.head]);
+        return best;
+    }
+
 private:
+    std::vector<const std::uint64_t*> src_keys_;
+    std::vector<std::uint32_t> src_count_;
     const EventPlan& plan_;
     EventState& st_;
     SimResult& r_;
@@ -439,6 +516,11 @@ SimResult run_events(const EventPlan& plan, EventState& st, std::span<const Inpu
     st.pool_max.resize(nl);
     st.emitted.resize(nl);
     st.n_emitted.assign(nl, 0);
+    st.delayed.resize(nl);
+    for (std::size_t l = 0; l < nl; ++l) {
+        st.delayed[l].resize(plan.layers[l].delay ? plan.layers[l].inputs.size() : 0);
+        for (DelayQueue& q : st.delayed[l]) q.clear();
+    }
     for (std::size_t l = 0; l < nl; ++l) {
         const LayerPlan& p = plan.layers[l];
         if (p.kind == LayerKind::MaxPool) {
@@ -468,12 +550,15 @@ SimResult run_events(const EventPlan& plan, EventState& st, std::span<const Inpu
     std::size_t k = 0;
     for (;;) {
         const Time t_in = k < input.size() ? input[k].time : kNever;
-        const Time t = std::min(t_in, next_tick);
+        Time t = std::min(t_in, next_tick);
+        if (plan.has_delay) t = std::min(t, run.next_arrival());
         if (t == kNever || t > opt.duration) break;
         st.input_keys.clear();
         for (; k < input.size() && input[k].time == t; ++k)
             st.input_keys.push_back(emission_key(input[k].source, std::uint64_t(st.input_keys.size()) << 1, false));
         r.input_spikes += st.input_keys.size();
+        if (plan.has_delay && !st.input_keys.empty())
+            run.push_delayed(0, st.input_keys.data(), std::uint32_t(st.input_keys.size()), t);
         const bool tick = t == next_tick;
         if (tick) next_tick = next_tick > kNever - plan.rate_period ? kNever : next_tick + plan.rate_period;
         for (std::size_t l = 0; l < nl; ++l) run.layer_at(l, t, tick);

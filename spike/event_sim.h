@@ -3,9 +3,10 @@
 // shares with the clock-driven reference (spike/clock_sim.h): both follow one canonical order,
 // so they agree spike for spike (tests/spike/clock_sim_test.cpp).
 //
-// Times. The simulated times are the input spike times and the bias ticks k * rate_period
-// (k = 1, 2, ..., only when some layer has a bias), merged, up to SimOptions::duration. All
-// events are zero-delay: a spike emitted at t reaches the next layers at t.
+// Times. The simulated times are the input spike times, the bias ticks k * rate_period
+// (k = 1, 2, ..., only when some layer has a bias) and the arrival times of delayed spikes
+// (IncomingDelay, below), merged, up to SimOptions::duration. Without IncomingDelay a spike
+// emitted at t reaches the next layers at t.
 //
 // Order at one time t. Layers in topological order (Network::layers order). In one layer:
 //  1. bias tick (if t is one and the layer has a bias): every neuron integrates bias[ch] as
@@ -25,7 +26,11 @@
 //   v = v + w  (a negative, bipolar spike delivers -w)
 //   if v >= th: v = v - th, spike +1; else if bipolar and v <= -th: v = v + th, spike -1
 //   (spiking = false: never fires; the layer is a membrane-potential readout)
-// Initial potential: float(initial_potential). incoming_delay must be 0 (refused otherwise).
+// Initial potential: float(initial_potential).
+// IncomingDelay (NeuronConfig::incoming_delay = d, any layer kind): the spikes reaching the
+// layer are those its inputs emitted at t - d (so a time t + d is simulated too); at their
+// arrival time they are taken in the same order as zero-delay ones (bias first, then slot,
+// source). Arrivals after the duration never happen.
 //
 // Layers:
 //  - Conv: weights [out_c][in_c/groups][kh][kw]; an input spike at (y, x, ci) reaches every

@@ -14,7 +14,7 @@ struct NeuronConfig {
     Time refractory = 0;            // no integration for this long after a spike
     double initial_potential = 0.0; // e.g. 0.5 * threshold helps short runs
     Time incoming_delay = 0;        // IncomingDelay: events reach the neuron this much later
-                                    // (the network simulators refuse nonzero values for now)
+                                    // (network simulators: spike/event_sim.h)
 };
 
 class IfNeuron {

@@ -17,6 +17,9 @@
 #include "hw/allocator.h"
 #include "hw/from_graph.h"
 #include "hw/zoo.h"
+#include "hw/synth_check.h"
+#include "exporters/vhdl/vhdl_export.h"
+#include "graph/ops/quant_semantics.h"
 #include "frontends/data/idx.h"
 #include <random>
 #ifdef N2D2_HAVE_SYSTEMC
@@ -37,7 +40,10 @@ const char* kHwUsage =
     "--int8-packing packs two int8 MACs per DSP48E2 (UltraScale+). -o DIR writes report.txt,\n"
     "report.json and layers.png there. --simulate N runs N frames through the SystemC cycle model\n"
     "(test images of --data, else seeded random inputs; zoo networks get seeded random weights) and\n"
-    "compares its outputs bit for bit with the integer reference and its cycles with the estimate.\n";
+    "compares its outputs bit for bit with the integer reference and its cycles with the estimate.\n"
+    "--emit-vhdl writes the VHDL-2008 design to DIR/vhdl (needs -o) and, with --simulate and ghdl, runs\n"
+    "its testbench on the same frames. --synth-check synthesizes every layer entity with ghdl --synth +\n"
+    "yosys synth_xilinx and puts the DSP / BRAM18 / LUT counts next to the estimate.\n";
 
 std::string fmt(const char* f, auto... a) {
   char buf[512];
@@ -122,12 +128,77 @@ void write_chart(const std::string& path, const hw::Network& net, const hw::Mapp
   write_text_atomic(path, std::string(buf.begin(), buf.end()));
 }
 
+// --emit-vhdl / --synth-check: the design in DIR/vhdl, its GHDL run on the simulated frames, and
+// yosys' counts per layer next to the estimate. Returns 1 when GHDL's outputs or cycles differ.
+int emit_vhdl(const Args& a, const hw::Network& net, const hw::Mapping& map, const std::vector<std::vector<int32_t>>& frames,
+              const std::vector<std::vector<int32_t>>& sc_outputs, double sc_cycles_per_frame, JsonWriter& j, std::string& text) {
+  const std::string dir = (std::filesystem::path(a.get("-o")) / "vhdl").string();
+  std::vector<std::vector<int32_t>> expected;
+#ifdef N2D2_HAVE_SYSTEMC
+  for (const auto& f : frames) expected.push_back(hw::network_reference(net, f));
+#endif
+  const auto& use = expected.size() == frames.size() ? frames : expected;  // no reference: no testbench frames
+  vhdl::Design d = vhdl::write_design(net, map, dir, use, expected, "n2d2_net");
+  std::string s = fmt("vhdl: wrote %s (%zu files, top %s, testbench %s with %zu frames)\n", dir.c_str(), d.files.size(), d.top.c_str(),
+                      d.testbench.c_str(), use.size());
+  int rc = 0;
+  if (a.has("--emit-vhdl") && !use.empty()) {
+    if (!vhdl::ghdl_available()) {
+      s += "vhdl: ghdl not found: the design is not simulated\n";
+    } else {
+      std::fprintf(stderr, "simulating %zu frames with ghdl...\n", use.size());
+      vhdl::GhdlRun g = vhdl::run_ghdl(d, net, map);
+      bool exact = !g.timed_out && g.mismatches == 0 && g.outputs == expected && (sc_outputs.empty() || g.outputs == sc_outputs);
+      // Per-frame cycles need two frames (one frame gives its latency, which shared rescalers lengthen).
+      bool cycles = sc_outputs.empty() || g.outputs.size() < 2 || g.cycles_per_frame == sc_cycles_per_frame;
+      s += fmt("vhdl: ghdl %zu frames, outputs %s the integer reference%s; %.1f cycles per frame (SystemC %.1f, estimate %lld); "
+               "latency %lld cycles\n", g.outputs.size(), exact ? "bit-identical to" : "DIFFER from",
+               sc_outputs.empty() ? "" : " and SystemC", g.cycles_per_frame, sc_cycles_per_frame,
+               static_cast<long long>(map.cycles_per_frame), static_cast<long long>(g.latency_cycles));
+      s += fmt("vhdl: ghdl analysis %.1f s, run %.1f s for %lld cycles (%.1f s per frame, %.3g cycles/s)\n", g.analyse_s, g.run_s,
+               static_cast<long long>(g.cycles), g.run_s / static_cast<double>(std::max<std::size_t>(1, g.outputs.size())),
+               static_cast<double>(g.cycles) / std::max(1e-9, g.run_s));
+      j.key("vhdl_images").value(static_cast<int64_t>(g.outputs.size())).key("vhdl_bit_exact").value(exact);
+      j.key("vhdl_cycles_per_frame").value(g.cycles_per_frame).key("vhdl_latency_cycles").value(g.latency_cycles);
+      j.key("vhdl_cycles_equal_systemc").value(cycles).key("ghdl_run_s").value(g.run_s);
+      if (!exact || !cycles) rc = 1;
+    }
+  }
+  if (a.has("--synth-check")) {
+    std::string why;
+    if (!hw::synth_tools_available(&why)) fail("--synth-check: ", why);
+    const std::string family = hw::yosys_family(map.device.name);
+    hw::SynthCounts total;
+    s += fmt("synth-check (ghdl --synth + yosys synth_xilinx -family %s), per layer: yosys / estimate\n", family.c_str());
+    s += fmt("%-16s %11s %11s %13s %13s %7s\n", "layer", "DSP", "BRAM18", "LUT", "FF", "time");
+    j.key("synth_layers").begin_array();
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+      std::fprintf(stderr, "synthesizing %s...\n", d.layer_entities[i].c_str());
+      hw::SynthCounts c = hw::synthesize(d.dir, d.files, "n2d2", d.layer_entities[i], family);
+      const hw::BlockCost& e = map.layers[i].cost;
+      s += fmt("%-16s %5d/%-5d %5d/%-5d %6d/%-6d %6d/%-6d %6.1fs\n", net.layers[i].name.substr(0, 16).c_str(), c.dsp, e.dsp, c.bram18(),
+               e.bram, c.lut, e.lut, c.ff, e.ff, c.seconds);
+      j.begin_object().key("name").value(net.layers[i].name).key("yosys_dsp").value(c.dsp).key("yosys_bram").value(c.bram18());
+      j.key("yosys_lut").value(c.lut).key("yosys_ff").value(c.ff).key("dsp").value(e.dsp).key("bram18").value(e.bram);
+      j.key("lut").value(e.lut).key("ff").value(e.ff).key("seconds").value(c.seconds).end_object();
+      total.dsp += c.dsp, total.ramb18 += c.bram18(), total.lut += c.lut, total.ff += c.ff, total.seconds += c.seconds;
+    }
+    j.end_array();
+    s += fmt("%-16s %5d/%-5d %5d/%-5d %6d/%-6d %6d/%-6d %6.1fs\n", "total", total.dsp, map.dsp, total.ramb18, map.bram, total.lut,
+             map.lut, total.ff, map.ff, total.seconds);
+    j.key("yosys_dsp").value(total.dsp).key("yosys_bram").value(total.ramb18).key("yosys_lut").value(total.lut).key("yosys_ff").value(total.ff);
+  }
+  std::cout << s;
+  text += s;
+  return rc;
+}
+
 }  // namespace
 
 int cmd_hw(int argc, char** argv) {
   std::set<std::string> with_value = {"--device", "--clock", "--dsp", "--bram", "--lut", "-o", "--json", "--simulate", "--data", "--seed"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
-  Args a(argc, argv, 2, with_value, {"--help", "-h", "--int8-packing"});
+  Args a(argc, argv, 2, with_value, {"--help", "-h", "--int8-packing", "--emit-vhdl", "--synth-check"});
   if (a.has("--help") || a.has("-h")) {
     std::cout << kHwUsage;
     return 0;
@@ -195,6 +266,9 @@ int cmd_hw(int argc, char** argv) {
   j.begin_object();
   json_body(j, model, net, map, ms);
   int rc = 0;
+  std::vector<std::vector<int32_t>> hw_frames, sc_outputs;  // quantized frames and SystemC outputs, for --emit-vhdl
+  double sc_cycles_per_frame = 0;
+  if ((a.has("--emit-vhdl") || a.has("--synth-check")) && !a.has("-o")) fail("--emit-vhdl / --synth-check need -o DIR (the design goes to DIR/vhdl)");
   if (sim_frames) {
 #ifdef N2D2_HAVE_SYSTEMC
     hw::SimResult sim;
@@ -209,16 +283,27 @@ int cmd_hw(int argc, char** argv) {
       for (auto& f : frames)
         for (auto& x : f) x = px(rng) - (net.input_signed ? 127 : 0);
       sim = hw::simulate(net, map, frames);
+      hw_frames = frames;
       exact = !sim.deadlock;
       for (std::size_t i = 0; i < frames.size() && exact; ++i)
         if (sim.outputs[i] != hw::network_reference(net, frames[i])) exact = false, detail = fmt("frame %zu differs", i);
     } else {
       hw::Verification v = hw::verify(graph, net, map, images);
+      const hw::InputQuantization q = hw::input_quantization(graph);
+      const int64_t fsize = net.input.size();
+      for (int64_t i = 0; i < images.dim(0); ++i) {
+        std::vector<int32_t> f(static_cast<std::size_t>(fsize));
+        for (int64_t k = 0; k < fsize; ++k)
+          f[static_cast<std::size_t>(k)] = static_cast<int32_t>(quant::quantize(images.data<float>()[i * fsize + k], q.scale, q.nbbits, q.is_signed));
+        hw_frames.push_back(std::move(f));
+      }
       sim = v.sim;
       exact = v.bit_exact();
       detail = v.first_mismatch;
     }
     if (sim.deadlock) fail("SystemC simulation deadlocked after ", sim.total_cycles, " cycles");
+    sc_outputs = sim.outputs;
+    sc_cycles_per_frame = sim.cycles_per_frame;
     double fps = map.options.clock_mhz * 1e6 / sim.cycles_per_frame;
     double diff = 100.0 * (sim.cycles_per_frame - static_cast<double>(map.cycles_per_frame)) / static_cast<double>(map.cycles_per_frame);
     std::string s = fmt("systemc: %lld frames, outputs %s the integer reference%s%s\n", static_cast<long long>(sim_frames),
@@ -255,6 +340,7 @@ int cmd_hw(int argc, char** argv) {
     fail("--simulate: this build has no SystemC (install it and reconfigure: pkg-config systemc)");
 #endif
   }
+  if (a.has("--emit-vhdl") || a.has("--synth-check")) rc = std::max(rc, emit_vhdl(a, net, map, hw_frames, sc_outputs, sc_cycles_per_frame, j, text));
   j.end_object();
   if (a.has("-o")) {
     std::filesystem::path dir = a.get("-o");

@@ -25,6 +25,8 @@ TEST(Rescaling, DoubleShift) {
   EXPECT_LE(a.value, 0.3);
   EXPECT_LT(a.rel_error, 0.07);
   EXPECT_DOUBLE_EQ(a.value, (std::ldexp(1.0, a.params.left) + 1) / std::ldexp(1.0, a.params.shift));
+  // A factor a float rounding below a representable one (the per-channel exact factors) keeps it.
+  EXPECT_DOUBLE_EQ(approximate_scale(0.375 * (1 - 1e-7), RescalingMode::DoubleShift).value, 0.375);
   ScaleApprox b = approximate_scale(0.375, RescalingMode::DoubleShift);  // 1/4 + 1/8 exactly: (2 + 1) / 8
   EXPECT_EQ(b.params.left, 1);
   EXPECT_EQ(b.params.shift, 3);

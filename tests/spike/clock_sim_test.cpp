@@ -71,6 +71,8 @@ TEST(SpikeClockSim, AgreesWithEventSimOnRandomNetworksSpikeForSpike) {
         {"rows", {.c1_groups = 1}},
         {"rows-bipolar", {.bipolar = true, .c1_groups = 1}},
         {"rows-leaky", {.leak_tau = 40, .c1_groups = 1}},
+        {"delays", {.delays = true}},
+        {"delays-all", {.bipolar = true, .leak_tau = 60, .refractory = 2, .c1_groups = 1, .delays = true}},
     };
     const StimulusType types[] = {StimulusType::Periodic, StimulusType::JitteredPeriodic,
                                   StimulusType::Poissonian, StimulusType::SingleBurst};

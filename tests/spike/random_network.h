@@ -14,6 +14,7 @@ struct NetVariant {
     double initial = 0.0;     // add
     bool readout_potential = false;  // fc non-spiking
     std::uint32_t c1_groups = 2;     // 1: c1 takes the event simulator's all-rows fan-out
+    bool delays = false;             // IncomingDelay on p1, c2, cat, c3, fc
 };
 
 inline std::vector<float> random_weights(Rng& rng, std::size_t n, double lo, double hi) {
@@ -93,6 +94,13 @@ inline Network random_network(std::uint64_t seed, const NetVariant& v = {}) {
     fc.neuron.leak_tau = v.leak_tau;
     fc.neuron.refractory = v.refractory;
     fc.spiking = !v.readout_potential;
+    if (v.delays) {
+        p1.neuron.incoming_delay = 4;
+        c2.neuron.incoming_delay = 3;
+        cat.neuron.incoming_delay = 2;
+        c3.neuron.incoming_delay = 5;
+        fc.neuron.incoming_delay = 1;
+    }
     net.layers = {c1, p1, c2, a, cat, c3, fc};
     net.output = 6;
     return net;

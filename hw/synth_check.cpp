@@ -1,0 +1,116 @@
+#include "hw/synth_check.h"
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "graph/error.h"
+#include "hw/device.h"
+
+namespace n2d2::hw {
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string r(1, '\'');
+  for (char c : s) {
+    if (c == '\'') r.append("'\\''");
+    else r.push_back(c);
+  }
+  r.push_back('\'');
+  return r;
+}
+
+std::pair<int, std::string> sh(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(("{ " + cmd + "; } 2>&1").c_str(), "r");
+  if (!p) fail("cannot run: ", cmd);
+  char buf[4096];
+  std::size_t k;
+  while ((k = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, k);
+  int st = ::pclose(p);
+  return {WIFEXITED(st) ? WEXITSTATUS(st) : 128, out};
+}
+
+}  // namespace
+
+SynthCounts parse_yosys_stat(const std::string& log) {
+  // The last "Number of cells:" table: lines "     NAME    COUNT".
+  std::size_t at = log.rfind("Number of cells:");
+  if (at == std::string::npos) fail("yosys log has no 'stat' cell table");
+  std::istringstream in(log.substr(at));
+  std::string line;
+  std::getline(in, line);
+  // LUTs taken by LUT RAM and shift-register primitives.
+  static const std::map<std::string, int> kLutram = {{"RAM32M", 4},    {"RAM64M", 4},    {"RAM32M16", 8}, {"RAM64M8", 8},
+                                                     {"RAM32X1D", 2},  {"RAM64X1D", 2},  {"RAM128X1D", 4}, {"RAM256X1D", 8},
+                                                     {"RAM32X1S", 1},  {"RAM64X1S", 1},  {"RAM128X1S", 2}, {"RAM256X1S", 4},
+                                                     {"SRL16E", 1},    {"SRLC32E", 1},   {"SRLC16E", 1}};
+  SynthCounts c;
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    std::string name;
+    long n = 0;
+    if (!(ls >> name >> n)) break;  // end of the table
+    if (name.rfind("DSP48E", 0) == 0) c.dsp += static_cast<int>(n);
+    else if (name.rfind("RAMB18", 0) == 0) c.ramb18 += static_cast<int>(n);
+    else if (name.rfind("RAMB36", 0) == 0) c.ramb36 += static_cast<int>(n);
+    else if (name.size() == 4 && name.rfind("LUT", 0) == 0 && name[3] >= '1' && name[3] <= '6') c.lut_logic += static_cast<int>(n);
+    else if (name.rfind("FD", 0) == 0) c.ff += static_cast<int>(n);
+    else if (auto it = kLutram.find(name); it != kLutram.end()) c.lut += it->second * static_cast<int>(n);
+  }
+  c.lut += c.lut_logic;
+  return c;
+}
+
+std::string yosys_family(const std::string& device) {
+  const Device& d = find_device(device);
+  if (d.dsp_kind == DspKind::DSP48E1) return "xc7";
+  if (d.dsp_kind == DspKind::DSP48E2) return "xcup";
+  fail("--synth-check: yosys synth_xilinx maps Xilinx parts only; ", d.name, " (", d.family, ") is not one");
+}
+
+bool synth_tools_available(std::string* why) {
+  if (sh("ghdl --version").first != 0) {
+    if (why) *why = "ghdl not installed";
+    return false;
+  }
+  if (sh("yosys -V").first != 0) {
+    if (why) *why = "yosys not installed";
+    return false;
+  }
+  return true;
+}
+
+SynthCounts synthesize(const std::string& dir, const std::vector<std::string>& files, const std::string& library,
+                       const std::string& entity, const std::string& family) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::ostringstream cmd;
+  cmd << "cd " << quote(dir) << " && ghdl -a --std=08 --work=" << library;
+  for (const auto& f : files) cmd << ' ' << quote(f);
+  cmd << " && ghdl --synth --std=08 --work=" << library << " --out=verilog " << entity << " > " << quote(entity + ".v") << " 2> " << quote(entity + ".ghdl.log");
+  auto [rc, out] = sh(cmd.str());
+  if (rc != 0) {
+    std::ifstream g(dir + "/" + entity + ".ghdl.log");
+    std::stringstream glog;
+    glog << g.rdbuf();
+    std::string t = glog.str();
+    fail("ghdl --synth of ", entity, " in ", dir, " failed:\n", out.substr(0, 2000), t.substr(t.size() > 3000 ? t.size() - 3000 : 0));
+  }
+  std::ostringstream script, ys;
+  script << "read_verilog " << entity << ".v; synth_xilinx -family " << family << " -top " << entity << "; stat";
+  ys << "cd " << quote(dir) << " && yosys -q -l " << quote(entity + ".yosys.log") << " -p " << quote(script.str()) << " > /dev/null";
+  auto [rc2, out2] = sh(ys.str());
+  std::ifstream f(dir + "/" + entity + ".yosys.log");
+  std::stringstream log;
+  log << f.rdbuf();
+  if (rc2 != 0) fail("yosys synth_xilinx of ", entity, " failed:\n", (out2 + log.str()).substr(0, 4000));
+  SynthCounts c = parse_yosys_stat(log.str());
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return c;
+}
+
+}  // namespace n2d2::hw

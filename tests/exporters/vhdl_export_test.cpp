@@ -1,0 +1,339 @@
+// VHDL emission (exporters/vhdl) checked by GHDL: per-block testbenches (conv, grouped conv,
+// max pooling, dense) over odd shapes and parallelisms, and the LeNet-style Fashion-MNIST
+// network, each against the frame-level integer reference (hw::network_reference) and the
+// SystemC cycle model (same outputs, same cycles per frame). Skipped with a message when ghdl or
+// SystemC is missing.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+#include "exporters/vhdl/vhdl_export.h"
+#include "graph/error.h"
+#include "hw/allocator.h"
+#include "hw/synth_check.h"
+#include "tests/test_util.h"
+#ifdef N2D2_HAVE_SYSTEMC
+#include "frontends/data/idx.h"
+#include "frontends/onnx/onnx_loader.h"
+#include "graph/ops/quant_semantics.h"
+#include "hw/from_graph.h"
+#include "hw/systemc/simulate.h"
+#endif
+
+namespace n2d2 {
+namespace {
+
+namespace fs = std::filesystem;
+using hw::Layer;
+using hw::LayerKind;
+using hw::Network;
+using hw::Parallelism;
+using hw::Rescale;
+
+uint64_t seed() {
+  const char* s = std::getenv("N2D2_SEED");
+  uint64_t v = s ? std::strtoull(s, nullptr, 10) : 4242;
+  std::printf("N2D2_SEED=%llu\n", static_cast<unsigned long long>(v));
+  return v;
+}
+
+fs::path scratch(const std::string& name) {
+  return fs::temp_directory_path() / ("n2d2_vhdl_" + name + "_" + std::to_string(::getpid()));
+}
+
+void fill(Layer& l, std::mt19937_64& rng, Rescale mode) {
+  std::uniform_int_distribution<int> w(-127, 127), b(-900, 900);
+  int64_t n = l.kind == LayerKind::Conv ? int64_t{l.out.c} * l.cin_per_group() * l.taps()
+                                        : l.kind == LayerKind::Dense ? int64_t{l.out.c} * l.in.size() : 0;
+  l.weights.resize(static_cast<std::size_t>(n));
+  for (auto& v : l.weights) v = w(rng);
+  l.bias.clear();
+  if (l.has_mac()) {
+    l.bias.resize(static_cast<std::size_t>(l.out.c));
+    for (auto& v : l.bias) v = b(rng);
+  }
+  l.rescale = l.kind == LayerKind::MaxPool ? Rescale::None : mode;
+  int shift = 7 + static_cast<int>(std::log2(std::max(1, l.terms())) / 2);
+  if (mode == Rescale::FixedPoint) {
+    l.rescale_params.clear();
+    for (int c = 0; c < l.out.c; ++c) l.rescale_params.push_back({1.f, 9000 + 371 * c, shift + 13 + c % 3, 0});
+  } else if (mode == Rescale::DoubleShift) {
+    l.rescale_params = {{1.f, 1, shift + 1, 1}};
+  } else {
+    l.rescale_params = {{1.f, 1, shift, 0}};
+  }
+}
+
+Layer conv(const std::string& name, hw::Shape3 in, int cout, int k, int stride, int pad, int group = 1) {
+  Layer l;
+  l.name = name;
+  l.kind = LayerKind::Conv;
+  l.in = in;
+  l.kh = l.kw = k;
+  l.sh = l.sw = stride;
+  l.pad_t = l.pad_l = l.pad_b = l.pad_r = pad;
+  l.group = group;
+  l.out = {cout, (in.h + 2 * pad - k) / stride + 1, (in.w + 2 * pad - k) / stride + 1};
+  return l;
+}
+
+Layer pool(const std::string& name, hw::Shape3 in, int k, int stride) {
+  Layer l;
+  l.name = name;
+  l.kind = LayerKind::MaxPool;
+  l.in = in;
+  l.kh = l.kw = k;
+  l.sh = l.sw = stride;
+  l.out = {in.c, (in.h - k) / stride + 1, (in.w - k) / stride + 1};
+  return l;
+}
+
+Layer dense(const std::string& name, hw::Shape3 in, int n) {
+  Layer l;
+  l.name = name;
+  l.kind = LayerKind::Dense;
+  l.in = in;
+  l.out = {n, 1, 1};
+  return l;
+}
+
+bool tools_or_skip(std::string& why) {
+#ifndef N2D2_HAVE_SYSTEMC
+  why = "SystemC is not built (the VHDL run is compared with the SystemC model)";
+  return false;
+#else
+  if (!vhdl::ghdl_available()) {
+    why = "ghdl not installed (scripts/setup.sh installs it)";
+    return false;
+  }
+  return true;
+#endif
+}
+
+#ifdef N2D2_HAVE_SYSTEMC
+// Emits, runs GHDL and compares with the reference and the SystemC model.
+void expect_vhdl_matches(const std::string& name, const Network& net, const hw::Mapping& map,
+                         const std::vector<std::vector<int32_t>>& frames) {
+  std::vector<std::vector<int32_t>> ref;
+  for (const auto& f : frames) ref.push_back(hw::network_reference(net, f));
+  fs::path dir = scratch(name);
+  vhdl::Design d = vhdl::write_design(net, map, dir.string(), frames, ref);
+  vhdl::GhdlRun g = vhdl::run_ghdl(d, net, map);
+  hw::SimResult s = hw::simulate(net, map, frames);
+  ASSERT_FALSE(s.deadlock);
+  ASSERT_FALSE(g.timed_out) << g.log;
+  ASSERT_EQ(g.outputs.size(), frames.size()) << g.log;
+  EXPECT_EQ(g.mismatches, 0) << g.log;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_EQ(g.outputs[i], ref[i]) << "frame " << i;
+    EXPECT_EQ(g.outputs[i], s.outputs[i]) << "frame " << i;
+  }
+  EXPECT_EQ(g.cycles_per_frame, s.cycles_per_frame) << "ghdl vs SystemC cycles per frame";
+  // Blocks whose rescalers are shared (requant_lanes < po) push a beat ceil(po/lanes)+1 cycles after
+  // its last MAC step, the SystemC model in that step: the RTL's frames come out a constant number
+  // of cycles later. Without shared rescalers the cycles are equal beat for beat.
+  bool shared = false;
+  for (std::size_t i = 0; i < net.layers.size(); ++i)
+    shared |= net.layers[i].has_mac() && map.layers[i].cost.requant_lanes < hw::lanes_of(map.layers[i].out_seg);
+  ASSERT_EQ(g.last_out.size(), s.last_out.size());
+  const int64_t offset = g.last_out[0] - s.last_out[0];
+  for (std::size_t i = 0; i < g.last_out.size(); ++i) EXPECT_EQ(g.last_out[i] - s.last_out[i], offset) << "frame " << i;
+  if (!shared) {
+    EXPECT_EQ(offset, 0);
+  }
+  EXPECT_GE(offset, 0);
+  EXPECT_EQ(g.first_in, s.first_in);
+  std::printf("%s: %zu frames bit-exact; cycles/frame ghdl %.1f systemc %.1f estimate %lld; latency ghdl %lld systemc %lld; "
+              "ghdl analyse %.2f s, run %.2f s for %lld cycles\n",
+              name.c_str(), frames.size(), g.cycles_per_frame, s.cycles_per_frame, static_cast<long long>(map.cycles_per_frame),
+              static_cast<long long>(g.latency_cycles), static_cast<long long>(s.latency_cycles), g.analyse_s, g.run_s,
+              static_cast<long long>(g.cycles));
+  if (!::testing::Test::HasFailure() && !std::getenv("N2D2_KEEP")) fs::remove_all(dir);
+}
+
+std::vector<std::vector<int32_t>> random_frames(const Network& n, int count, std::mt19937_64& rng) {
+  std::uniform_int_distribution<int> px(0, 255);
+  std::vector<std::vector<int32_t>> f(static_cast<std::size_t>(count), std::vector<int32_t>(static_cast<std::size_t>(n.input.size())));
+  for (auto& v : f)
+    for (auto& x : v) x = px(rng);
+  return f;
+}
+
+Network chain(const std::string& name, hw::Shape3 input, std::vector<Layer> layers) {
+  Network n;
+  n.name = name;
+  n.input = input;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    layers[i].inputs = {static_cast<int>(i) - 1};
+    if (i > 0) {
+      layers[i].in_bits = layers[i - 1].out_bits;
+      layers[i].in_signed = layers[i - 1].out_signed;
+    }
+  }
+  n.layers = std::move(layers);
+  n.output = static_cast<int>(n.layers.size()) - 1;
+  return n;
+}
+#endif
+
+// conv 3x3 stride 1 pad 1 with input-channel and tap parallelism below the layer's (several MAC
+// steps per output, shared Fixed-point rescalers), then conv 3x3 stride 2 from a 2-beat stream.
+TEST(VhdlExport, ConvBlocksMatchReferenceAndSystemC) {
+  std::string why;
+  if (!tools_or_skip(why)) GTEST_SKIP() << why;
+#ifdef N2D2_HAVE_SYSTEMC
+  std::mt19937_64 rng(seed());
+  Layer a = conv("c1", {3, 7, 9}, 5, 3, 1, 1), b = conv("c2", {5, 7, 9}, 4, 3, 2, 1);
+  fill(a, rng, Rescale::FixedPoint);
+  b.out_signed = true;
+  fill(b, rng, Rescale::SingleShift);
+  Network net = chain("convs", {3, 7, 9}, {a, b});
+  const hw::Device& dev = hw::find_device("xc7z020");
+  hw::Mapping m = hw::evaluate(net, dev, {Parallelism{3, 2, 4}, Parallelism{2, 1, 9}}, {200, {}, {}});
+  ASSERT_LT(m.layers[0].cost.requant_lanes, 3);  // shared rescalers
+  expect_vhdl_matches("convs", net, m, random_frames(net, 3, rng));
+#endif
+}
+
+// Depthwise conv (group = channels) with Double-shift rescaling, then max pooling 2x2 stride 2
+// with one tap per step, then a 3x3 stride 1 pool with all taps at once.
+TEST(VhdlExport, DepthwiseAndPoolBlocksMatch) {
+  std::string why;
+  if (!tools_or_skip(why)) GTEST_SKIP() << why;
+#ifdef N2D2_HAVE_SYSTEMC
+  std::mt19937_64 rng(seed() + 1);
+  Layer a = conv("dw", {4, 10, 8}, 4, 3, 1, 1, 4), p = pool("p1", {4, 10, 8}, 2, 2), q = pool("p2", {4, 5, 4}, 3, 1);
+  fill(a, rng, Rescale::DoubleShift);
+  fill(p, rng, Rescale::None);
+  fill(q, rng, Rescale::None);
+  Network net = chain("dwpool", {4, 10, 8}, {a, p, q});
+  hw::Mapping m = hw::evaluate(net, hw::find_device("xc7z020"), {Parallelism{3, 1, 5}, Parallelism{1, 1, 1}, Parallelism{1, 1, 9}},
+                               {200, {}, {}});
+  expect_vhdl_matches("dwpool", net, m, random_frames(net, 3, rng));
+#endif
+}
+
+// Dense from a multi-beat stream (odd beat split), PI > 1 with a partial last step, then a
+// second dense with all outputs at once.
+TEST(VhdlExport, DenseBlocksMatch) {
+  std::string why;
+  if (!tools_or_skip(why)) GTEST_SKIP() << why;
+#ifdef N2D2_HAVE_SYSTEMC
+  std::mt19937_64 rng(seed() + 2);
+  Layer c = conv("c", {2, 5, 5}, 7, 3, 1, 0), f1 = dense("f1", {7, 3, 3}, 11), f2 = dense("f2", {11, 1, 1}, 3);
+  fill(c, rng, Rescale::SingleShift);
+  fill(f1, rng, Rescale::FixedPoint);
+  f2.out_signed = true;
+  fill(f2, rng, Rescale::SingleShift);
+  Network net = chain("dense", {2, 5, 5}, {c, f1, f2});
+  hw::Mapping m = hw::evaluate(net, hw::find_device("xc7z020"), {Parallelism{3, 2, 9}, Parallelism{4, 5, 1}, Parallelism{3, 11, 1}},
+                               {200, {}, {}});
+  expect_vhdl_matches("dense", net, m, random_frames(net, 4, rng));
+#endif
+}
+
+// The LeNet-style Fashion-MNIST network of tests/golden/hw (the CLI run in docs/hw.md covers 10
+// images): two test images through GHDL.
+TEST(VhdlExport, LenetFashionMnistBitExactAndCycleEqual) {
+  std::string why;
+  if (!tools_or_skip(why)) GTEST_SKIP() << why;
+#ifdef N2D2_HAVE_SYSTEMC
+  graph::Graph g = onnx::load_model(test::source_path("tests/golden/hw/lenet_q.onnx"));
+  Network net = hw::network_from_graph(g);
+  hw::Mapping m = hw::allocate(net, hw::find_device("xc7z020"), {200, {}, {}});
+  hw::InputQuantization q = hw::input_quantization(g);
+  std::vector<std::vector<int32_t>> frames;
+  try {
+    data::LabelledImages set = data::read_mnist(data::resolve_mnist_dir("fashion-mnist"), data::Split::Test, 2);
+    Tensor x = data::images_to_float(set, 0, 2);
+    for (int i = 0; i < 2; ++i) {
+      std::vector<int32_t> f(static_cast<std::size_t>(net.input.size()));
+      for (std::size_t k = 0; k < f.size(); ++k)
+        f[k] = static_cast<int32_t>(quant::quantize(x.data<float>()[static_cast<std::size_t>(i) * f.size() + k], q.scale, q.nbbits, q.is_signed));
+      frames.push_back(f);
+    }
+  } catch (const Error&) {
+    std::mt19937_64 rng(seed());
+    frames = random_frames(net, 2, rng);  // Fashion-MNIST not installed: random images
+  }
+  expect_vhdl_matches("lenet", net, m, frames);
+#endif
+}
+
+TEST(SynthCheck, ParsesYosysStat) {
+  const std::string log = "=== top ===\n   Number of wires: 10\n   Number of cells:                 99\n     BUFG 1\n"
+                          "     CARRY4 7\n     DSP48E1                        25\n     FDRE 300\n     FDSE 39\n     LUT2 10\n"
+                          "     LUT6 5\n     MUXF7 3\n     RAM64M 2\n     RAMB18E1 3\n     RAMB36E1 2\n     SRLC32E 1\n\n"
+                          "End of script.\n";
+  hw::SynthCounts c = hw::parse_yosys_stat(log);
+  EXPECT_EQ(c.dsp, 25);
+  EXPECT_EQ(c.bram18(), 3 + 2 * 2);
+  EXPECT_EQ(c.lut_logic, 15);
+  EXPECT_EQ(c.lut, 15 + 2 * 4 + 1);
+  EXPECT_EQ(c.ff, 339);
+  EXPECT_EQ(hw::yosys_family("xc7z020"), "xc7");
+  EXPECT_EQ(hw::yosys_family("xczu9eg"), "xcup");
+  EXPECT_THROW(hw::yosys_family("arria10"), Error);
+}
+
+// One small conv layer through ghdl --synth + yosys synth_xilinx: its DSPs (MAC array + the
+// shared Fixed-point rescaler) equal the estimator's.
+TEST(SynthCheck, SmallConvLayerDspMatchesEstimate) {
+  std::string why;
+  if (!hw::synth_tools_available(&why)) GTEST_SKIP() << why;
+  std::mt19937_64 rng(seed());
+  Layer a = conv("c", {1, 6, 6}, 2, 3, 1, 0);
+  fill(a, rng, Rescale::FixedPoint);
+  a.inputs = {hw::kNetworkInput};
+  Network net;
+  net.name = "one";
+  net.input = {1, 6, 6};
+  net.layers = {a};
+  net.output = 0;
+  hw::Mapping m = hw::evaluate(net, hw::find_device("xc7z020"), {Parallelism{2, 1, 3}}, {200, {}, {}});
+  fs::path dir = scratch("synth");
+  vhdl::Design d = vhdl::write_design(net, m, dir.string(), {}, {});
+  hw::SynthCounts c = hw::synthesize(d.dir, d.files, "n2d2", d.layer_entities[0], "xc7");
+  std::printf("synth %s: yosys %d DSP %d BRAM18 %d LUT %d FF in %.1f s; estimate %d DSP %d BRAM18 %d LUT %d FF\n",
+              d.layer_entities[0].c_str(), c.dsp, c.bram18(), c.lut, c.ff, c.seconds, m.layers[0].cost.dsp, m.layers[0].cost.bram,
+              m.layers[0].cost.lut, m.layers[0].cost.ff);
+  EXPECT_EQ(c.dsp, m.layers[0].cost.dsp);
+  EXPECT_EQ(c.dsp, 2 * 3 + 1);
+  EXPECT_GT(c.lut, 0);
+  EXPECT_GT(c.ff, 0);
+  fs::remove_all(dir);
+}
+
+TEST(VhdlExport, AddAndConcatAreClearErrors) {
+  Network net;
+  net.name = "res";
+  net.input = {4, 4, 4};
+  Layer a = conv("c", {4, 4, 4}, 4, 3, 1, 1);
+  a.inputs = {hw::kNetworkInput};
+  std::mt19937_64 rng(1);
+  fill(a, rng, Rescale::SingleShift);
+  Layer add;
+  add.name = "skip_add";
+  add.kind = LayerKind::Add;
+  add.inputs = {hw::kNetworkInput, 0};
+  add.in = add.out = {4, 4, 4};
+  add.rescale_params = {{1.f, 1, 1, 0}};
+  net.layers = {a, add};
+  net.output = 1;
+  hw::Mapping m = hw::allocate(net, hw::find_device("xc7z020"), {200, {}, {}});
+  try {
+    vhdl::check_supported(net, m);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("skip_add"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace n2d2
