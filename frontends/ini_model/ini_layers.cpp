@@ -56,7 +56,8 @@ class LayerBuilder {
 
   ValueId node(const Section& s, const std::string& op, std::vector<ValueId> ins, Attributes a = {}) {
     graph::Node n;
-    n.name = s.name + "/" + op + (counter_[s.name]++ ? std::to_string(counter_[s.name] - 1) : "");
+    int k = node_names_[s.name + "/" + op]++;
+    n.name = s.name + "/" + op + (k ? "_" + std::to_string(k) : "");
     n.op_type = op;
     n.inputs = std::move(ins);
     n.attrs = std::move(a);
@@ -710,7 +711,8 @@ class LayerBuilder {
   const graph::OpRegistry& reg_;
   std::map<std::string, const Section*> sections_;
   std::vector<std::string> stack_;
-  std::map<std::string, int> counter_;
+  std::map<std::string, int> counter_;     // constants per section
+  std::map<std::string, int> node_names_;  // nodes per section and op
 };
 
 }  // namespace

@@ -287,3 +287,17 @@ TEST_F(IniLayers, ErrorsNameFileLineAndSuggest) {
   e = load_error(kSp + "[d]\nInput=sp\nType=Pool\nPoolSize=1\nPooling=Max\nNbOutputs=1\nMapping.SizeY=2\nMapping.StrideY=2\n");
   EXPECT_NE(e.find("a Pool mapping other than one-to-one (Maxout) is not supported"), std::string::npos) << e;
 }
+
+TEST_F(IniLayers, LayersAfterAnOnnxSection) {
+  // N2D2 inserts an ONNX graph like a layer: native layers may read it.
+  auto m = load("[sp]\nSizeX=28\nSizeY=28\nBatchSize=8\n[onnx]\nInput=sp\nType=ONNX\nFile=" +
+                test::source_path("samples/lenet_fmnist/model.onnx") + "\n[soft]\nInput=onnx\nType=Softmax\n[soft.Target]\nTopN=5\n");
+  EXPECT_EQ(m.graph.nodes().back().op_type, "Softmax");
+  EXPECT_EQ(m.graph.value(m.graph.outputs().at(0)).name, "soft");
+  EXPECT_EQ(m.graph.value(m.graph.outputs().at(0)).type.str(), "float32[8x10]");
+  EXPECT_EQ(m.target.top_n, 5);
+  Tensor y = run(m.graph, test::random_tensor({8, 1, 28, 28}, 4, 0.f, 1.f));
+  double sum = 0;
+  for (int i = 0; i < 10; ++i) sum += y.data<float>()[i];
+  EXPECT_NEAR(sum, 1.0, 1e-5);
+}
