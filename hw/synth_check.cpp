@@ -9,33 +9,10 @@
 #include <sstream>
 
 #include "graph/error.h"
+#include "hw/shell.h"
 #include "hw/device.h"
 
 namespace n2d2::hw {
-namespace {
-
-std::string quote(const std::string& s) {
-  std::string r(1, '\'');
-  for (char c : s) {
-    if (c == '\'') r.append("'\\''");
-    else r.push_back(c);
-  }
-  r.push_back('\'');
-  return r;
-}
-
-std::pair<int, std::string> sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(("{ " + cmd + "; } 2>&1").c_str(), "r");
-  if (!p) fail("cannot run: ", cmd);
-  char buf[4096];
-  std::size_t k;
-  while ((k = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, k);
-  int st = ::pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : 128, out};
-}
-
-}  // namespace
 
 SynthCounts parse_yosys_stat(const std::string& log) {
   // The last "Number of cells:" table: lines "     NAME    COUNT".
@@ -74,11 +51,11 @@ std::string yosys_family(const std::string& device) {
 }
 
 bool synth_tools_available(std::string* why) {
-  if (sh("ghdl --version").first != 0) {
+  if (run_shell("ghdl --version").first != 0) {
     if (why) *why = "ghdl not installed";
     return false;
   }
-  if (sh("yosys -V").first != 0) {
+  if (run_shell("yosys -V").first != 0) {
     if (why) *why = "yosys not installed";
     return false;
   }
@@ -89,10 +66,10 @@ SynthCounts synthesize(const std::string& dir, const std::vector<std::string>& f
                        const std::string& entity, const std::string& family) {
   auto t0 = std::chrono::steady_clock::now();
   std::ostringstream cmd;
-  cmd << "cd " << quote(dir) << " && ghdl -a --std=08 --work=" << library;
-  for (const auto& f : files) cmd << ' ' << quote(f);
-  cmd << " && ghdl --synth --std=08 --work=" << library << " --out=verilog " << entity << " > " << quote(entity + ".v") << " 2> " << quote(entity + ".ghdl.log");
-  auto [rc, out] = sh(cmd.str());
+  cmd << "cd " << shell_quote(dir) << " && ghdl -a --std=08 --work=" << library;
+  for (const auto& f : files) cmd << ' ' << shell_quote(f);
+  cmd << " && ghdl --synth --std=08 --work=" << library << " --out=verilog " << entity << " > " << shell_quote(entity + ".v") << " 2> " << shell_quote(entity + ".ghdl.log");
+  auto [rc, out] = run_shell(cmd.str());
   if (rc != 0) {
     std::ifstream g(dir + "/" + entity + ".ghdl.log");
     std::stringstream glog;
@@ -102,8 +79,8 @@ SynthCounts synthesize(const std::string& dir, const std::vector<std::string>& f
   }
   std::ostringstream script, ys;
   script << "read_verilog " << entity << ".v; synth_xilinx -family " << family << " -top " << entity << "; stat";
-  ys << "cd " << quote(dir) << " && yosys -q -l " << quote(entity + ".yosys.log") << " -p " << quote(script.str()) << " > /dev/null";
-  auto [rc2, out2] = sh(ys.str());
+  ys << "cd " << shell_quote(dir) << " && yosys -q -l " << shell_quote(entity + ".yosys.log") << " -p " << shell_quote(script.str()) << " > /dev/null";
+  auto [rc2, out2] = run_shell(ys.str());
   std::ifstream f(dir + "/" + entity + ".yosys.log");
   std::stringstream log;
   log << f.rdbuf();

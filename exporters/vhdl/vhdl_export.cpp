@@ -14,8 +14,11 @@
 
 #include "exporters/vhdl/vhdl_lib.h"  // generated: the block library sources
 #include "graph/error.h"
+#include "hw/shell.h"
 
 namespace n2d2::vhdl {
+using hw::run_shell;
+using hw::shell_quote;
 namespace {
 
 namespace fs = std::filesystem;
@@ -394,41 +397,19 @@ end architecture;
   return d;
 }
 
-namespace {
-
-std::string quote(const std::string& s) {
-  std::string r = "'";
-  for (char c : s) r += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return r + "'";
-}
-
-// Runs a shell command, returns (exit code, output).
-std::pair<int, std::string> sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(("{ " + cmd + "; } 2>&1").c_str(), "r");
-  if (!p) fail("cannot run: ", cmd);
-  char buf[4096];
-  std::size_t k;
-  while ((k = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, k);
-  int st = ::pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : 128, out};
-}
-
-}  // namespace
-
-bool ghdl_available() { return sh("ghdl --version").first == 0; }
+bool ghdl_available() { return run_shell("ghdl --version").first == 0; }
 
 GhdlRun run_ghdl(const Design& d, const hw::Network& net, const hw::Mapping& map) {
   GhdlRun r;
-  const std::string cd = "cd " + quote(d.dir) + " && ";
+  const std::string cd = "cd " + shell_quote(d.dir) + " && ";
   std::string files;
-  for (const auto& f : d.files) files += " " + quote(f);
+  for (const auto& f : d.files) files += " " + shell_quote(f);
   auto t0 = std::chrono::steady_clock::now();
-  auto [rc, out] = sh(cd + "rm -f n2d2-obj08.cf && ghdl -a --std=08 --work=n2d2" + files + " && ghdl -e --std=08 --work=n2d2 " + d.testbench);
+  auto [rc, out] = run_shell(cd + "rm -f n2d2-obj08.cf && ghdl -a --std=08 --work=n2d2" + files + " && ghdl -e --std=08 --work=n2d2 " + d.testbench);
   r.log += out;
   if (rc != 0) fail("ghdl analysis of ", d.dir, " failed:\n", out);
   auto t1 = std::chrono::steady_clock::now();
-  auto [rc2, out2] = sh(cd + "ghdl -r --std=08 --work=n2d2 " + d.testbench + " --ieee-asserts=disable --max-stack-alloc=0");
+  auto [rc2, out2] = run_shell(cd + "ghdl -r --std=08 --work=n2d2 " + d.testbench + " --ieee-asserts=disable --max-stack-alloc=0");
   auto t2 = std::chrono::steady_clock::now();
   r.log += out2;
   r.analyse_s = std::chrono::duration<double>(t1 - t0).count();
