@@ -21,29 +21,37 @@ Readout parse_readout(std::string_view name) {
     throw std::invalid_argument("unknown readout '" + std::string(name) + "' (count, potential, first)");
 }
 
+namespace {
+
+// Most spikes, ties broken by the higher potential, then the lower index.
+std::uint32_t by_count(const std::vector<std::uint64_t>& counts, const std::vector<double>& pot) {
+    std::uint32_t best = 0;
+    for (std::uint32_t o = 1; o < counts.size(); ++o)
+        if (counts[o] > counts[best] || (counts[o] == counts[best] && pot[o] > pot[best])) best = o;
+    return best;
+}
+
+std::uint32_t by_potential(const std::vector<double>& pot) {
+    std::uint32_t best = 0;
+    for (std::uint32_t o = 1; o < pot.size(); ++o)
+        if (pot[o] > pot[best]) best = o;
+    return best;
+}
+
+}  // namespace
+
 std::uint32_t decide(const DenseResult& r, Readout readout) {
     if (r.counts.empty() || r.counts.back().empty()) throw std::invalid_argument("network has no output layer");
     const auto& counts = r.counts.back();
     const auto& pot = r.output_potential;
-    auto by_count = [&] {
-        std::uint32_t best = 0;
-        for (std::uint32_t o = 1; o < counts.size(); ++o)
-            if (counts[o] > counts[best] || (counts[o] == counts[best] && pot[o] > pot[best])) best = o;
-        return best;
-    };
     switch (readout) {
-    case Readout::SpikeCount: return by_count();
-    case Readout::MembranePotential: {
-        std::uint32_t best = 0;
-        for (std::uint32_t o = 1; o < pot.size(); ++o)
-            if (pot[o] > pot[best]) best = o;
-        return best;
-    }
+    case Readout::SpikeCount: return by_count(counts, pot);
+    case Readout::MembranePotential: return by_potential(pot);
     case Readout::FirstSpike: {
         // Trains are in time order; the first positive spike of the output layer decides.
         for (const SpikeEvent& e : r.trains.back())
             if (e.sign > 0) return e.neuron;
-        return by_count();
+        return by_count(counts, pot);
     }
     }
     return 0;
@@ -77,27 +85,16 @@ std::uint32_t decide(const SimResult& r, Readout readout) {
     const auto& counts = r.output_counts;
     const auto& pot = r.output_potential;
     if (counts.empty() || pot.size() != counts.size()) throw std::invalid_argument("simulation result has no output layer");
-    auto by_count = [&] {
-        std::uint32_t best = 0;
-        for (std::uint32_t o = 1; o < counts.size(); ++o)
-            if (counts[o] > counts[best] || (counts[o] == counts[best] && pot[o] > pot[best])) best = o;
-        return best;
-    };
     switch (readout) {
-    case Readout::SpikeCount: return by_count();
-    case Readout::MembranePotential: {
-        std::uint32_t best = 0;
-        for (std::uint32_t o = 1; o < pot.size(); ++o)
-            if (pot[o] > pot[best]) best = o;
-        return best;
-    }
+    case Readout::SpikeCount: return by_count(counts, pot);
+    case Readout::MembranePotential: return by_potential(pot);
     case Readout::FirstSpike: {
         const auto& first = r.output_first_spike;
         if (first.size() != counts.size()) throw std::invalid_argument("simulation result has no first-spike times");
         std::uint32_t best = 0;
         for (std::uint32_t o = 1; o < first.size(); ++o)
             if (first[o] < first[best]) best = o;
-        return first[best] == kNoSpike ? by_count() : best;
+        return first[best] == kNoSpike ? by_count(counts, pot) : best;
     }
     }
     return 0;
