@@ -181,8 +181,13 @@ IniModel load_ini_model(const std::string& path, const onnx::LoadOptions& opts, 
     m.target.top_n = static_cast<int32_t>(tr.get_int("TopN", 1));
     if (m.target.top_n < 1) fail(target->where.str(), ": [", target->name, "] TopN must be at least 1");
     for (const char* k : {"TargetValue", "DefaultValue", "NoDisplayLabel", "ValueThreshold"}) tr.accept(k);
-    if (tr.has("LabelsMapping"))
-      fail(target->where.str(), ": [", target->name, "] LabelsMapping is not supported by n2d2-flow (labels are the database's)");
+    if (const Property* lm = target->find("LabelsMapping")) {
+      std::string f = tr.get_string("LabelsMapping", "");
+      if (f.empty()) fail(lm->where.str(), ": [", target->name, "] LabelsMapping is empty");
+      fs::path p = fs::path(f).is_absolute() ? fs::path(f) : fs::path(lm->where.file).parent_path() / f;
+      if (!fs::exists(p)) fail(lm->where.str(), ": [", target->name, "] LabelsMapping file '", p.string(), "' does not exist");
+      m.target.labels_mapping = p.string();
+    }
     tr.finish();
     std::optional<graph::ValueId> v = m.graph.find_value(m.target.value);
     if (!v) fail(target->where.str(), ": [", target->name, "] the network has no output '", m.target.value, "'");

@@ -21,6 +21,7 @@ struct IniTarget {
   std::string value;    // the scored graph value
   std::string section;  // "" when no Target section names it (the first graph output)
   int32_t top_n = 1;
+  std::string labels_mapping;  // LabelsMapping file (resolved against the INI file), "" if none
 };
 
 struct IniModel {

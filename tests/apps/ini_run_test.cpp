@@ -119,3 +119,40 @@ TEST_F(IniRun, ErrorsNameFileAndLine) {
                "-w weights/: not a directory");
   expect_error(run_cli("run " + model() + " -test"), "-test needs an N2D2 INI model");
 }
+
+// [<out>.Target] LabelsMapping: the identity mapping scores as without one (and is logged);
+// mapping class 9 to -1 leaves its stimuli unscored; errors name the mapping file.
+TEST_F(IniRun, TargetLabelsMapping) {
+  if (!have_fmnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  std::string base = read_all(test::source_path("samples/ini/lenet_fmnist_onnx.ini"));
+  base.replace(base.find("File=../lenet_fmnist/model.onnx"), std::string("File=../lenet_fmnist/model.onnx").size(),
+               "File=" + model());
+  auto with_mapping = [&](const std::string& name, const std::string& table) {
+    write(name + ".dat", table);
+    return write(name + ".ini", base + "LabelsMapping=" + name + ".dat\n");
+  };
+  std::string identity;
+  for (int c = 0; c < 10; ++c) identity += std::to_string(c) + " " + std::to_string(c) + "\n";
+  const std::string ignore9 = "9 -1\ndefault 0\n0 0\n1 1\n2 2\n3 3\n4 4\n5 5\n6 6\n7 7\n8 8\n";
+  Result plain = run_cli("run " + test::source_path("samples/ini/lenet_fmnist_onnx.ini") + " -test --images 200 --json " +
+                         (dir_ / "plain.json").string());
+  ASSERT_EQ(plain.code, 0) << plain.out;
+  Result id = run_cli("run " + with_mapping("identity", identity) + " -test --images 200 -o " + (dir_ / "id").string() +
+                      " --json " + (dir_ / "id.json").string());
+  ASSERT_EQ(id.code, 0) << id.out;
+  EXPECT_EQ(json_field(read_all(dir_ / "id.json"), "top1_accuracy"), json_field(read_all(dir_ / "plain.json"), "top1_accuracy"));
+  EXPECT_NE(read_all(dir_ / "id" / "labels_mapping.log.dat").find("9 9\n"), std::string::npos);
+  Result ig = run_cli("run " + with_mapping("ignore9", ignore9) + " -test --images 200 --json " + (dir_ / "ig.json").string());
+  ASSERT_EQ(ig.code, 0) << ig.out;
+  EXPECT_NE(ig.out.find("stimuli with an ignored label"), std::string::npos) << ig.out;
+  int scored = std::stoi(json_field(read_all(dir_ / "ig.json"), "images"));
+  EXPECT_LT(scored, 200);
+  EXPECT_GT(scored, 150);
+  // Errors: an output index past the network's outputs, an unmapped label, a missing file.
+  Result big = run_cli("run " + with_mapping("big", "0 0\ndefault 10\n") + " -test --images 8");
+  expect_error(big, "maps a label to output 10");
+  Result miss = run_cli("run " + with_mapping("miss", "0 0\n") + " -test --images 8");
+  expect_error(miss, "miss.dat: the database label '1' is not mapped");
+  std::string nofile = write("nofile.ini", base + "LabelsMapping=absent.dat\n");
+  expect_error(run_cli("run " + nofile + " -test --images 8"), "LabelsMapping file");
+}
