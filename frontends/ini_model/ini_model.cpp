@@ -10,6 +10,7 @@
 #include "frontends/ini/ini_resolve.h"
 #include "frontends/ini_model/ini_weights.h"
 #include "graph/error.h"
+#include "graph/op_registry.h"
 #include "graph/passes/passes.h"
 
 namespace fs = std::filesystem;
@@ -62,6 +63,49 @@ void ignore_node(graph::Graph& g, const std::string& name, const Property& where
   fail(where.where.str(), ": Ignore=", name, ": the ONNX model has no node or output of that name");
 }
 
+// Transpose=1 (N2D2: "transpose the first two dimensions of a whole graph", its X and Y): the
+// graph runs on transposed maps. Its input arrives as [N, C, W, H] and a Transpose gives the
+// model its [N, C, H, W]; each 4-D output is transposed back the same way (G'(x) = T(G(T(x))));
+// the values keep their names, the model's own become NAME/untransposed.
+graph::NodeId add_swap_hw(graph::Graph& g, graph::ValueId from, graph::ValueId to, const std::string& name) {
+  graph::Node n;
+  n.name = name;
+  n.op_type = "Transpose";
+  n.inputs = {from};
+  n.outputs = {to};
+  n.attrs.set("perm", std::vector<int64_t>{0, 1, 3, 2});
+  graph::OpRegistry::builtin().bind(n, 13);
+  return g.add_node(std::move(n));
+}
+
+void transpose_graph(graph::Graph& g, const Section& s) {
+  graph::ValueId in = g.inputs()[0];
+  TensorType t = g.value(in).type;
+  if (!t.rank_known || t.dims.size() != 4)
+    fail(s.where.str(), ": [", s.name, "] Transpose=1 needs a 4-D [N, C, H, W] ONNX input, got ", t.str());
+  std::string name = g.value(in).name;
+  g.value(in).name = name + "/untransposed";
+  std::swap(t.dims[2], t.dims[3]);
+  graph::ValueId x = g.add_value(name, t);
+  add_swap_hw(g, x, in, s.name + "/Transpose_input");
+  g.set_inputs({x});
+  std::vector<graph::ValueId> outs;
+  for (graph::ValueId o : g.outputs()) {
+    TensorType ot = g.value(o).type;
+    if (!ot.rank_known || ot.dims.size() != 4) {
+      outs.push_back(o);
+      continue;
+    }
+    std::string oname = g.value(o).name;
+    g.value(o).name = oname + "/untransposed";
+    std::swap(ot.dims[2], ot.dims[3]);
+    graph::ValueId y = g.add_value(oname, ot);
+    add_swap_hw(g, o, y, s.name + "/Transpose_" + oname);
+    outs.push_back(y);
+  }
+  g.set_outputs(outs);
+}
+
 void load_onnx_section(IniModel& m, const std::string& path, const Section& onnx_section, const Section& sp, const Shape& want,
                        const onnx::LoadOptions& opts) {
   SectionReader r(onnx_section);
@@ -73,8 +117,7 @@ void load_onnx_section(IniModel& m, const std::string& path, const Section& onnx
   fs::path onnx_path = fs::path(file).is_absolute() ? fs::path(file) : fs::path(path).parent_path() / file;
   std::vector<std::string> ignore = words(r.get_string("Ignore", ""));
   bool ignore_input_size = r.get_bool("IgnoreInputSize", false);
-  if (r.get_bool("Transpose", false))
-    fail(onnx_section.where.str(), ": [", onnx_section.name, "] Transpose=1 is not supported by n2d2-flow");
+  bool transpose = r.get_bool("Transpose", false);
   r.finish();
   onnx::LoadOptions lo = opts;
   lo.batch = want[0];
@@ -84,6 +127,7 @@ void load_onnx_section(IniModel& m, const std::string& path, const Section& onnx
   for (const std::string& name : ignore) ignore_node(m.graph, name, *ign);
   if (m.graph.inputs().size() != 1)
     fail(onnx_section.where.str(), ": ", onnx_path.string(), " has ", m.graph.inputs().size(), " inputs; the stimuli provider feeds one");
+  if (transpose) transpose_graph(m.graph, onnx_section);
   const graph::Value& in = m.graph.value(m.graph.inputs()[0]);
   if (!ignore_input_size && in.type.rank_known && in.type.dims != want)
     fail(onnx_section.where.str(), ": unexpected size for ONNX input \"", in.name, "\": got ", in.type.str(), ", but [", sp.name,

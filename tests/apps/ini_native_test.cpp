@@ -168,3 +168,33 @@ TEST_F(IniNative, WeightErrorsNameTheFile) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("N2D2 text weights are for INI models"), std::string::npos) << r.out;
 }
+
+// Type=ONNX Transpose=1: the wrapped graph runs on transposed maps, G'(x) = T(G(T(x))); LeNet's
+// output [N, 10] is not a map, so its logits are the model's on the transposed images.
+TEST(IniOnnxTranspose, RunsTheGraphOnTransposedMaps) {
+  const fs::path dir = fs::temp_directory_path() / ("n2d2_ini_transpose_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  graph::Graph full = onnx::load_model(test::source_path("samples/lenet_fmnist/model.onnx"));
+  std::ofstream(dir / "t.ini") << "[sp]\nSizeX=28\nSizeY=28\nNbChannels=1\nBatchSize=2\n"
+                                  "[onnx]\nInput=sp\nType=ONNX\nTranspose=1\nFile="
+                               << test::source_path("samples/lenet_fmnist/model.onnx") << "\n";
+  ini::IniModel m = ini::load_ini_model((dir / "t.ini").string());
+  fs::remove_all(dir);
+  const graph::Value& in = m.graph.value(m.graph.inputs()[0]);
+  EXPECT_EQ(in.type.dims[2], 28);
+  EXPECT_EQ(in.type.dims[3], 28);
+  EXPECT_EQ(in.name, full.value(full.inputs()[0]).name);  // names kept
+  Tensor x = test::random_tensor({2, 1, 28, 28}, 11);
+  Tensor xt(DType::F32, {2, 1, 28, 28});
+  for (int n = 0; n < 2; ++n)
+    for (int h = 0; h < 28; ++h)
+      for (int w = 0; w < 28; ++w) xt.data_mut<float>()[(n * 28 + w) * 28 + h] = x.data<float>()[(n * 28 + h) * 28 + w];
+  graph::Graph g = m.graph;
+  Tensor got = run(std::move(g), x);
+  onnx::LoadOptions b2;
+  b2.batch = 2;
+  b2.force_batch = true;
+  Tensor want = run(onnx::load_model(test::source_path("samples/lenet_fmnist/model.onnx"), b2), xt);
+  EXPECT_LT(max_abs_diff(got, want), 1e-5);
+  EXPECT_GT(max_abs_diff(run(onnx::load_model(test::source_path("samples/lenet_fmnist/model.onnx"), b2), x), want), 1e-3);
+}
