@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 namespace n2d2::test {
@@ -81,5 +83,10 @@ Tensor random_tensor(Shape shape, uint64_t seed, float lo, float hi) {
 }
 
 std::string source_path(const std::string& rel) { return std::string(N2D2_SOURCE_DIR) + "/" + rel; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
 
 }  // namespace n2d2::test

@@ -35,6 +35,9 @@ void expect_equal(const Tensor& actual, const Tensor& expected);  // same dtype,
 // Seeded uniform random float32 tensor in [lo, hi).
 Tensor random_tensor(Shape shape, uint64_t seed, float lo = -1.f, float hi = 1.f);
 
+// The whole content of a file (binary), "" when it cannot be opened.
+std::string read_file(const std::string& path);
+
 // Path of a file under the source tree.
 std::string source_path(const std::string& rel);
 

@@ -38,10 +38,6 @@ class Cli : public ::testing::Test {
   }
   static std::string lenet() { return test::source_path("tests/models/lenet_fmnist/model.onnx"); }
   static std::string lenet_input() { return test::source_path("tests/models/lenet_fmnist/input_0.npy"); }
-  static std::string read_all(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(f), {}};
-  }
   fs::path tmp_;
 };
 
@@ -59,7 +55,7 @@ TEST_F(Cli, RunWritesOutputsAndJson) {
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("top-5 [0]"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("median"), std::string::npos) << r.out;
-  std::string json = read_all(tmp("run.json"));
+  std::string json = n2d2::test::read_file(tmp("run.json"));
   for (const char* key : {"\"model\"", "\"threads\"", "\"engine\"", "\"outputs\"", "\"shape\"", "\"file\"", "\"timing\"",
                           "\"load_ms\"", "\"median_ms\"", "\"min_ms\"", "\"runs\":3", "\"warmup\":3"})
     EXPECT_NE(json.find(key), std::string::npos) << key << " missing in " << json;
@@ -79,7 +75,7 @@ TEST_F(Cli, RunRepeatsUntilMinTime) {
                      " --repeat 2 --warmup 1 --min-time 0.2");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("per batch of 8"), std::string::npos) << r.out;
-  std::string json = read_all(tmp("t.json"));
+  std::string json = n2d2::test::read_file(tmp("t.json"));
   auto num = [&](const std::string& key) { return std::stod(json.substr(json.find("\"" + key + "\":") + key.size() + 3)); };
   EXPECT_GE(num("runs"), 2);
   EXPECT_GE(num("total_s"), 0.2);
@@ -97,7 +93,7 @@ TEST_F(Cli, EnginesAndThreadsGiveIdenticalFiles) {
       Result r = run_cli("run " + lenet() + " --engine " + engine + " --threads " + std::to_string(threads) + " -o " + dir);
       ASSERT_EQ(r.code, 0) << r.out;
       std::string bytes;
-      for (const auto& e : fs::directory_iterator(dir)) bytes += read_all(e.path().string());
+      for (const auto& e : fs::directory_iterator(dir)) bytes += n2d2::test::read_file(e.path().string());
       if (first.empty()) first = bytes;
       EXPECT_EQ(bytes, first) << engine << " " << threads;
     }
@@ -108,7 +104,7 @@ TEST_F(Cli, InfoReportsParametersAndMacs) {
   ASSERT_EQ(r.code, 0) << r.out;
   for (const char* s : {"input", "output", "Conv", "parameters:", "MACs:", "activation memory"})
     EXPECT_NE(r.out.find(s), std::string::npos) << s << " in " << r.out;
-  std::string json = read_all(tmp("info.json"));
+  std::string json = n2d2::test::read_file(tmp("info.json"));
   EXPECT_NE(json.find("\"macs\""), std::string::npos);
 }
 
@@ -124,7 +120,7 @@ TEST_F(Cli, BadFilesGiveOneClearError) {
   expect_error(run_cli("run " + tmp("nope.onnx")), "nope.onnx");
   expect_error(run_cli("run " + write("empty.onnx", "")), "empty.onnx");
   expect_error(run_cli("run " + write("text.onnx", "this is not a model at all\n")), "text.onnx");
-  std::string model = read_all(lenet());
+  std::string model = n2d2::test::read_file(lenet());
   expect_error(run_cli("run " + write("cut.onnx", model.substr(0, model.size() / 2))), "cut.onnx");
   expect_error(run_cli("run " + tmp_.string()), tmp_.filename().string());
 }
@@ -216,14 +212,14 @@ TEST_F(Cli, RunOnDataScoresEveryImageOnce) {
 
   Result r = run_cli("run " + lenet() + " --data " + tmp("set") + " --json " + tmp("s.json") + " -o " + tmp("out"));
   ASSERT_EQ(r.code, 0) << r.out;
-  std::string json = read_all(tmp("s.json"));
+  std::string json = n2d2::test::read_file(tmp("s.json"));
   char expect[96];
   std::snprintf(expect, sizeof expect, "\"images\":11,\"top1_accuracy\":%.4f", 100.0 * right / 11);
   EXPECT_NE(json.find(expect), std::string::npos) << expect << " in " << json;
   for (const char* key : {"\"topn_accuracy\"", "\"n\":5", "\"confusion\"", "\"images_per_s\"", "\"batch\":8"})
     EXPECT_NE(json.find(key), std::string::npos) << key << " missing in " << json;
   for (const char* f : {"scores.txt", "confusion.csv", "scores.json"}) EXPECT_TRUE(fs::exists(tmp("out/") + f)) << f;
-  EXPECT_EQ(read_all(tmp("out/scores.json")), json);
+  EXPECT_EQ(n2d2::test::read_file(tmp("out/scores.json")), json);
 }
 
 TEST_F(Cli, RunOnDataErrorsAreNamed) {

@@ -25,12 +25,6 @@ Result hw(const std::string& args) { return n2d2::test::run_cli("hw " + args); }
 
 std::string golden(const std::string& name) { return n2d2::test::source_path("tests/golden/hw/" + name); }
 
-std::string read(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 void expect_error(const Result& r, const std::string& needle) {
   EXPECT_EQ(r.code, 2) << r.out;
@@ -45,12 +39,12 @@ TEST(HwCli, LenetTableJsonAndChart) {
   // Seven blocks: two convs, two pools, three dense layers.
   for (const char* name : {"conv1", "pool2", "conv3", "pool4", "fc5", "fc6", "fc7", "<- slowest", "FPS at 200.0 MHz"})
     EXPECT_NE(r.out.find(name), std::string::npos) << name << "\n" << r.out;
-  std::string j = read(dir / "s.json");
+  std::string j = n2d2::test::read_file(dir / "s.json");
   for (const char* key : {"\"device\":\"xc7z020\"", "\"clock_mhz\":200", "\"dsp\":", "\"bram18\":", "\"lut\":", "\"estimated_fps\":",
                           "\"estimated_latency_cycles\":", "\"layers\":[", "\"rescale\":\"Fixed-point\""})
     EXPECT_NE(j.find(key), std::string::npos) << key << "\n" << j;
-  EXPECT_EQ(read(dir / "report.json"), j);
-  std::string png = read(dir / "layers.png");
+  EXPECT_EQ(n2d2::test::read_file(dir / "report.json"), j);
+  std::string png = n2d2::test::read_file(dir / "layers.png");
   ASSERT_GT(png.size(), 8u);
   EXPECT_EQ(png.substr(1, 3), "PNG");
   fs::remove_all(dir);
@@ -76,7 +70,7 @@ TEST(HwCli, SimulateLenetOnFashionMnist) {
   if (r.out.find("no SystemC") != std::string::npos) GTEST_SKIP() << r.out;
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("bit-identical to the integer reference"), std::string::npos) << r.out;
-  std::string s = read(j);
+  std::string s = n2d2::test::read_file(j);
   for (const char* key : {"\"bit_exact\":true", "\"images\":20", "\"systemc_fps\":", "\"systemc_cycles_per_frame\":1536,"})
     EXPECT_NE(s.find(key), std::string::npos) << key << "\n" << s;
   fs::remove(j);

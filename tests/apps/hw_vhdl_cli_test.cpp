@@ -18,12 +18,6 @@ namespace {
 using n2d2::test::Result;
 Result hw(const std::string& args) { return n2d2::test::run_cli("hw " + args); }
 std::string golden(const std::string& name) { return n2d2::test::source_path("tests/golden/hw/" + name); }
-std::string read(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 TEST(HwVhdlCli, EmitsTheDesignAndRunsGhdl) {
   fs::path dir = fs::temp_directory_path() / ("n2d2_hw_vhdl_cli_" + std::to_string(::getpid()));
@@ -35,10 +29,10 @@ TEST(HwVhdlCli, EmitsTheDesignAndRunsGhdl) {
                         "n2d2_net_rom.vhd", "n2d2_net_layers.vhd", "n2d2_net_tb.vhd", "input.txt", "expected.txt"})
     EXPECT_TRUE(fs::exists(dir / "vhdl" / f)) << f;
   // the top entity has the FIFO stream ports
-  std::string top = read(dir / "vhdl" / "n2d2_net.vhd");
+  std::string top = n2d2::test::read_file(dir / "vhdl" / "n2d2_net.vhd");
   for (const char* port : {"in_data", "in_valid", "in_ready", "out_data", "out_valid", "out_ready"})
     EXPECT_NE(top.find(port), std::string::npos) << port;
-  std::string j = read(dir / "s.json");
+  std::string j = n2d2::test::read_file(dir / "s.json");
   if (r.out.find("ghdl not found") == std::string::npos) {
     EXPECT_NE(j.find("\"vhdl_bit_exact\":true"), std::string::npos) << j;
     EXPECT_NE(j.find("\"vhdl_cycles_per_frame\":1536,"), std::string::npos) << j;

@@ -30,10 +30,6 @@ std::string json_field(const std::string& json, const std::string& key) {
   return json.substr(b, e - b);
 }
 
-std::string read_all(const fs::path& p) {
-  std::ifstream f(p);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
 
 class IniRun : public ::testing::Test {
  protected:
@@ -66,7 +62,7 @@ TEST_F(IniRun, SampleMatchesRunDataOnTheSameImages) {
   ASSERT_EQ(t.code, 0) << t.out;
   Result d = run_cli("run " + model() + " --data fashion-mnist --images 200 --json " + (dir_ / "data.json").string());
   ASSERT_EQ(d.code, 0) << d.out;
-  std::string a = read_all(dir_ / "ini.json"), b = read_all(dir_ / "data.json");
+  std::string a = n2d2::test::read_file(dir_ / "ini.json"), b = n2d2::test::read_file(dir_ / "data.json");
   EXPECT_EQ(json_field(a, "images"), "200");
   EXPECT_EQ(json_field(a, "top1_accuracy"), json_field(b, "top1_accuracy"));
   EXPECT_EQ(json_field(a, "topn_accuracy"), json_field(b, "topn_accuracy"));
@@ -98,12 +94,12 @@ TEST_F(IniRun, DirDatabaseOfPngFilesWithTransformationsAndTop5) {
   ASSERT_EQ(t.code, 0) << t.out;
   Result d = run_cli("run " + model() + " --data fashion-mnist --images 120 --json " + (dir_ / "data.json").string());
   ASSERT_EQ(d.code, 0) << d.out;
-  std::string a = read_all(dir_ / "ini.json"), b = read_all(dir_ / "data.json");
+  std::string a = n2d2::test::read_file(dir_ / "ini.json"), b = n2d2::test::read_file(dir_ / "data.json");
   EXPECT_EQ(json_field(a, "images"), "120");
   EXPECT_EQ(json_field(a, "top1_accuracy"), json_field(b, "top1_accuracy")) << a << "\n" << b;
   EXPECT_EQ(json_field(a, "topn_accuracy"), json_field(b, "topn_accuracy"));
   for (const char* f : {"scores.txt", "confusion.csv", "confusion.png", "scores.json"}) EXPECT_TRUE(fs::exists(dir_ / "out" / f)) << f;
-  EXPECT_NE(read_all(dir_ / "out" / "confusion.csv").find("truth\\predicted,class0,class1"), std::string::npos);
+  EXPECT_NE(n2d2::test::read_file(dir_ / "out" / "confusion.csv").find("truth\\predicted,class0,class1"), std::string::npos);
 }
 
 TEST_F(IniRun, ErrorsNameFileAndLine) {
@@ -124,7 +120,7 @@ TEST_F(IniRun, ErrorsNameFileAndLine) {
 // mapping class 9 to -1 leaves its stimuli unscored; errors name the mapping file.
 TEST_F(IniRun, TargetLabelsMapping) {
   if (!have_fmnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
-  std::string base = read_all(test::source_path("samples/ini/lenet_fmnist_onnx.ini"));
+  std::string base = n2d2::test::read_file(test::source_path("samples/ini/lenet_fmnist_onnx.ini"));
   base.replace(base.find("File=../lenet_fmnist/model.onnx"), std::string("File=../lenet_fmnist/model.onnx").size(),
                "File=" + model());
   auto with_mapping = [&](const std::string& name, const std::string& table) {
@@ -140,12 +136,12 @@ TEST_F(IniRun, TargetLabelsMapping) {
   Result id = run_cli("run " + with_mapping("identity", identity) + " -test --images 200 -o " + (dir_ / "id").string() +
                       " --json " + (dir_ / "id.json").string());
   ASSERT_EQ(id.code, 0) << id.out;
-  EXPECT_EQ(json_field(read_all(dir_ / "id.json"), "top1_accuracy"), json_field(read_all(dir_ / "plain.json"), "top1_accuracy"));
-  EXPECT_NE(read_all(dir_ / "id" / "labels_mapping.log.dat").find("9 9\n"), std::string::npos);
+  EXPECT_EQ(json_field(n2d2::test::read_file(dir_ / "id.json"), "top1_accuracy"), json_field(n2d2::test::read_file(dir_ / "plain.json"), "top1_accuracy"));
+  EXPECT_NE(n2d2::test::read_file(dir_ / "id" / "labels_mapping.log.dat").find("9 9\n"), std::string::npos);
   Result ig = run_cli("run " + with_mapping("ignore9", ignore9) + " -test --images 200 --json " + (dir_ / "ig.json").string());
   ASSERT_EQ(ig.code, 0) << ig.out;
   EXPECT_NE(ig.out.find("stimuli with an ignored label"), std::string::npos) << ig.out;
-  int scored = std::stoi(json_field(read_all(dir_ / "ig.json"), "images"));
+  int scored = std::stoi(json_field(n2d2::test::read_file(dir_ / "ig.json"), "images"));
   EXPECT_LT(scored, 200);
   EXPECT_GT(scored, 150);
   // Errors: an output index past the network's outputs, an unmapped label, a missing file.

@@ -59,10 +59,6 @@ class QuantizeCli : public ::testing::Test {
   fs::path tmp_;
 };
 
-std::string read(const std::string& p) {
-  std::ifstream f(p);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
 
 }  // namespace
 
@@ -71,11 +67,11 @@ TEST_F(QuantizeCli, WritesARunnableIntegerModelAndReport) {
                               " --json " + tmp("q.json")));
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("/conv1/Conv"), std::string::npos) << r.out;
-  std::string j = read(tmp("q.json"));
+  std::string j = n2d2::test::read_file(tmp("q.json"));
   for (const char* k : {"\"images\":8", "\"float_accuracy\":", "\"quantized_accuracy\":", "\"nbbits\":8",
                         "\"act_clipping\":\"KL-Divergence\"", "\"act_rescaling\":\"Single-shift\"", "\"layers\":["})
     EXPECT_NE(j.find(k), std::string::npos) << k << " in " << j;
-  EXPECT_EQ(read(tmp("q/report.json")), j);
+  EXPECT_EQ(n2d2::test::read_file(tmp("q/report.json")), j);
   EXPECT_TRUE(fs::exists(tmp("q/calibration.txt")));
   // The written model runs in integer and gives the accuracy the report gave.
   Result run = run_cli("run " + tmp("q/model.onnx") + " --data " + tmp("data"));
@@ -88,7 +84,7 @@ TEST_F(QuantizeCli, WritesARunnableIntegerModelAndReport) {
   // run --data --json on the quantized model also scores its float model (named in report.json).
   Result cmp = run_cli("run " + tmp("q/model.onnx") + " --data " + tmp("data") + " --json " + tmp("cmp.json"));
   ASSERT_EQ(cmp.code, 0) << cmp.out;
-  std::string c = read(tmp("cmp.json"));
+  std::string c = n2d2::test::read_file(tmp("cmp.json"));
   auto num = [&](const std::string& text, const std::string& key) {
     std::size_t k = text.find("\"" + key + "\":");
     return k == std::string::npos ? -1.0 : std::stod(text.substr(k + key.size() + 3));
@@ -101,7 +97,7 @@ TEST_F(QuantizeCli, WritesARunnableIntegerModelAndReport) {
   Result again = run_cli(quantize("--act-rescaling Single-shift --act-clipping KL-Divergence --calib-reload " +
                                   tmp("q/calibration.txt") + " -o " + tmp("q2")));
   ASSERT_EQ(again.code, 0) << again.out;
-  EXPECT_EQ(read(tmp("q2/model.onnx")), read(tmp("q/model.onnx")));
+  EXPECT_EQ(n2d2::test::read_file(tmp("q2/model.onnx")), n2d2::test::read_file(tmp("q/model.onnx")));
 }
 
 TEST_F(QuantizeCli, BadInputIsOneErrorLine) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tests/apps/cli_run.h"
+#include "tests/test_util.h"
 
 namespace {
 
@@ -24,12 +25,6 @@ std::string tmp_dir(const std::string& name) {
   return d.string();
 }
 
-std::string read(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 double json_number(const std::string& json, const std::string& key) {
   auto at = json.find("\"" + key + "\":");
@@ -60,7 +55,7 @@ TEST(SpikeCli, LenetStatsJsonAndThreads) {
   for (const char* f : {"summary.txt", "layers.csv", "confusion.csv", "confusion.png", "accuracy_vs_time.csv",
                         "accuracy_vs_time.png", "raster.png", "summary.json"})
     EXPECT_TRUE(fs::exists(d + "/o1/" + f)) << f;
-  const std::string j1 = read(d + "/s1.json");
+  const std::string j1 = n2d2::test::read_file(d + "/s1.json");
   EXPECT_EQ(json_number(j1, "images"), 40);
   const double formal = json_number(j1, "formal_accuracy"), spike = json_number(j1, "spike_accuracy");
   EXPECT_GT(formal, 80.0) << j1;
@@ -71,16 +66,16 @@ TEST(SpikeCli, LenetStatsJsonAndThreads) {
   EXPECT_EQ(json_number(j1, "mean_latency_fs"), 300000000);  // no TerminateDelta: the whole run
   EXPECT_GT(json_number(j1, "wall_s"), 0);
   // Five layer rows + total in layers.csv.
-  const std::string csv = read(d + "/o1/layers.csv");
+  const std::string csv = n2d2::test::read_file(d + "/o1/layers.csv");
   EXPECT_NE(csv.find(",fc2,Fc,10,"), std::string::npos) << csv;
   // Identical results with 2 threads.
   auto r2 = n2d2::test::run_cli(base + " --threads 2 -o " + d + "/o2 --json " + d + "/s2.json");
   ASSERT_EQ(r2.code, 0) << r2.out;
-  const std::string j2 = read(d + "/s2.json");
+  const std::string j2 = n2d2::test::read_file(d + "/s2.json");
   for (const char* k : {"spike_accuracy", "synaptic_events", "spikes", "read_events_per_virtual_synapse"})
     EXPECT_EQ(json_number(j1, k), json_number(j2, k)) << k;
-  EXPECT_EQ(read(d + "/o1/layers.csv"), read(d + "/o2/layers.csv"));
-  EXPECT_EQ(read(d + "/o1/confusion.csv"), read(d + "/o2/confusion.csv"));
+  EXPECT_EQ(n2d2::test::read_file(d + "/o1/layers.csv"), n2d2::test::read_file(d + "/o2/layers.csv"));
+  EXPECT_EQ(n2d2::test::read_file(d + "/o1/confusion.csv"), n2d2::test::read_file(d + "/o2/confusion.csv"));
   fs::remove_all(d);
 }
 
@@ -91,7 +86,7 @@ TEST(SpikeCli, PotentialReadoutAndTerminateDelta) {
   auto r = n2d2::test::run_cli("spike " + m + " --data fashion-mnist --images 30 --curve-images 0 --env " +
                                short_env(d, "Readout=potential\n[common.config]\nInitialPotential=0.5\n") + " -o " + d + "/p --json " + d + "/p.json");
   ASSERT_EQ(r.code, 0) << r.out;
-  const std::string jp = read(d + "/p.json");
+  const std::string jp = n2d2::test::read_file(d + "/p.json");
   EXPECT_NE(jp.find("\"readout\":\"potential\""), std::string::npos) << jp;
   EXPECT_GT(json_number(jp, "spike_accuracy"), json_number(jp, "formal_accuracy") - 15.0) << jp;
   // TerminateDelta stops patterns early: shorter mean latency than the simulated time.
@@ -100,7 +95,7 @@ TEST(SpikeCli, PotentialReadoutAndTerminateDelta) {
   r = n2d2::test::run_cli("spike " + m + " --data fashion-mnist --images 30 --curve-images 0 --env " + env2 + " -o " + d +
                           "/t --json " + d + "/t.json");
   ASSERT_EQ(r.code, 0) << r.out;
-  const std::string jt = read(d + "/t.json");
+  const std::string jt = n2d2::test::read_file(d + "/t.json");
   EXPECT_GT(json_number(jt, "terminated"), 0) << jt;
   EXPECT_LT(json_number(jt, "mean_latency_fs"), 1e9) << jt;
   EXPECT_EQ(json_number(jt, "terminate_delta"), 3);
