@@ -96,6 +96,16 @@ std::vector<double> Tensor::to_double_vector() const {
   return r;
 }
 
+Tensor Tensor::over(DType dtype, Shape shape, std::shared_ptr<void> owner, void* data) {
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.numel_ = shape_numel(t.shape_);
+  t.buf_ = std::move(owner);
+  t.data_ = data;
+  return t;
+}
+
 Tensor Tensor::reshaped(Shape shape) const {
   if (shape_numel(shape) != numel_)
     fail("cannot view a tensor of shape [", shape_str(shape_), "] as [", shape_str(shape), "]");

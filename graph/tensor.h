@@ -88,6 +88,9 @@ class Tensor {
 
   // A view with another shape of the same number of elements, sharing the buffer.
   Tensor reshaped(Shape shape) const;
+  // A tensor over `data` (at least nbytes() bytes, aligned for dtype), kept alive by `owner`; the
+  // bytes are not initialized.
+  static Tensor over(DType dtype, Shape shape, std::shared_ptr<void> owner, void* data);
   // A deep copy.
   Tensor clone() const;
   // True when both tensors share one buffer.

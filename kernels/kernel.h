@@ -17,8 +17,9 @@ namespace n2d2::kernels {
 struct KernelContext {
   const graph::Node& node;
   std::span<const Tensor* const> inputs;  // nullptr for an absent optional input
-  std::span<Tensor> outputs;  // allocated (zero-filled) with the inferred types; a kernel may
-                              // instead assign a view of an input (Reshape, Identity, ...)
+  std::span<Tensor> outputs;  // allocated with the inferred types, zero-filled unless the kernel
+                              // declares overwrites_outputs; a kernel may instead assign a view
+                              // of an input (Reshape, Identity, ...)
   const void* prepared = nullptr;  // what the implementation's prepare() made for this node, or
                                    // nullptr (no prepare, or run outside a Plan): then it works unprepared
 
@@ -59,6 +60,9 @@ struct KernelImpl {
   SupportsFn supports;  // nullptr: supports everything its op allows
   KernelFn run;
   PrepareFn prepare = nullptr;  // nullptr: nothing to prepare
+  // True when run() writes every element of its outputs without reading them first: a Plan then
+  // hands it uninitialized (arena) outputs instead of zero-filled ones.
+  bool overwrites_outputs = false;
 };
 
 // Helper for supports(): accepts when every present input has one of `dtypes`.

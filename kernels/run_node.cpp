@@ -1,5 +1,7 @@
 #include "kernels/run_node.h"
 
+#include <cstring>
+
 namespace n2d2::kernels {
 
 KernelQuery make_query(const graph::Graph& g, const graph::Node& node) {
@@ -40,6 +42,23 @@ std::vector<Tensor> run_node(const graph::Node& node, std::span<const Tensor* co
            " for output ", i, ", shape inference said ", out_types[i].str());
   }
   return outputs;
+}
+
+void run_node_into(const graph::Node& node, std::span<const Tensor* const> inputs, const KernelImpl& impl,
+                   std::span<Tensor> outputs, const void* prepared) {
+  std::vector<Tensor> planned(outputs.begin(), outputs.end());
+  KernelContext ctx{node, inputs, outputs, prepared};
+  Status st = impl.run(ctx);
+  if (!st) fail("node ", node.label(), ": ", impl.name, ": ", st.message());
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    if (!node.has_output(i)) continue;
+    if (outputs[i].dtype() != planned[i].dtype() || outputs[i].shape() != planned[i].shape())
+      fail("internal error: node ", node.label(), ": kernel ", impl.name, " produced ", outputs[i].type().str(),
+           " for output ", i, ", the plan has ", planned[i].type().str());
+    if (outputs[i].raw() == planned[i].raw()) continue;
+    if (planned[i].nbytes()) std::memcpy(planned[i].raw_mut(), outputs[i].raw(), planned[i].nbytes());
+    outputs[i] = planned[i];
+  }
 }
 
 std::shared_ptr<const void> prepare_node(const graph::Graph& g, const graph::Node& node, const KernelImpl& impl) {

@@ -19,6 +19,13 @@ KernelQuery make_query(const graph::Graph& g, const graph::Node& node);
 std::vector<Tensor> run_node(const graph::Node& node, std::span<const Tensor* const> inputs, const KernelImpl& impl,
                              const graph::OpRegistry& ops, const void* prepared = nullptr);
 
+// Runs `impl` into outputs the caller allocated (a Plan's arena) with the types shape inference
+// gave when the Plan was compiled (no inference per run). A kernel that assigns another tensor
+// (a view) to an output has it copied into the caller's buffer, so outputs stay where they were
+// planned. Throws like run_node on a kernel error or a type the kernel changed.
+void run_node_into(const graph::Node& node, std::span<const Tensor* const> inputs, const KernelImpl& impl,
+                   std::span<Tensor> outputs, const void* prepared = nullptr);
+
 // Calls impl.prepare (when it has one) with the graph's constant inputs of `node`.
 std::shared_ptr<const void> prepare_node(const graph::Graph& g, const graph::Node& node, const KernelImpl& impl);
 

@@ -3,6 +3,8 @@
 #include "scheduler/executor.h"
 
 #include <tbb/flow_graph.h>
+
+#include <cstdlib>
 #include <tbb/task_arena.h>
 
 #include "scheduler/run_state.h"
@@ -24,12 +26,23 @@ int checked_threads(int threads) {
   return threads;
 }
 
+// The plan's static arena, allocated once per executor (runs are not reentrant) and not
+// initialized; null when nothing is planned.
+std::shared_ptr<void> make_arena(const Plan& plan) {
+  std::size_t bytes = plan.static_memory().arena_bytes;
+  if (bytes == 0) return nullptr;
+  void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (!p) fail("out of memory allocating the ", bytes, "-byte activation arena");
+  return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+}
+
 class SequentialExecutor final : public Executor {
  public:
-  SequentialExecutor(const Plan& plan, int threads) : plan_(plan), arena_(checked_threads(threads)) {}
+  SequentialExecutor(const Plan& plan, int threads)
+      : plan_(plan), arena_(checked_threads(threads)), memory_(make_arena(plan)) {}
 
   std::vector<Tensor> run(const std::vector<Tensor>& inputs, RunStats* stats) override {
-    detail::RunState state(plan_, inputs);
+    detail::RunState state(plan_, inputs, memory_);
     arena_.execute([&] {
       for (const Step& s : plan_.steps()) state.execute(s);
     });
@@ -41,19 +54,21 @@ class SequentialExecutor final : public Executor {
  private:
   const Plan& plan_;
   tbb::task_arena arena_;
+  std::shared_ptr<void> memory_;
 };
 
 // One continue_node per step; edges follow data dependencies. A run puts a message into the
 // start node, which triggers the steps without predecessors.
 class TbbExecutor final : public Executor {
  public:
-  TbbExecutor(const Plan& plan, int threads) : plan_(plan), arena_(checked_threads(threads)) {
+  TbbExecutor(const Plan& plan, int threads)
+      : plan_(plan), arena_(checked_threads(threads)), memory_(make_arena(plan)) {
     // A flow graph runs its tasks in the arena it was created in: create it inside ours.
     arena_.execute([&] { build(); });
   }
 
   std::vector<Tensor> run(const std::vector<Tensor>& inputs, RunStats* stats) override {
-    detail::RunState state(plan_, inputs);
+    detail::RunState state(plan_, inputs, memory_);
     state_ = &state;
     arena_.execute([&] {
       start_->try_put(tbb::flow::continue_msg());
@@ -84,6 +99,7 @@ class TbbExecutor final : public Executor {
 
   const Plan& plan_;
   tbb::task_arena arena_;
+  std::shared_ptr<void> memory_;
   std::unique_ptr<tbb::flow::graph> graph_;
   std::unique_ptr<tbb::flow::broadcast_node<tbb::flow::continue_msg>> start_;
   std::vector<std::unique_ptr<tbb::flow::continue_node<tbb::flow::continue_msg>>> nodes_;

@@ -2,11 +2,12 @@
 // gets an offset in one arena, so that buffers alive at the same step never overlap. Greedy by
 // decreasing size, each placed at the lowest offset that fits between the already placed buffers
 // it overlaps in time (the usual offset-assignment heuristic). Used by the CUDA executor for its
-// device arena; pure and deterministic.
+// device arena and by the CPU Plan (scheduler/static_memory.h); pure and deterministic.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace n2d2::sched {
@@ -23,5 +24,11 @@ struct MemoryPlan {
 };
 
 MemoryPlan plan_memory(const std::vector<BufferLifetime>& buffers, std::size_t alignment = 256);
+
+// The same greedy placement for buffers whose lifetimes are not intervals of one order (a task
+// graph run in parallel): `conflict(i, j)` is true when buffers i and j may be alive at the same
+// time. Larger buffers first, ties by index.
+MemoryPlan plan_memory(const std::vector<std::size_t>& bytes, const std::function<bool(std::size_t, std::size_t)>& conflict,
+                       std::size_t alignment = 256);
 
 }  // namespace n2d2::sched

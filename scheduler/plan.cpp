@@ -60,6 +60,7 @@ Plan Plan::compile(graph::Graph g, const CompileOptions& opts, const graph::OpRe
       }
     }
   }
+  p.static_memory_ = plan_static_memory(p);
   return p;
 }
 

@@ -10,6 +10,7 @@
 #include "graph/graph.h"
 #include "graph/op_registry.h"
 #include "kernels/registry.h"
+#include "scheduler/static_memory.h"
 
 namespace n2d2::sched {
 
@@ -43,6 +44,8 @@ class Plan {
   const std::vector<int>& use_counts() const { return use_counts_; }
   // Slots that outlive a run: constants, graph inputs and graph outputs.
   const std::vector<bool>& pinned() const { return pinned_; }
+  // Arena offsets of the intermediate values with static types (scheduler/static_memory.h).
+  const StaticMemory& static_memory() const { return static_memory_; }
 
  private:
   graph::Graph graph_;
@@ -50,6 +53,7 @@ class Plan {
   std::vector<Step> steps_;
   std::vector<int> use_counts_;
   std::vector<bool> pinned_;
+  StaticMemory static_memory_;
 };
 
 }  // namespace n2d2::sched

@@ -2,6 +2,8 @@
 
 #include "kernels/run_node.h"
 
+#include <cstring>
+
 namespace n2d2::sched {
 
 void check_input(const graph::Value& declared, const Tensor& t) {
@@ -17,8 +19,8 @@ void check_input(const graph::Value& declared, const Tensor& t) {
 
 namespace detail {
 
-RunState::RunState(const Plan& plan, const std::vector<Tensor>& inputs)
-    : plan_(plan), slots_(plan.num_slots()), remaining_(new std::atomic<int>[plan.num_slots()]) {
+RunState::RunState(const Plan& plan, const std::vector<Tensor>& inputs, std::shared_ptr<void> arena)
+    : plan_(plan), arena_(std::move(arena)), slots_(plan.num_slots()), remaining_(new std::atomic<int>[plan.num_slots()]) {
   const graph::Graph& g = plan.graph();
   if (inputs.size() != g.inputs().size())
     fail("the model takes ", g.inputs().size(), " inputs, ", inputs.size(), " were given");
@@ -36,8 +38,15 @@ RunState::RunState(const Plan& plan, const std::vector<Tensor>& inputs)
     if (!t.empty()) buffers_[t.raw()] = {1 << 30, 0};
 }
 
+bool RunState::in_arena(const Tensor& t) const {
+  if (!arena_ || t.empty()) return false;
+  const char* base = static_cast<const char*>(arena_.get());
+  const char* p = static_cast<const char*>(t.raw());
+  return p >= base && p < base + plan_.static_memory().arena_bytes;
+}
+
 void RunState::hold(const Tensor& t) {
-  if (t.empty() || t.nbytes() == 0) return;
+  if (t.empty() || t.nbytes() == 0 || in_arena(t)) return;
   std::lock_guard<std::mutex> lock(mem_mutex_);
   auto& [refs, bytes] = buffers_[t.raw()];
   if (refs++ == 0) {
@@ -48,7 +57,7 @@ void RunState::hold(const Tensor& t) {
 }
 
 void RunState::drop(const Tensor& t) {
-  if (t.empty() || t.nbytes() == 0) return;
+  if (t.empty() || t.nbytes() == 0 || in_arena(t)) return;
   std::lock_guard<std::mutex> lock(mem_mutex_);
   auto it = buffers_.find(t.raw());
   if (it == buffers_.end()) return;
@@ -65,7 +74,28 @@ void RunState::execute(const Step& step) noexcept {
     std::vector<const Tensor*> in(step.in_slots.size(), nullptr);
     for (std::size_t i = 0; i < in.size(); ++i)
       if (step.in_slots[i] >= 0) in[i] = &slots_[step.in_slots[i]];
-    std::vector<Tensor> out = kernels::run_node(node, in, *step.kernel, plan_.ops(), step.prepared.get());
+    // Outputs all planned in the arena: views of it, no shape inference, zero-filled only for
+    // kernels that do not overwrite them. Otherwise run_node allocates them.
+    const StaticMemory& sm = plan_.static_memory();
+    bool planned = arena_ != nullptr;
+    for (std::size_t i = 0; planned && i < step.out_slots.size(); ++i)
+      planned = !node.has_output(i) || (step.out_slots[i] >= 0 && sm.offset[step.out_slots[i]] >= 0);
+    std::vector<Tensor> out;
+    if (planned) {
+      out.resize(node.outputs.size());
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        if (!node.has_output(i)) continue;
+        const TensorType& t = plan_.graph().value(step.out_slots[i]).type;
+        out[i] = Tensor::over(t.dtype, t.dims, arena_, static_cast<char*>(arena_.get()) + sm.offset[step.out_slots[i]]);
+        if (!step.kernel->overwrites_outputs && out[i].nbytes()) std::memset(out[i].raw_mut(), 0, out[i].nbytes());
+      }
+      kernels::run_node_into(node, in, *step.kernel, out, step.prepared.get());
+    } else {
+      out = kernels::run_node(node, in, *step.kernel, plan_.ops(), step.prepared.get());
+      // A view of arena bytes (Reshape of a planned value) would see them reused: copy it.
+      for (Tensor& t : out)
+        if (in_arena(t)) t = t.clone();
+    }
     for (std::size_t i = 0; i < out.size(); ++i) {
       int s = step.out_slots[i];
       if (s < 0) continue;

@@ -14,21 +14,28 @@ namespace n2d2::sched::detail {
 
 class RunState {
  public:
-  RunState(const Plan& plan, const std::vector<Tensor>& inputs);
+  // `arena`: plan.static_memory().arena_bytes bytes (64-byte aligned) owned by the executor, or
+  // null (every value is then allocated at run time).
+  RunState(const Plan& plan, const std::vector<Tensor>& inputs, std::shared_ptr<void> arena = nullptr);
   // Runs one step: gathers its inputs, runs the kernel, stores outputs, releases inputs whose
   // last reader this was. Errors are recorded (first one wins) and later steps become no-ops.
   void execute(const Step& step) noexcept;
   // Rethrows the first error, if any.
   void rethrow_if_failed();
   std::vector<Tensor> outputs() const;
-  std::size_t peak_bytes() const { return peak_.load(); }
+  // Peak of the live bytes allocated at run time plus the arena's planned size.
+  std::size_t peak_bytes() const { return peak_.load() + (arena_ ? plan_.static_memory().arena_bytes : 0); }
 
  private:
   // Memory accounting by buffer: views share their source's bytes, counted once.
   void hold(const Tensor& t);
   void drop(const Tensor& t);
 
+  // True when t's bytes lie in the arena.
+  bool in_arena(const Tensor& t) const;
+
   const Plan& plan_;
+  std::shared_ptr<void> arena_;
   std::vector<Tensor> slots_;
   std::unique_ptr<std::atomic<int>[]> remaining_;
   std::mutex mem_mutex_;

@@ -108,6 +108,13 @@ int cmd_info(int argc, char** argv) {
   j.key("parameters").value(st.parameters).key("parameter_bytes").value(st.parameter_bytes);
   j.key("macs").value(st.total_macs).key("macs_complete").value(st.macs_complete);
   j.key("activation_peak_bytes").value(st.activation_peak_bytes);
+  if (m.plan) {
+    const sched::StaticMemory& sm = m.plan->static_memory();
+    std::printf("planned arena: %s for %d intermediate tensors (%s without reuse)\n",
+                human(static_cast<double>(sm.arena_bytes), "B").c_str(), sm.buffers,
+                human(static_cast<double>(sm.naive_bytes), "B").c_str());
+    j.key("arena_bytes").value(sm.arena_bytes).key("arena_buffers").value(sm.buffers).key("arena_naive_bytes").value(sm.naive_bytes);
+  }
   j.key("per_node").begin_array();
   if (a.has("--nodes")) std::printf("%-32s %-22s %-24s %s\n", "node", "op", "output", "MACs");
   for (const auto& ns : st.nodes) {

@@ -103,9 +103,9 @@ Status run(const KernelContext& c) {
 }  // namespace
 
 void register_depthwise_conv_kernels(KernelRegistry& r) {
-  r.add({"conv_dw_f32_avx512", "Conv", "", supports<Isa::Avx512>, run<Isa::Avx512>});
-  r.add({"conv_dw_f32_avx2", "Conv", "", supports<Isa::Avx2>, run<Isa::Avx2>});
-  r.add({"conv_dw_f32_scalar", "Conv", "", supports<Isa::Scalar>, run<Isa::Scalar>});
+  r.add({"conv_dw_f32_avx512", "Conv", "", supports<Isa::Avx512>, run<Isa::Avx512>, nullptr, true});
+  r.add({"conv_dw_f32_avx2", "Conv", "", supports<Isa::Avx2>, run<Isa::Avx2>, nullptr, true});
+  r.add({"conv_dw_f32_scalar", "Conv", "", supports<Isa::Scalar>, run<Isa::Scalar>, nullptr, true});
 }
 
 }  // namespace n2d2::kernels

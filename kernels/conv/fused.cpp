@@ -65,15 +65,15 @@ Status run_packed(const KernelContext& c) {
 
 void register_fused_conv_kernels(KernelRegistry& r) {
   const char* d = "ai.n2d2";
-  r.add({"fused_conv_dw_f32_avx512", "FusedConv", d, supports_dw<Isa::Avx512>, run_dw<Isa::Avx512>});
-  r.add({"fused_conv_dw_f32_avx2", "FusedConv", d, supports_dw<Isa::Avx2>, run_dw<Isa::Avx2>});
-  r.add({"fused_conv_dw_f32_scalar", "FusedConv", d, supports_dw<Isa::Scalar>, run_dw<Isa::Scalar>});
+  r.add({"fused_conv_dw_f32_avx512", "FusedConv", d, supports_dw<Isa::Avx512>, run_dw<Isa::Avx512>, nullptr, true});
+  r.add({"fused_conv_dw_f32_avx2", "FusedConv", d, supports_dw<Isa::Avx2>, run_dw<Isa::Avx2>, nullptr, true});
+  r.add({"fused_conv_dw_f32_scalar", "FusedConv", d, supports_dw<Isa::Scalar>, run_dw<Isa::Scalar>, nullptr, true});
   r.add({"fused_conv_f32_avx512", "FusedConv", d, supports_packed<Isa::Avx512>, run_packed<Isa::Avx512>,
-         prepare_packed<Isa::Avx512>});
+         prepare_packed<Isa::Avx512>, true});
   r.add({"fused_conv_f32_avx2", "FusedConv", d, supports_packed<Isa::Avx2>, run_packed<Isa::Avx2>,
-         prepare_packed<Isa::Avx2>});
+         prepare_packed<Isa::Avx2>, true});
   r.add({"fused_conv_f32_scalar", "FusedConv", d, supports_packed<Isa::Scalar>, run_packed<Isa::Scalar>,
-         prepare_packed<Isa::Scalar>});
+         prepare_packed<Isa::Scalar>, true});
   r.add({"fused_conv_ref", "FusedConv", d, supports_f32, fused_conv_ref});
 }
 

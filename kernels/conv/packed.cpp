@@ -155,6 +155,7 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   const int64_t N = xs[0], C = xs[1], M = y.shape()[1], G = c.attrs().i("group");
   const int64_t cin_g = C / G, cout_g = M / G, K = cin_g * s.k_size(), P = s.out_size();
   if (N == 0 || M == 0 || P == 0) return Status::ok();
+  if (K == 0) std::fill(y.data_mut<float>(), y.data_mut<float>() + y.numel(), 0.f);  // no product to store
   const Core core = core_of(isa);
   std::shared_ptr<const PackedConvWeights> local;
   const auto* pw = static_cast<const PackedConvWeights*>(c.prepared);
@@ -267,9 +268,9 @@ Status run(const KernelContext& c) {
 }  // namespace
 
 void register_packed_conv_kernels(KernelRegistry& r) {
-  r.add({"conv_f32_avx512", "Conv", "", supports<Isa::Avx512>, run<Isa::Avx512>, prepare<Isa::Avx512>});
-  r.add({"conv_f32_avx2", "Conv", "", supports<Isa::Avx2>, run<Isa::Avx2>, prepare<Isa::Avx2>});
-  r.add({"conv_f32_scalar", "Conv", "", supports<Isa::Scalar>, run<Isa::Scalar>, prepare<Isa::Scalar>});
+  r.add({"conv_f32_avx512", "Conv", "", supports<Isa::Avx512>, run<Isa::Avx512>, prepare<Isa::Avx512>, true});
+  r.add({"conv_f32_avx2", "Conv", "", supports<Isa::Avx2>, run<Isa::Avx2>, prepare<Isa::Avx2>, true});
+  r.add({"conv_f32_scalar", "Conv", "", supports<Isa::Scalar>, run<Isa::Scalar>, prepare<Isa::Scalar>, true});
 }
 
 }  // namespace n2d2::kernels

@@ -58,10 +58,10 @@ std::string supports_f32(const KernelQuery& q) {
 }  // namespace
 
 void register_gemm_x86_kernels(KernelRegistry& r) {
-  r.add({"gemm_f32_avx512", "Gemm", "", supports_f32<Isa::Avx512>, gemm_f32<detail::matmul_f32_avx512>});
-  r.add({"gemm_f32_avx2", "Gemm", "", supports_f32<Isa::Avx2>, gemm_f32<detail::matmul_f32_avx2>});
-  r.add({"matmul_f32_avx512", "MatMul", "", supports_f32<Isa::Avx512>, matmul_f32<detail::matmul_f32_avx512>});
-  r.add({"matmul_f32_avx2", "MatMul", "", supports_f32<Isa::Avx2>, matmul_f32<detail::matmul_f32_avx2>});
+  r.add({"gemm_f32_avx512", "Gemm", "", supports_f32<Isa::Avx512>, gemm_f32<detail::matmul_f32_avx512>, nullptr, true});
+  r.add({"gemm_f32_avx2", "Gemm", "", supports_f32<Isa::Avx2>, gemm_f32<detail::matmul_f32_avx2>, nullptr, true});
+  r.add({"matmul_f32_avx512", "MatMul", "", supports_f32<Isa::Avx512>, matmul_f32<detail::matmul_f32_avx512>, nullptr, true});
+  r.add({"matmul_f32_avx2", "MatMul", "", supports_f32<Isa::Avx2>, matmul_f32<detail::matmul_f32_avx2>, nullptr, true});
 }
 
 }  // namespace n2d2::kernels

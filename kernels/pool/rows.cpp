@@ -97,8 +97,8 @@ std::string global_supports(const KernelQuery& q) {
 }  // namespace
 
 void register_pool_row_kernels(KernelRegistry& r) {
-  r.add({"maxpool_f32_rows", "MaxPool", "", maxpool_supports, maxpool_rows});
-  r.add({"global_avgpool_f32_rows", "GlobalAveragePool", "", global_supports, global_avgpool_rows});
+  r.add({"maxpool_f32_rows", "MaxPool", "", maxpool_supports, maxpool_rows, nullptr, true});
+  r.add({"global_avgpool_f32_rows", "GlobalAveragePool", "", global_supports, global_avgpool_rows, nullptr, true});
 }
 
 }  // namespace n2d2::kernels

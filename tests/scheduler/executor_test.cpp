@@ -47,10 +47,11 @@ TEST(Executor, ReleasesIntermediatesAfterTheirLastReader) {
   RunStats st;
   make_executor(plan, Engine::Sequential, 1)->run({input()}, &st);
   std::size_t one = 64 * 33 * sizeof(float);
-  // Sequentially: branch a holds at most 2 tensors while being computed, then 1 while branch b
-  // runs with 2 at a time, then the output: the peak is 3 tensors, far below the 17 produced.
-  EXPECT_GE(st.peak_bytes, 2 * one);
-  EXPECT_LE(st.peak_bytes, 3 * one);
+  // The 16 intermediates are planned in the static arena: two buffers per branch in turn, and the
+  // branches may run at the same time, so 4 buffers; the output is allocated per run. The peak
+  // is 5 tensors, far below the 17 produced.
+  EXPECT_GE(st.peak_bytes, 5 * one);
+  EXPECT_LE(st.peak_bytes, 5 * one + 5 * 64);
 }
 
 TEST(Executor, KernelErrorNamesTheNodeInBothEngines) {
