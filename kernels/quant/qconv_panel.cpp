@@ -1,0 +1,304 @@
+// QConv and QConvRequantize on the panel engine (panel.h) for uint8/int8 activations and int8
+// weights, 8-bit outputs for QConvRequantize: weights packed once per Plan (prepare) into panels
+// of 8 output channels, activations packed once per block of 48 output pixels (patch gathering
+// by output-row segments with memcpy for stride 1; pointwise stride-1 convolutions interleave
+// the input rows in place) and reused by every panel; bias, the int8 offset correction and the
+// Requantize run in the micro-kernel's epilogue. Bit-exact with qconv_ref (+ requantize_ref).
+// Registered before the reference kernels; declines for other types, K > kCoreMaxK or when the
+// CPU (or N2D2_MAX_ISA) lacks the ISA.
+#include <emmintrin.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "graph/ops/quant_ops.h"
+#include "kernels/conv/conv.h"
+#include "kernels/cpu/isa.h"
+#include "kernels/parallel.h"
+#include "kernels/quant/panel.h"
+#include "kernels/quant/quant_kernels.h"
+#include "kernels/spatial_dims.h"
+
+namespace n2d2::kernels {
+
+namespace detail {
+
+void panel_pack(int64_t K4, const uint8_t* const* rows, uint8_t xor_mask, uint8_t* block) {
+  const __m128i x = _mm_set1_epi8(static_cast<char>(xor_mask));
+  for (int64_t k = 0; k < K4; ++k) {
+    const uint8_t* const* r = rows + 4 * k;
+    uint8_t* out = block + k * (kBlockPixels * 4);
+    for (int v = 0; v < kBlockPixels / 16; ++v) {
+      __m128i r0 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r[0] + v * 16)), x);
+      __m128i r1 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r[1] + v * 16)), x);
+      __m128i r2 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r[2] + v * 16)), x);
+      __m128i r3 = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r[3] + v * 16)), x);
+      __m128i a = _mm_unpacklo_epi8(r0, r1), b = _mm_unpackhi_epi8(r0, r1);
+      __m128i c = _mm_unpacklo_epi8(r2, r3), d = _mm_unpackhi_epi8(r2, r3);
+      __m128i* o = reinterpret_cast<__m128i*>(out + v * 64);
+      _mm_storeu_si128(o + 0, _mm_unpacklo_epi16(a, c));
+      _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(a, c));
+      _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(b, d));
+      _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(b, d));
+    }
+  }
+}
+
+void panel_requantize_params(const graph::Node& n, int64_t M, PanelEpilogueData& d) {
+  namespace q = n2d2::quant;
+  graph::RequantizeAttrs r = graph::requantize_attrs(n);
+  d.e.requantize = true;
+  d.e.mode = r.mode;
+  d.e.nbbits = r.nbbits;
+  d.e.is_signed = r.is_signed;
+  d.params.resize(M);
+  d.scale.resize(M);
+  d.multiplier.resize(M);
+  d.shift.resize(M);
+  for (int64_t m = 0; m < M; ++m) {
+    const q::RescaleParams& p = r.channels[r.channels.size() == 1 ? 0 : m];
+    d.params[m] = p;
+    d.scale[m] = p.scale;
+    d.shift[m] = p.shift;
+    switch (r.mode) {
+      case q::Rescaling::FixedPoint: d.multiplier[m] = static_cast<int32_t>(p.multiplier); break;
+      case q::Rescaling::DoubleShift: d.multiplier[m] = (int32_t{1} << p.left) + 1; break;
+      default: d.multiplier[m] = 1; break;  // Single-shift (Floating-point does not use it)
+    }
+  }
+  d.e.scale = d.scale.data();
+  d.e.multiplier = d.multiplier.data();
+  d.e.shift = d.shift.data();
+  d.e.params = d.params.data();
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::kBlockPixels;
+using detail::kPanelRows;
+using detail::PanelEpilogue;
+using detail::PanelKernel;
+namespace q = n2d2::quant;
+
+// Weights [M][K] int8 as panels per group: [G][ceil(cout_g / 8)][K4][8][4], zero-padded; per-row sums.
+struct PackedPanels {
+  int64_t M = 0, K = 0, K4 = 0, G = 0, panels_per_group = 0;
+  std::vector<int8_t> data;
+  std::vector<int64_t> sums;
+  const int8_t* panel(int64_t g, int64_t p) const {
+    return data.data() + ((g * panels_per_group + p) * K4) * kPanelRows * 4;
+  }
+};
+
+void pack_panels(const int8_t* w, int64_t M, int64_t K, int64_t G, PackedPanels& out) {
+  int64_t cout_g = M / G;
+  out.M = M;
+  out.K = K;
+  out.K4 = (K + 3) / 4;
+  out.G = G;
+  out.panels_per_group = (cout_g + kPanelRows - 1) / kPanelRows;
+  out.data.assign(static_cast<std::size_t>(G * out.panels_per_group * out.K4 * kPanelRows * 4), 0);
+  out.sums.assign(static_cast<std::size_t>(M), 0);
+  for (int64_t m = 0; m < M; ++m) {
+    int64_t g = m / cout_g, r = m % cout_g;
+    int8_t* p = out.data.data() + ((g * out.panels_per_group + r / kPanelRows) * out.K4) * kPanelRows * 4;
+    for (int64_t k = 0; k < K; ++k) {
+      p[((k / 4) * kPanelRows + r % kPanelRows) * 4 + k % 4] = w[m * K + k];
+      out.sums[m] += w[m * K + k];
+    }
+  }
+}
+
+std::shared_ptr<const void> prepare_panels(const KernelQuery& q, std::span<const Tensor* const> constants) {
+  if (constants.size() < 2 || !constants[1] || constants[1]->dtype() != DType::I8 || constants[1]->rank() < 2)
+    return nullptr;
+  const Tensor& w = *constants[1];
+  int64_t G = q.node.attrs.i_or("group", 1);
+  if (G <= 0 || w.dim(0) % G != 0) return nullptr;
+  auto p = std::make_shared<PackedPanels>();
+  pack_panels(w.data<int8_t>(), w.dim(0), w.numel() / w.dim(0), G, *p);
+  return p;
+}
+
+void make_epilogue(const KernelContext& c, const PackedPanels& pw, int64_t offset, bool requant, detail::PanelEpilogueData& d) {
+  int64_t M = pw.M;
+  const int32_t* bias = c.has_input(2) ? c.in(2).data<int32_t>() : nullptr;
+  d.add32.resize(M);
+  d.add64.resize(M);
+  d.exact.resize(M);
+  int64_t acc_lo = -128 * 255 * pw.K, acc_hi = 127 * 255 * pw.K;
+  for (int64_t m = 0; m < M; ++m) {
+    int64_t add = (bias ? bias[m] : 0) - offset * pw.sums[m];
+    d.add64[m] = add;
+    d.exact[m] = add + acc_lo >= INT32_MIN && add + acc_hi <= INT32_MAX;
+    d.add32[m] = d.exact[m] ? static_cast<int32_t>(add) : 0;
+  }
+  d.e = PanelEpilogue{};
+  if (requant) detail::panel_requantize_params(c.node, M, d);
+  d.e.add32 = d.add32.data();
+  d.e.add64 = d.add64.data();
+  d.e.exact = d.exact.data();
+}
+
+// One output-row run of a pixel block: pixels [p, p + len) share od, oh.
+struct Segment {
+  int64_t off, len, od, oh, ow;
+};
+
+const uint8_t* zero_row() {
+  alignas(64) static const uint8_t z[kBlockPixels] = {};
+  return z;
+}
+
+// Per-thread buffers of the activation packing.
+struct Scratch {
+  std::vector<uint8_t> rows, block;
+  std::vector<const uint8_t*> ptrs;
+  std::vector<Segment> segs;
+};
+
+template <class X>
+Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
+  const Tensor &x = c.in(0), &w = c.in(1);
+  detail::ConvGeometry geo;
+  if (!detail::conv_geometry(c, geo)) return Status::error("more than 3 spatial axes");
+  const detail::Spatial3& s = geo.s;
+  const int64_t N = geo.N, C = geo.C, M = geo.M, G = geo.G, cin_g = geo.cin_g, cout_g = geo.cout_g;
+  const int64_t K = cin_g * s.k_size(), P = s.out_size();
+  constexpr bool kSigned = std::is_same_v<X, int8_t>;
+  const uint8_t xor_mask = kSigned ? 0x80 : 0;
+  PackedPanels local;
+  const auto* pp = static_cast<const PackedPanels*>(c.prepared);
+  if (!pp || pp->M != M || pp->K != K || pp->G != G) {
+    pack_panels(w.data<int8_t>(), M, K, G, local);
+    pp = &local;
+  }
+  const PackedPanels& pw = *pp;
+  const int64_t K4 = pw.K4;
+  detail::PanelEpilogueData ed;
+  make_epilogue(c, pw, kSigned ? 128 : 0, requant, ed);
+  const PanelEpilogue& e = ed.e;
+  const uint8_t* xb = static_cast<const uint8_t*>(x.raw());
+  const std::size_t ybytes = requant ? 1 : 4;
+  uint8_t* yb = static_cast<uint8_t*>(c.out(0).raw_mut());
+
+  const bool pointwise = s.k_size() == 1 && s.s[0] == 1 && s.s[1] == 1 && s.s[2] == 1 && s.pb[0] == 0 &&
+                         s.pb[1] == 0 && s.pb[2] == 0;
+  const int64_t pblocks = (P + kBlockPixels - 1) / kBlockPixels;
+  const int64_t ppg = pw.panels_per_group;
+  // Split the panels too when there are few pixel blocks to share between threads.
+  int64_t threads = tbb::this_task_arena::max_concurrency();
+  int64_t mchunks = threads > 1 && pblocks < 4 * threads ? std::min<int64_t>(ppg, (4 * threads + pblocks - 1) / pblocks) : 1;
+  int64_t per_chunk = (ppg + mchunks - 1) / mchunks;
+  mchunks = (ppg + per_chunk - 1) / per_chunk;
+  const int64_t tasks = N * G * pblocks * mchunks;
+
+  parallel_for(tasks, 1, [&](int64_t tb, int64_t te) {
+    thread_local Scratch sc;
+    sc.block.resize(static_cast<std::size_t>(K4 * kBlockPixels * 4));
+    sc.ptrs.resize(static_cast<std::size_t>(K4 * 4));
+    for (int64_t t = tb; t < te; ++t) {
+      int64_t chunk = t % mchunks, pb = (t / mchunks) % pblocks, ng = t / (mchunks * pblocks);
+      int64_t n = ng / G, g = ng % G;
+      int64_t p0 = pb * kBlockPixels, pc = std::min<int64_t>(kBlockPixels, P - p0);
+      const uint8_t* xg = xb + (n * C + g * cin_g) * s.in_size();
+      if (pointwise && pc == kBlockPixels) {
+        for (int64_t k = 0; k < K; ++k) sc.ptrs[k] = xg + k * s.in_size() + p0;
+      } else {
+        sc.rows.resize(static_cast<std::size_t>(K * kBlockPixels));
+        sc.segs.clear();
+        for (int64_t p = p0; p < p0 + pc;) {
+          int64_t od = p / (s.out[1] * s.out[2]), oh = (p / s.out[2]) % s.out[1], ow = p % s.out[2];
+          int64_t len = std::min(p0 + pc - p, s.out[2] - ow);
+          sc.segs.push_back({p - p0, len, od, oh, ow});
+          p += len;
+        }
+        int64_t k = 0;
+        for (int64_t ic = 0; ic < cin_g; ++ic)
+          for (int64_t kd = 0; kd < s.k[0]; ++kd)
+            for (int64_t kh = 0; kh < s.k[1]; ++kh)
+              for (int64_t kw = 0; kw < s.k[2]; ++kw, ++k) {
+                uint8_t* row = sc.rows.data() + k * kBlockPixels;
+                sc.ptrs[k] = row;
+                for (const Segment& sg : sc.segs) {
+                  uint8_t* o = row + sg.off;
+                  int64_t id = sg.od * s.s[0] + kd * s.d[0] - s.pb[0], ih = sg.oh * s.s[1] + kh * s.d[1] - s.pb[1];
+                  if (id < 0 || id >= s.in[0] || ih < 0 || ih >= s.in[1]) {
+                    std::memset(o, 0, static_cast<std::size_t>(sg.len));
+                    continue;
+                  }
+                  const uint8_t* src = xg + ic * s.in_size() + (id * s.in[1] + ih) * s.in[2];
+                  int64_t iw0 = sg.ow * s.s[2] + kw * s.d[2] - s.pb[2];
+                  if (s.s[2] == 1) {
+                    int64_t a = std::clamp<int64_t>(-iw0, 0, sg.len), b = std::clamp<int64_t>(s.in[2] - iw0, a, sg.len);
+                    if (a > 0) std::memset(o, 0, static_cast<std::size_t>(a));
+                    std::memcpy(o + a, src + iw0 + a, static_cast<std::size_t>(b - a));
+                    if (b < sg.len) std::memset(o + b, 0, static_cast<std::size_t>(sg.len - b));
+                  } else {
+                    for (int64_t j = 0, iw = iw0; j < sg.len; ++j, iw += s.s[2]) o[j] = iw >= 0 && iw < s.in[2] ? src[iw] : 0;
+                  }
+                }
+                if (pc < kBlockPixels) std::memset(row + pc, 0, static_cast<std::size_t>(kBlockPixels - pc));
+              }
+      }
+      for (int64_t k = K; k < K4 * 4; ++k) sc.ptrs[k] = zero_row();
+      detail::panel_pack(K4, sc.ptrs.data(), xor_mask, sc.block.data());
+      uint8_t* yn = yb + n * M * P * ybytes;
+      for (int64_t pi = chunk * per_chunk; pi < std::min(ppg, (chunk + 1) * per_chunk); ++pi) {
+        int64_t r0 = pi * kPanelRows, rows = std::min<int64_t>(kPanelRows, cout_g - r0);
+        kernel(rows, pc, K4, pw.panel(g, pi), sc.block.data(), e, g * cout_g + r0, yn, P, p0);
+      }
+    }
+  });
+  return Status::ok();
+}
+
+std::string panel_operands(const KernelQuery& q, bool requant) {
+  DType xt = q.input_types[0].dtype, wt = q.input_types[1].dtype;
+  if (xt != DType::U8 && xt != DType::I8) return std::string("activations are ") + dtype_name(xt) + ", not uint8/int8";
+  if (wt != DType::I8) return std::string("weights are ") + dtype_name(wt) + ", not int8";
+  const TensorType& w = q.input_types[1];
+  if (!w.fully_known()) return "weight shape unknown";
+  if (q.input_types[0].rank_known && q.input_types[0].rank() > 5) return "more than 3 spatial axes";
+  int64_t k = 1;
+  for (std::size_t i = 1; i < w.rank(); ++i) k *= w.dims[i];
+  if (k > detail::kCoreMaxK) return "K = " + std::to_string(k) + " could overflow int32 partial sums";
+  if (requant && q.output_types[0].dtype != DType::U8 && q.output_types[0].dtype != DType::I8)
+    return std::string("output is ") + dtype_name(q.output_types[0].dtype) + ", not 8-bit";
+  return "";
+}
+
+template <bool Requant>
+std::string vnni_supports(const KernelQuery& q) {
+  std::string r = detail::require_avx512_vnni();
+  return r.empty() ? panel_operands(q, Requant) : r;
+}
+template <bool Requant>
+std::string avx2_supports(const KernelQuery& q) {
+  std::string r = require_isa(Isa::Avx2);
+  return r.empty() ? panel_operands(q, Requant) : r;
+}
+
+template <bool Requant, PanelKernel Kernel>
+Status run_panel(const KernelContext& c) {
+  return c.in(0).dtype() == DType::I8 ? qconv_panel<int8_t>(c, Kernel, Requant) : qconv_panel<uint8_t>(c, Kernel, Requant);
+}
+
+}  // namespace
+
+void register_qconv_panel_kernels(KernelRegistry& r) {
+  const char* d = graph::kN2D2Domain;
+  r.add({"qconv_requantize_vnni", "QConvRequantize", d, vnni_supports<true>, run_panel<true, detail::panel_kernel_vnni>,
+         prepare_panels});
+  r.add({"qconv_requantize_avx2", "QConvRequantize", d, avx2_supports<true>, run_panel<true, detail::panel_kernel_avx2>,
+         prepare_panels});
+  r.add({"qconv_u8s8_vnni", "QConv", d, vnni_supports<false>, run_panel<false, detail::panel_kernel_vnni>, prepare_panels});
+  r.add({"qconv_u8s8_avx2", "QConv", d, avx2_supports<false>, run_panel<false, detail::panel_kernel_avx2>, prepare_panels});
+}
+
+}  // namespace n2d2::kernels
