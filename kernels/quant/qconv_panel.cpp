@@ -1,8 +1,9 @@
 // QConv and QConvRequantize on the panel engine (panel.h) for uint8/int8 activations and int8
 // weights, 8-bit outputs for QConvRequantize: weights packed once per Plan (prepare) into panels
-// of 8 output channels, activations packed once per block of 48 output pixels (patch gathering
-// by output-row segments with memcpy for stride 1; pointwise stride-1 convolutions interleave
-// the input rows in place) and reused by every panel; bias, the int8 offset correction and the
+// of 8 output channels, activations packed once per block of 48 output pixels and reused by
+// every panel: pointwise stride-1 convolutions interleave the input rows in place, other stride-1
+// 2-D ones read their taps in place from a zero-padded copy of the input (over the padded width;
+// the extra columns are dropped at the end), the rest gather patches by output-row segments; bias, the int8 offset correction and the
 // Requantize run in the micro-kernel's epilogue. Bit-exact with qconv_ref (+ requantize_ref).
 // Registered before the reference kernels; declines for other types, K > kCoreMaxK or when the
 // CPU (or N2D2_MAX_ISA) lacks the ISA.
@@ -189,7 +190,41 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
 
   const bool pointwise = s.k_size() == 1 && s.s[0] == 1 && s.s[1] == 1 && s.s[2] == 1 && s.pb[0] == 0 &&
                          s.pb[1] == 0 && s.pb[2] == 0;
-  const int64_t pblocks = (P + kBlockPixels - 1) / kBlockPixels;
+  // 2-D convolutions read their patches in place from a zero-padded copy of the input split into
+  // stride phases ([C][sh][sw][Hq][Wq], Hq = ceil(Hp / sh), Wq = ceil(Wp / sw)): over the kernel's
+  // pixels pv = oh * Wq + ow, tap (ic, kh, kw) is at xq + ic PL + phase(kh dh % sh, kw dw % sw) +
+  // (kh dh / sh) Wq + (kw dw / sw) + pv. The Wq - OW columns past each row are computed and
+  // dropped by the final copy (none for pointwise stride-1 convolutions, written in place).
+  const bool implicit = s.in[0] == 1 && s.k[0] == 1 && s.out[0] == 1;
+  const int64_t sh = s.s[1], sw = s.s[2];
+  const int64_t Hp = s.in[1] + s.pb[1] + s.pe[1], Wp = s.in[2] + s.pb[2] + s.pe[2];
+  const int64_t Hq = (Hp + sh - 1) / sh, Wq = (Wp + sw - 1) / sw, HWq = Hq * Wq, PL = sh * sw * HWq;
+  const int64_t Pk = implicit ? s.out[1] * Wq : P;  // pixels in the kernel's output rows
+  const bool compact = implicit && Pk != P;
+  std::vector<uint8_t> xq, yv;
+  if (implicit) {
+    xq.assign(static_cast<std::size_t>(N * C * PL + Wq + (s.k[2] - 1) * s.d[2] + 2 * kBlockPixels), 0);
+    parallel_for(N * C, 8, [&](int64_t b, int64_t e) {
+      for (int64_t nc = b; nc < e; ++nc)
+        for (int64_t ih = 0; ih < s.in[1]; ++ih) {
+          int64_t hp = ih + s.pb[1];
+          const uint8_t* src = xb + nc * s.in_size() + ih * s.in[2];
+          uint8_t* dst = xq.data() + nc * PL + (hp % sh) * sw * HWq + (hp / sh) * Wq;
+          if (sw == 1) {
+            std::memcpy(dst + s.pb[2], src, static_cast<std::size_t>(s.in[2]));
+            continue;
+          }
+          for (int64_t ph = 0; ph < sw; ++ph) {  // the columns of phase ph: (iw + pad) % sw == ph
+            int64_t iw = ((ph - s.pb[2]) % sw + sw) % sw;
+            uint8_t* d = dst + ph * HWq + (iw + s.pb[2]) / sw;
+            for (int64_t n = s.in[2]; iw < n; iw += sw) *d++ = src[iw];
+          }
+        }
+    });
+    if (compact) yv.resize(static_cast<std::size_t>(N * M * Pk) * ybytes);
+  }
+  uint8_t* ykb = compact ? yv.data() : yb;
+  const int64_t pblocks = (Pk + kBlockPixels - 1) / kBlockPixels;
   const int64_t ppg = pw.panels_per_group;
   // Split the panels too when there are few pixel blocks to share between threads.
   int64_t threads = tbb::this_task_arena::max_concurrency();
@@ -205,9 +240,18 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
     for (int64_t t = tb; t < te; ++t) {
       int64_t chunk = t % mchunks, pb = (t / mchunks) % pblocks, ng = t / (mchunks * pblocks);
       int64_t n = ng / G, g = ng % G;
-      int64_t p0 = pb * kBlockPixels, pc = std::min<int64_t>(kBlockPixels, P - p0);
+      int64_t p0 = pb * kBlockPixels, pc = std::min<int64_t>(kBlockPixels, Pk - p0);
       const uint8_t* xg = xb + (n * C + g * cin_g) * s.in_size();
-      if (pointwise && pc == kBlockPixels) {
+      if (implicit) {
+        const uint8_t* xn = xq.data() + (n * C + g * cin_g) * PL + p0;
+        int64_t k = 0;
+        for (int64_t ic = 0; ic < cin_g; ++ic)
+          for (int64_t kh = 0; kh < s.k[1]; ++kh)
+            for (int64_t kw = 0; kw < s.k[2]; ++kw, ++k) {
+              int64_t th = kh * s.d[1], tw = kw * s.d[2];
+              sc.ptrs[k] = xn + ic * PL + ((th % sh) * sw + tw % sw) * HWq + (th / sh) * Wq + tw / sw;
+            }
+      } else if (pointwise && pc == kBlockPixels) {
         for (int64_t k = 0; k < K; ++k) sc.ptrs[k] = xg + k * s.in_size() + p0;
       } else {
         sc.rows.resize(static_cast<std::size_t>(K * kBlockPixels));
@@ -248,13 +292,21 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
       }
       for (int64_t k = K; k < K4 * 4; ++k) sc.ptrs[k] = zero_row();
       detail::panel_pack(K4, sc.ptrs.data(), xor_mask, sc.block.data());
-      uint8_t* yn = yb + n * M * P * ybytes;
+      uint8_t* yn = ykb + n * M * Pk * ybytes;
       for (int64_t pi = chunk * per_chunk; pi < std::min(ppg, (chunk + 1) * per_chunk); ++pi) {
         int64_t r0 = pi * kPanelRows, rows = std::min<int64_t>(kPanelRows, cout_g - r0);
-        kernel(rows, pc, K4, pw.panel(g, pi), sc.block.data(), e, g * cout_g + r0, yn, P, p0);
+        kernel(rows, pc, K4, pw.panel(g, pi), sc.block.data(), e, g * cout_g + r0, yn, Pk, p0);
       }
     }
   });
+  if (compact) {
+    const std::size_t row = static_cast<std::size_t>(s.out[2]) * ybytes;
+    parallel_for(N * M, 16, [&](int64_t b, int64_t e) {
+      for (int64_t nm = b; nm < e; ++nm)
+        for (int64_t oh = 0; oh < s.out[1]; ++oh)
+          std::memcpy(yb + (nm * P + oh * s.out[2]) * ybytes, yv.data() + (nm * Pk + oh * Wq) * ybytes, row);
+    });
+  }
   return Status::ok();
 }
 
