@@ -1,11 +1,14 @@
 // uint8/int8 MaxPool (1 or 2 spatial axes, no Indices output) of the integer networks, as row
-// loops the compiler vectorizes (as kernels/pool/rows.cpp does for float): each (n, c) plane is
+// loops (SSE2 byte maxima, as kernels/pool/rows.cpp does for float): each (n, c) plane is
 // copied once into a buffer padded with the type's lowest value (covering ceil_mode overhang),
 // then every output row takes its maximum over the taps without bounds checks. A window wholly in
 // the padding gives the lowest value, as maxpool_ref. Registered (register_quant_kernels) before
 // the pool kernels; results do not depend on the thread count.
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "graph/ops/window.h"
@@ -25,6 +28,19 @@ std::string maxpool_int8_supports(const KernelQuery& q) {
   const TensorType& x = q.input_types[0];
   if (!x.rank_known || (x.rank() != 3 && x.rank() != 4)) return "not 1 or 2 spatial axes";
   return "";
+}
+
+// d[i] = max(d[i], r[i]) for i < n, 16 bytes at a time (SSE2 pmaxub; int8 through x ^ 0x80).
+template <class T>
+void max_into(T* __restrict d, const T* __restrict r, int64_t n) {
+  const __m128i flip = _mm_set1_epi8(std::is_same_v<T, int8_t> ? static_cast<char>(0x80) : 0);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m128i a = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i)), flip);
+    __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r + i)), flip);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), _mm_xor_si128(_mm_max_epu8(a, b), flip));
+  }
+  for (; i < n; ++i) d[i] = std::max(d[i], r[i]);
 }
 
 template <class T>
@@ -55,18 +71,15 @@ Status maxpool_int8_typed(const KernelContext& c) {
         T* rm = rowmax.data();
         const T* r0 = plane.data() + oh * s.s[1] * pw;
         std::copy(r0, r0 + pw, rm);
-        for (int64_t kh = 1; kh < s.k[1]; ++kh) {
-          const T* r = r0 + kh * s.d[1] * pw;
-          for (int64_t i = 0; i < pw; ++i) rm[i] = std::max(rm[i], r[i]);
-        }
+        for (int64_t kh = 1; kh < s.k[1]; ++kh) max_into(rm, r0 + kh * s.d[1] * pw, pw);
         T* yr = yc + oh * s.out[2];
         std::fill(yr, yr + s.out[2], lowest);
         for (int64_t kw = 0; kw < s.k[2]; ++kw) {
           const T* r = rm + kw * s.d[2];
           if (s.s[2] == 1) {
-            for (int64_t ow = 0; ow < s.out[2]; ++ow) yr[ow] = std::max(yr[ow], r[ow]);
+            max_into(yr, r, s.out[2]);
           } else {
-            for (int64_t ow = 0; ow < s.out[2]; ++ow) yr[ow] = std::max(yr[ow], r[ow * s.s[2]]);
+            for (int64_t ow = 0, st = s.s[2]; ow < s.out[2]; ++ow) yr[ow] = std::max(yr[ow], r[ow * st]);
           }
         }
       }

@@ -223,6 +223,16 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
     });
     if (compact) yv.resize(static_cast<std::size_t>(N * M * Pk) * ybytes);
   }
+  std::vector<int64_t> taps;  // tap k's offset in the phase-split input of its group
+  if (implicit) {
+    taps.reserve(static_cast<std::size_t>(K));
+    for (int64_t ic = 0; ic < cin_g; ++ic)
+      for (int64_t kh = 0; kh < s.k[1]; ++kh)
+        for (int64_t kw = 0; kw < s.k[2]; ++kw) {
+          int64_t th = kh * s.d[1], tw = kw * s.d[2];
+          taps.push_back(ic * PL + ((th % sh) * sw + tw % sw) * HWq + (th / sh) * Wq + tw / sw);
+        }
+  }
   uint8_t* ykb = compact ? yv.data() : yb;
   const int64_t pblocks = (Pk + kBlockPixels - 1) / kBlockPixels;
   const int64_t ppg = pw.panels_per_group;
@@ -244,13 +254,7 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
       const uint8_t* xg = xb + (n * C + g * cin_g) * s.in_size();
       if (implicit) {
         const uint8_t* xn = xq.data() + (n * C + g * cin_g) * PL + p0;
-        int64_t k = 0;
-        for (int64_t ic = 0; ic < cin_g; ++ic)
-          for (int64_t kh = 0; kh < s.k[1]; ++kh)
-            for (int64_t kw = 0; kw < s.k[2]; ++kw, ++k) {
-              int64_t th = kh * s.d[1], tw = kw * s.d[2];
-              sc.ptrs[k] = xn + ic * PL + ((th % sh) * sw + tw % sw) * HWq + (th / sh) * Wq + tw / sw;
-            }
+        for (int64_t k = 0; k < K; ++k) sc.ptrs[k] = xn + taps[k];
       } else if (pointwise && pc == kBlockPixels) {
         for (int64_t k = 0; k < K; ++k) sc.ptrs[k] = xg + k * s.in_size() + p0;
       } else {
