@@ -58,9 +58,13 @@ Status maxpool_int8_typed(const KernelContext& c) {
   const T* xp = x.data<T>();
   T* yp = y.data_mut<T>();
   parallel_for(xs[0] * xs[1], 1, [&](int64_t b, int64_t e) {
-    thread_local std::vector<T> plane, rowmax;
+    thread_local std::vector<T> plane, rowmax, even, odd;
     plane.assign(static_cast<std::size_t>(ph * pw), lowest);
-    rowmax.resize(static_cast<std::size_t>(pw));
+    rowmax.resize(static_cast<std::size_t>(pw + 1));
+    const int64_t half = (pw + 1) / 2;
+    even.resize(static_cast<std::size_t>(half));
+    odd.resize(static_cast<std::size_t>(half));
+    rowmax[pw] = lowest;
     for (int64_t nc = b; nc < e; ++nc) {
       const T* xc = xp + nc * s.in_size();
       for (int64_t ih = 0; ih < s.in[1]; ++ih)
@@ -74,6 +78,17 @@ Status maxpool_int8_typed(const KernelContext& c) {
         for (int64_t kh = 1; kh < s.k[1]; ++kh) max_into(rm, r0 + kh * s.d[1] * pw, pw);
         T* yr = yc + oh * s.out[2];
         std::fill(yr, yr + s.out[2], lowest);
+        if (s.s[2] == 2) {  // even and odd columns apart, then contiguous maxima per tap
+          for (int64_t j = 0; j < half; ++j) {
+            even[j] = rm[2 * j];
+            odd[j] = rm[2 * j + 1];
+          }
+          for (int64_t kw = 0; kw < s.k[2]; ++kw) {
+            int64_t t = kw * s.d[2];
+            max_into(yr, (t % 2 ? odd.data() : even.data()) + t / 2, s.out[2]);
+          }
+          continue;
+        }
         for (int64_t kw = 0; kw < s.k[2]; ++kw) {
           const T* r = rm + kw * s.d[2];
           if (s.s[2] == 1) {
