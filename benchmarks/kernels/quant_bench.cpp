@@ -66,12 +66,14 @@ void run_panel(benchmark::State& state, n2d2::kernels::detail::PanelKernel kerne
   e.add32 = add32.data();
   e.add64 = add64.data();
   e.exact = exact.data();
+  std::vector<const uint8_t*> x4(static_cast<std::size_t>(K4));
   for (auto _ : state) {
     for (int64_t b = 0; b < blocks; ++b) {
       int64_t p0 = b * d::kBlockPixels, pc = std::min<int64_t>(d::kBlockPixels, P - p0);
+      for (int64_t k = 0; k < K4; ++k) x4[k] = x.data() + (b * K4 + k) * d::kBlockPixels * 4;
       for (int64_t pi = 0; pi < panels; ++pi)
         kernel(std::min<int64_t>(d::kPanelRows, M - pi * d::kPanelRows), pc, K4, w.data() + pi * K4 * d::kPanelRows * 4,
-               x.data() + b * K4 * d::kBlockPixels * 4, e, pi * d::kPanelRows, y.data(), P, p0);
+               x4.data(), e, pi * d::kPanelRows, y.data(), P, p0);
     }
     benchmark::DoNotOptimize(y.data());
   }

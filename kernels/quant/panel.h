@@ -55,19 +55,22 @@ struct PanelEpilogueData {
 // parameters repeated); sets e.requantize and the parameter pointers (qconv_panel.cpp).
 void panel_requantize_params(const graph::Node& n, int64_t channels, PanelEpilogueData& d);
 
-// One weight panel (rows [m0, m0 + rows), rows <= kPanelRows) times one packed activation block
-// (pixels [p0, p0 + pixels), pixels <= kBlockPixels) over K4 groups; output row m at
+// One weight panel (rows [m0, m0 + rows), rows <= kPanelRows) times one activation block (pixels
+// [p0, p0 + pixels), pixels <= kBlockPixels) over K4 groups: group k's kBlockPixels x 4 bytes at
+// x4[k] (a packed block, or the channel-interleaved input in place); output row m at
 // y + m * ldy (elements of int32, or bytes for 8-bit) + p0.
-using PanelKernel = void (*)(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* block,
+using PanelKernel = void (*)(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                              const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0);
 
 // Interleaves 4 * K4 rows of kBlockPixels bytes (rows[k], x ^ xor_mask) into [K4][kBlockPixels][4]
 // (SSE2, the x86-64 baseline: qconv_panel.cpp).
 void panel_pack(int64_t K4, const uint8_t* const* rows, uint8_t xor_mask, uint8_t* block);
+// out[4 i + j] = rows[j][i] ^ xor_mask for i < n, a null row reading zeros (qconv_panel.cpp).
+void interleave4(const uint8_t* const* rows, int64_t n, uint8_t xor_mask, uint8_t* out);
 
-void panel_kernel_vnni(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* block,
+void panel_kernel_vnni(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                        const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0);
-void panel_kernel_avx2(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* block,
+void panel_kernel_avx2(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                        const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0);
 
 // The scalar epilogue of one output value (the slow channels and tests): acc is the exact

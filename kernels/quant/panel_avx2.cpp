@@ -86,7 +86,7 @@ void store8(__m256i acc, int n, const PanelEpilogue& e, int64_t m, void* y, int6
 
 // Rows [mr0, mr0 + MR) of the panel x pixels [px0, px0 + 8 NV) of the block.
 template <int MR, int NV>
-void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* b, const PanelEpilogue& e, int64_t m0, int64_t mr0,
+void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* const* b, const PanelEpilogue& e, int64_t m0, int64_t mr0,
           int64_t px0, void* y, int64_t ldy, int64_t p0) {
   __m256i acc[MR][NV];
   for (int m = 0; m < MR; ++m)
@@ -96,7 +96,7 @@ void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* b, const P
   for (int64_t k = 0; k < K4; ++k) {
     __m256i xl[NV], xh[NV];
     for (int v = 0; v < NV; ++v) {
-      __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + k * (kBlockPixels * 4) + (px0 + v * 8) * 4));
+      __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[k] + (px0 + v * 8) * 4));
       xl[v] = _mm256_and_si256(x, low);
       xh[v] = _mm256_srli_epi16(x, 8);
     }
@@ -116,20 +116,20 @@ void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* b, const P
     }
 }
 
-using TileFn = void (*)(int64_t, int64_t, const int8_t*, const uint8_t*, const PanelEpilogue&, int64_t, int64_t, int64_t,
+using TileFn = void (*)(int64_t, int64_t, const int8_t*, const uint8_t* const*, const PanelEpilogue&, int64_t, int64_t, int64_t,
                         void*, int64_t, int64_t);
 constexpr TileFn kTiles[4][2] = {{tile<1, 1>, tile<1, 2>}, {tile<2, 1>, tile<2, 2>},
                                  {tile<3, 1>, tile<3, 2>}, {tile<4, 1>, tile<4, 2>}};
 
 }  // namespace
 
-void panel_kernel_avx2(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* block,
+void panel_kernel_avx2(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                        const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0) {
   for (int64_t mr0 = 0; mr0 < rows; mr0 += 4) {
     int64_t mr = rows - mr0 < 4 ? rows - mr0 : 4;
     for (int64_t px0 = 0; px0 < pixels; px0 += 16) {
       int64_t nv = pixels - px0 >= 16 ? 2 : 1 + (pixels - px0 > 8);
-      kTiles[mr - 1][nv - 1](pixels, K4, wpanel, block, e, m0, mr0, px0, y, ldy, p0);
+      kTiles[mr - 1][nv - 1](pixels, K4, wpanel, x4, e, m0, mr0, px0, y, ldy, p0);
     }
   }
 }

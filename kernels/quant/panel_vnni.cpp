@@ -36,7 +36,7 @@ inline void store16(__m512i acc, int n, const PanelEpilogue& e, int64_t m, void*
 inline void dpbusd(__m512i& acc, __m512i x, __m512i w) { asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w)); }
 
 template <int MR, int NV>
-void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* b, const PanelEpilogue& e, int64_t m0, void* y,
+void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* const* b, const PanelEpilogue& e, int64_t m0, void* y,
           int64_t ldy, int64_t p0) {
   __m512i acc[MR][NV];
 #pragma GCC unroll 8
@@ -47,7 +47,7 @@ void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* b, const P
   for (int64_t k = 0; k < K4; ++k) {
     __m512i x[NV];
 #pragma GCC unroll 3
-    for (int v = 0; v < NV; ++v) x[v] = _mm512_loadu_si512(b + k * (kBlockPixels * 4) + v * 64);
+    for (int v = 0; v < NV; ++v) x[v] = _mm512_loadu_si512(b[k] + v * 64);
 #pragma GCC unroll 8
     for (int m = 0; m < MR; ++m) {
       __m512i wb = _mm512_set1_epi32(wp[k * kPanelRows + m]);
@@ -64,7 +64,7 @@ void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* b, const P
     }
 }
 
-using TileFn = void (*)(int64_t, int64_t, const int8_t*, const uint8_t*, const PanelEpilogue&, int64_t, void*, int64_t,
+using TileFn = void (*)(int64_t, int64_t, const int8_t*, const uint8_t* const*, const PanelEpilogue&, int64_t, void*, int64_t,
                         int64_t);
 template <int MR>
 constexpr TileFn row_tiles[3] = {tile<MR, 1>, tile<MR, 2>, tile<MR, 3>};
@@ -74,9 +74,9 @@ static_assert(kBlockPixels == 48 && kPanelRows == 8, "the tile table covers 8 ro
 
 }  // namespace
 
-void panel_kernel_vnni(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* block,
+void panel_kernel_vnni(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                        const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0) {
-  kTiles[rows - 1][(pixels + 15) / 16 - 1](pixels, K4, wpanel, block, e, m0, y, ldy, p0);
+  kTiles[rows - 1][(pixels + 15) / 16 - 1](pixels, K4, wpanel, x4, e, m0, y, ldy, p0);
 }
 
 }  // namespace n2d2::kernels::detail

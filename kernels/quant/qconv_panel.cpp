@@ -48,6 +48,27 @@ void panel_pack(int64_t K4, const uint8_t* const* rows, uint8_t xor_mask, uint8_
   }
 }
 
+// out[4 i + j] = rows[j][i] ^ xor_mask for i < n (a null row reads zeros).
+void interleave4(const uint8_t* const* rows, int64_t n, uint8_t xor_mask, uint8_t* out) {
+  alignas(16) static const uint8_t zeros[16] = {};
+  const __m128i x = _mm_set1_epi8(static_cast<char>(xor_mask));
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m128i r[4];
+    for (int j = 0; j < 4; ++j)
+      r[j] = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[j] ? rows[j] + i : zeros)), x);
+    __m128i a = _mm_unpacklo_epi8(r[0], r[1]), b = _mm_unpackhi_epi8(r[0], r[1]);
+    __m128i c = _mm_unpacklo_epi8(r[2], r[3]), d = _mm_unpackhi_epi8(r[2], r[3]);
+    __m128i* o = reinterpret_cast<__m128i*>(out + i * 4);
+    _mm_storeu_si128(o + 0, _mm_unpacklo_epi16(a, c));
+    _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(a, c));
+    _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(b, d));
+    _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(b, d));
+  }
+  for (; i < n; ++i)
+    for (int j = 0; j < 4; ++j) out[i * 4 + j] = static_cast<uint8_t>((rows[j] ? rows[j][i] : 0) ^ xor_mask);
+}
+
 void panel_requantize_params(const graph::Node& n, int64_t M, PanelEpilogueData& d) {
   namespace q = n2d2::quant;
   graph::RequantizeAttrs r = graph::requantize_attrs(n);
@@ -86,9 +107,13 @@ using detail::PanelEpilogue;
 using detail::PanelKernel;
 namespace q = n2d2::quant;
 
-// Weights [M][K] int8 as panels per group: [G][ceil(cout_g / 8)][K4][8][4], zero-padded; per-row sums.
+// Weights [M][cin_g][T taps] int8 as panels per group: [G][ceil(cout_g / 8)][K4][8][4],
+// zero-padded, with K ordered channel-major (k = ic T + t: the gathered blocks) or, tap-major,
+// k4 = t C4 + ic / 4, byte ic % 4 (C4 = ceil(cin_g / 4): the channel-interleaved input read in
+// place); per-row sums.
 struct PackedPanels {
   int64_t M = 0, K = 0, K4 = 0, G = 0, panels_per_group = 0;
+  bool tap_major = false;
   std::vector<int8_t> data;
   std::vector<int64_t> sums;
   const int8_t* panel(int64_t g, int64_t p) const {
@@ -96,33 +121,40 @@ struct PackedPanels {
   }
 };
 
-void pack_panels(const int8_t* w, int64_t M, int64_t K, int64_t G, PackedPanels& out) {
-  int64_t cout_g = M / G;
+void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G, bool tap_major, PackedPanels& out) {
+  const int64_t cout_g = M / G, K = cin_g * T, C4 = (cin_g + 3) / 4;
   out.M = M;
   out.K = K;
-  out.K4 = (K + 3) / 4;
+  out.K4 = tap_major ? T * C4 : (K + 3) / 4;
   out.G = G;
+  out.tap_major = tap_major;
   out.panels_per_group = (cout_g + kPanelRows - 1) / kPanelRows;
   out.data.assign(static_cast<std::size_t>(G * out.panels_per_group * out.K4 * kPanelRows * 4), 0);
   out.sums.assign(static_cast<std::size_t>(M), 0);
   for (int64_t m = 0; m < M; ++m) {
     int64_t g = m / cout_g, r = m % cout_g;
     int8_t* p = out.data.data() + ((g * out.panels_per_group + r / kPanelRows) * out.K4) * kPanelRows * 4;
-    for (int64_t k = 0; k < K; ++k) {
-      p[((k / 4) * kPanelRows + r % kPanelRows) * 4 + k % 4] = w[m * K + k];
-      out.sums[m] += w[m * K + k];
-    }
+    for (int64_t ic = 0; ic < cin_g; ++ic)
+      for (int64_t t = 0; t < T; ++t) {
+        int64_t k = ic * T + t, k4 = tap_major ? t * C4 + ic / 4 : k / 4, j = tap_major ? ic % 4 : k % 4;
+        p[(k4 * kPanelRows + r % kPanelRows) * 4 + j] = w[m * K + k];
+        out.sums[m] += w[m * K + k];
+      }
   }
 }
 
+// Tap-major (in-place input) for 1-D and 2-D convolutions, channel-major (gathered) for 3-D.
+bool tap_major_for(int64_t weight_rank) { return weight_rank <= 4; }
+
 std::shared_ptr<const void> prepare_panels(const KernelQuery& q, std::span<const Tensor* const> constants) {
-  if (constants.size() < 2 || !constants[1] || constants[1]->dtype() != DType::I8 || constants[1]->rank() < 2)
+  if (constants.size() < 2 || !constants[1] || constants[1]->dtype() != DType::I8 || constants[1]->rank() < 3)
     return nullptr;
   const Tensor& w = *constants[1];
   int64_t G = q.node.attrs.i_or("group", 1);
   if (G <= 0 || w.dim(0) % G != 0) return nullptr;
   auto p = std::make_shared<PackedPanels>();
-  pack_panels(w.data<int8_t>(), w.dim(0), w.numel() / w.dim(0), G, *p);
+  int64_t T = w.numel() / (w.dim(0) * w.dim(1));
+  pack_panels(w.data<int8_t>(), w.dim(0), w.dim(1), T, G, tap_major_for(static_cast<int64_t>(w.rank())), *p);
   return p;
 }
 
@@ -159,7 +191,7 @@ const uint8_t* zero_row() {
 // Per-thread buffers of the activation packing.
 struct Scratch {
   std::vector<uint8_t> rows, block;
-  std::vector<const uint8_t*> ptrs;
+  std::vector<const uint8_t*> ptrs, x4;
   std::vector<Segment> segs;
 };
 
@@ -173,10 +205,11 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
   const int64_t K = cin_g * s.k_size(), P = s.out_size();
   constexpr bool kSigned = std::is_same_v<X, int8_t>;
   const uint8_t xor_mask = kSigned ? 0x80 : 0;
+  const bool implicit = tap_major_for(static_cast<int64_t>(w.rank()));
   PackedPanels local;
   const auto* pp = static_cast<const PackedPanels*>(c.prepared);
-  if (!pp || pp->M != M || pp->K != K || pp->G != G) {
-    pack_panels(w.data<int8_t>(), M, K, G, local);
+  if (!pp || pp->M != M || pp->K != K || pp->G != G || pp->tap_major != implicit) {
+    pack_panels(w.data<int8_t>(), M, cin_g, s.k_size(), G, implicit, local);
     pp = &local;
   }
   const PackedPanels& pw = *pp;
@@ -188,22 +221,22 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
   const std::size_t ybytes = requant ? 1 : 4;
   uint8_t* yb = static_cast<uint8_t*>(c.out(0).raw_mut());
 
-  const bool pointwise = s.k_size() == 1 && s.s[0] == 1 && s.s[1] == 1 && s.s[2] == 1 && s.pb[0] == 0 &&
-                         s.pb[1] == 0 && s.pb[2] == 0;
-  // 2-D convolutions read their patches in place from a zero-padded copy of the input split into
-  // stride phases ([C][sh][sw][Hq][Wq], Hq = ceil(Hp / sh), Wq = ceil(Wp / sw)): over the kernel's
-  // pixels pv = oh * Wq + ow, tap (ic, kh, kw) is at xq + ic PL + phase(kh dh % sh, kw dw % sw) +
-  // (kh dh / sh) Wq + (kw dw / sw) + pv. The Wq - OW columns past each row are computed and
-  // dropped by the final copy (none for pointwise stride-1 convolutions, written in place).
-  const bool implicit = s.in[0] == 1 && s.k[0] == 1 && s.out[0] == 1;
+  // 1-D and 2-D convolutions read their patches in place: the input, zero-padded and split into
+  // stride phases ([C][sh][sw][Hq][Wq], Hq = ceil(Hp / sh), Wq = ceil(Wp / sw)), then interleaved by
+  // 4 channels (x ^ offset): xq4 [N][G][C4][PL][4]. Over the kernel's pixels pv = oh * Wq + ow, K
+  // group (tap t = (kh, kw), channels 4 c4..4 c4 + 3) is the kBlockPixels x 4 bytes at xq4 + (c4 PL
+  // + phase(kh dh % sh, kw dw % sw) + (kh dh / sh) Wq + (kw dw / sw) + pv) * 4. The Wq - OW columns
+  // past each row are computed and dropped by the final copy (none for pointwise stride-1 ones).
+  // 3-D convolutions gather their patches per block (output-row segments) and pack them.
+  const int64_t C4 = (cin_g + 3) / 4;
   const int64_t sh = s.s[1], sw = s.s[2];
   const int64_t Hp = s.in[1] + s.pb[1] + s.pe[1], Wp = s.in[2] + s.pb[2] + s.pe[2];
   const int64_t Hq = (Hp + sh - 1) / sh, Wq = (Wp + sw - 1) / sw, HWq = Hq * Wq, PL = sh * sw * HWq;
   const int64_t Pk = implicit ? s.out[1] * Wq : P;  // pixels in the kernel's output rows
   const bool compact = implicit && Pk != P;
-  std::vector<uint8_t> xq, yv;
+  std::vector<uint8_t> xq, xq4, yv;
   if (implicit) {
-    xq.assign(static_cast<std::size_t>(N * C * PL + Wq + (s.k[2] - 1) * s.d[2] + 2 * kBlockPixels), 0);
+    xq.assign(static_cast<std::size_t>(N * C * PL), 0);
     // Per phase column: the first input column of that phase and where it lands in the row.
     int64_t col0[2] = {0, 0}, pos0[2] = {0, 0};
     for (int64_t ph = 0; ph < sw && ph < 2; ++ph) {
@@ -243,18 +276,29 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
           }
         }
     });
+    // Interleave by 4 channels (missing channels of the last group of 4: zero), offset applied.
+    xq4.resize(static_cast<std::size_t>((N * G * C4 * PL + PL + 2 * kBlockPixels) * 4));
+    std::memset(xq4.data() + N * G * C4 * PL * 4, xor_mask, static_cast<std::size_t>((PL + 2 * kBlockPixels) * 4));
+    parallel_for(N * G * C4, 4, [&](int64_t b, int64_t e) {
+      for (int64_t q4 = b; q4 < e; ++q4) {
+        int64_t n = q4 / (G * C4), g = (q4 / C4) % G, c4 = q4 % C4;
+        const uint8_t* rows[4];
+        for (int j = 0; j < 4; ++j) {
+          int64_t ic = c4 * 4 + j;
+          rows[j] = ic < cin_g ? xq.data() + (n * C + g * cin_g + ic) * PL : nullptr;
+        }
+        detail::interleave4(rows, PL, xor_mask, xq4.data() + q4 * PL * 4);
+      }
+    });
     if (compact) yv.resize(static_cast<std::size_t>(N * M * Pk) * ybytes);
   }
-  std::vector<int64_t> taps;  // tap k's offset in the phase-split input of its group
-  if (implicit) {
-    taps.reserve(static_cast<std::size_t>(K));
-    for (int64_t ic = 0; ic < cin_g; ++ic)
-      for (int64_t kh = 0; kh < s.k[1]; ++kh)
-        for (int64_t kw = 0; kw < s.k[2]; ++kw) {
-          int64_t th = kh * s.d[1], tw = kw * s.d[2];
-          taps.push_back(ic * PL + ((th % sh) * sw + tw % sw) * HWq + (th / sh) * Wq + tw / sw);
-        }
-  }
+  std::vector<int64_t> taps;  // tap t's offset (pixels) in a group of 4 channels of xq4
+  if (implicit)
+    for (int64_t kh = 0; kh < s.k[1]; ++kh)
+      for (int64_t kw = 0; kw < s.k[2]; ++kw) {
+        int64_t th = kh * s.d[1], tw = kw * s.d[2];
+        taps.push_back(((th % sh) * sw + tw % sw) * HWq + (th / sh) * Wq + tw / sw);
+      }
   uint8_t* ykb = compact ? yv.data() : yb;
   const int64_t pblocks = (Pk + kBlockPixels - 1) / kBlockPixels;
   const int64_t ppg = pw.panels_per_group;
@@ -267,18 +311,20 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
 
   parallel_for(tasks, 1, [&](int64_t tb, int64_t te) {
     thread_local Scratch sc;
-    sc.block.resize(static_cast<std::size_t>(K4 * kBlockPixels * 4));
-    sc.ptrs.resize(static_cast<std::size_t>(K4 * 4));
+    sc.x4.resize(static_cast<std::size_t>(K4));
+    if (!implicit) {
+      sc.block.resize(static_cast<std::size_t>(K4 * kBlockPixels * 4));
+      sc.ptrs.resize(static_cast<std::size_t>(K4 * 4));
+    }
     for (int64_t t = tb; t < te; ++t) {
       int64_t chunk = t % mchunks, pb = (t / mchunks) % pblocks, ng = t / (mchunks * pblocks);
       int64_t n = ng / G, g = ng % G;
       int64_t p0 = pb * kBlockPixels, pc = std::min<int64_t>(kBlockPixels, Pk - p0);
       const uint8_t* xg = xb + (n * C + g * cin_g) * s.in_size();
       if (implicit) {
-        const uint8_t* xn = xq.data() + (n * C + g * cin_g) * PL + p0;
-        for (int64_t k = 0; k < K; ++k) sc.ptrs[k] = xn + taps[k];
-      } else if (pointwise && pc == kBlockPixels) {
-        for (int64_t k = 0; k < K; ++k) sc.ptrs[k] = xg + k * s.in_size() + p0;
+        const uint8_t* xn = xq4.data() + (n * G + g) * C4 * PL * 4;
+        for (int64_t t4 = 0, k4 = 0; t4 < static_cast<int64_t>(taps.size()); ++t4)
+          for (int64_t c4 = 0; c4 < C4; ++c4, ++k4) sc.x4[k4] = xn + (c4 * PL + taps[t4] + p0) * 4;
       } else {
         sc.rows.resize(static_cast<std::size_t>(K * kBlockPixels));
         sc.segs.clear();
@@ -315,13 +361,14 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
                 }
                 if (pc < kBlockPixels) std::memset(row + pc, 0, static_cast<std::size_t>(kBlockPixels - pc));
               }
+        for (int64_t k = K; k < K4 * 4; ++k) sc.ptrs[k] = zero_row();
+        detail::panel_pack(K4, sc.ptrs.data(), xor_mask, sc.block.data());
+        for (int64_t k4 = 0; k4 < K4; ++k4) sc.x4[k4] = sc.block.data() + k4 * kBlockPixels * 4;
       }
-      for (int64_t k = K; k < K4 * 4; ++k) sc.ptrs[k] = zero_row();
-      detail::panel_pack(K4, sc.ptrs.data(), xor_mask, sc.block.data());
       uint8_t* yn = ykb + n * M * Pk * ybytes;
       for (int64_t pi = chunk * per_chunk; pi < std::min(ppg, (chunk + 1) * per_chunk); ++pi) {
         int64_t r0 = pi * kPanelRows, rows = std::min<int64_t>(kPanelRows, cout_g - r0);
-        kernel(rows, pc, K4, pw.panel(g, pi), sc.block.data(), e, g * cout_g + r0, yn, Pk, p0);
+        kernel(rows, pc, K4, pw.panel(g, pi), sc.x4.data(), e, g * cout_g + r0, yn, Pk, p0);
       }
     }
   });
