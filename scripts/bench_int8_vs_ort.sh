@@ -19,7 +19,9 @@
 # intra-op threads, 3 warm-ups, >= 20 runs and >= 3 s) and n2d2-flow on q/model.onnx (run --repeat
 # 20, the same protocol) on the same input; each side's best median (and best minimum) over N
 # rounds (default 3) is kept. Prints the medians, the minima and the ratios; --md FILE writes
-# them as a Markdown table. The minima say more than the medians on a host shared with other jobs.
+# them as a Markdown table, with the CPU time per inference of each (ORT: process.cpuUsage() over
+# 40 runs of one session; n2d2-flow: rusage of a 45-run minus a 5-run process, / 40), which a
+# host shared with other jobs inflates least.
 # Exit 2 on a set-up error. Environment: N2D2_FLOW (binary), PYTHON (default /usr/bin/python3).
 set -uo pipefail
 ORIG_PWD=$(pwd)
@@ -166,6 +168,43 @@ for r in $(seq "$ROUNDS"); do
   echo "round $r (median / min ms): ORT float $f / $fmin, ORT QDQ $q / $qmin, n2d2-flow int8 $n / $nmin"
   keep f "$f"; keep q "$q"; keep n "$n"; keep fmin "$fmin"; keep qmin "$qmin"; keep nmin "$nmin"
 done
+# CPU time per inference (what a shared host inflates least): ORT from process.cpuUsage() around
+# 40 runs of one session (same options as ort_run.js), n2d2-flow from the children's rusage of a
+# 45-run and a 5-run process (the difference / 40).
+cat > "$TMP/ort_cpu.js" <<'JS'
+const ort = require(process.argv[2]);
+const fs = require('fs');
+function npy(f) {
+  const b = fs.readFileSync(f), off = 10 + b.readUInt16LE(8);
+  return new Float32Array(b.buffer.slice(b.byteOffset + off, b.byteOffset + b.length));
+}
+(async () => {
+  const s = await ort.InferenceSession.create(process.argv[3], {graphOptimizationLevel: 'all', intraOpNumThreads: +process.argv[5],
+                                                                 interOpNumThreads: 1, executionMode: 'sequential'});
+  const feeds = {[s.inputNames[0]]: new ort.Tensor('float32', npy(process.argv[4]), [1, 1, 672, 224])};
+  for (let i = 0; i < 3; ++i) await s.run(feeds);
+  const n = 40, c0 = process.cpuUsage();
+  for (let i = 0; i < n; ++i) await s.run(feeds);
+  const c = process.cpuUsage(c0);
+  console.log(((c.user + c.system) / 1000 / n).toFixed(2));
+})();
+JS
+ort_cpu() { node "$TMP/ort_cpu.js" "$ROOT/scripts/node_modules/onnxruntime-node" "$1" "$CACHE/input.npy" "$THREADS" || die "ORT failed on $1"; }
+n2d2_cpu() {
+  "$PYTHON" - "$N2D2_FLOW" "$Q/model.onnx" "$CACHE/input.npy" "$THREADS" <<'PY' || die "n2d2-flow run failed"
+import resource, subprocess, sys
+b, m, x, t = sys.argv[1:5]
+def cpu(r):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([b, "run", m, "--input", "stacked=" + x, "--threads", t, "--repeat", str(r), "--min-time", "0", "--warmup", "0"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+print(f"{(min(cpu(45) for _ in range(2)) - min(cpu(5) for _ in range(2))) * 1000 / 40:.2f}")
+PY
+}
+cf=$(ort_cpu "$CACHE/float.onnx"); cq=$(ort_cpu "$Q/qdq/model.onnx"); cn=$(n2d2_cpu)
+
 CPU=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 DATE=$(date -u +%Y-%m-%d)
 row=$("$PYTHON" -c "
@@ -176,12 +215,14 @@ echo "ResNet-18 batch 1, $THREADS thread(s), $RESCALING, best of $ROUNDS rounds:
 echo "  median: ORT float $f ms | ORT QDQ int8 $q ms ($qf x float) | n2d2-flow int8 $n ms"
 echo "  n2d2-flow int8 / ORT int8 = $nq (< 1: n2d2-flow is faster); n2d2-flow int8 / ORT float = $nf"
 echo "  minimum: ORT float $fm ms | ORT QDQ int8 $qm ms | n2d2-flow int8 $nm ms (ratio $nqm)"
+cr=$("$PYTHON" -c "print(f'{$cn / $cq:.2f}')")
+echo "  CPU time per inference: ORT float $cf ms | ORT QDQ int8 $cq ms | n2d2-flow int8 $cn ms (ratio $cr)"
 echo "  CPU: $CPU; $DATE"
 if [ -n "$MD" ]; then
   {
-    echo "| threads | rescaling | ORT float ms | ORT QDQ int8 ms | ORT int8/float | n2d2-flow int8 ms | n2d2 int8 / ORT int8 | min: ORT int8 / n2d2 int8 ms |"
-    echo "|---|---|---|---|---|---|---|---|"
-    echo "| $THREADS | $RESCALING | $f | $q | $qf | $n | $nq | $qm / $nm |"
+    echo "| threads | rescaling | ORT float ms | ORT QDQ int8 ms | ORT int8/float | n2d2-flow int8 ms | n2d2 int8 / ORT int8 | min ms: ORT int8 / n2d2 | CPU ms: ORT int8 / n2d2 (ratio) |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| $THREADS | $RESCALING | $f | $q | $qf | $n | $nq | $qm / $nm | $cq / $cn ($cr) |"
     echo
     echo "$CPU, $DATE, best of $ROUNDS alternated rounds (medians; minima in the last column)."
   } > "$MD.tmp" && mv "$MD.tmp" "$MD"

@@ -235,7 +235,25 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
   const int64_t Pk = implicit ? s.out[1] * Wq : P;  // pixels in the kernel's output rows
   const bool compact = implicit && Pk != P;
   std::vector<uint8_t> xq, xq4, yv;
-  if (implicit) {
+  if (implicit && sw == 1 && sh == 1) {
+    // Stride 1: interleave the input rows straight into their padded places (one phase).
+    xq4.assign(static_cast<std::size_t>((N * G * C4 * PL + PL + 2 * kBlockPixels) * 4), xor_mask);
+    const int64_t W = s.in[2], H = s.in[1], in_size = s.in_size();
+    parallel_for(N * G * C4, 4, [&, W, H, in_size](int64_t b, int64_t e) {
+      for (int64_t q4 = b; q4 < e; ++q4) {
+        int64_t n = q4 / (G * C4), g = (q4 / C4) % G, c4 = q4 % C4;
+        for (int64_t ih = 0; ih < H; ++ih) {
+          const uint8_t* rows[4];
+          for (int j = 0; j < 4; ++j) {
+            int64_t ic = c4 * 4 + j;
+            rows[j] = ic < cin_g ? xb + (n * C + g * cin_g + ic) * in_size + ih * W : nullptr;
+          }
+          detail::interleave4(rows, W, xor_mask, xq4.data() + (q4 * PL + (ih + s.pb[1]) * Wq + s.pb[2]) * 4);
+        }
+      }
+    });
+    if (compact) yv.resize(static_cast<std::size_t>(N * M * Pk) * ybytes);
+  } else if (implicit) {
     xq.assign(static_cast<std::size_t>(N * C * PL), 0);
     // Per phase column: the first input column of that phase and where it lands in the row.
     int64_t col0[2] = {0, 0}, pos0[2] = {0, 0};

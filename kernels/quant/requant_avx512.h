@@ -18,11 +18,12 @@ inline __m128i requantize16(__m512i v, const PanelEpilogue& e, int64_t m) {
     // round_half_away(float(acc) * scale), clamped first (integer bounds: the same result).
     __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_set1_ps(e.scale[m]));
     f = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(static_cast<float>(lo))), _mm512_set1_ps(static_cast<float>(hi)));
-    __m512 a = _mm512_abs_ps(f);
+    __m512 a = lo >= 0 ? f : _mm512_abs_ps(f);  // unsigned outputs: f >= 0 after the clamp
     __m512 t = _mm512_roundscale_ps(a, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
     __mmask16 up = _mm512_cmp_ps_mask(_mm512_sub_ps(a, t), _mm512_set1_ps(0.5f), _CMP_GE_OQ);
     t = _mm512_mask_add_ps(t, up, t, _mm512_set1_ps(1.f));
     __m512i ti = _mm512_cvttps_epi32(t);
+    if (lo >= 0) return _mm512_cvtepi32_epi8(ti);
     __mmask16 neg = _mm512_cmp_ps_mask(f, _mm512_setzero_ps(), _CMP_LT_OQ);
     r = _mm512_mask_sub_epi32(ti, neg, _mm512_setzero_si512(), ti);
   } else {
