@@ -1,8 +1,8 @@
 // The fast kernels of the fused integer ops against their references, bit for bit: QConvRequantize
 // (panel engine, VNNI and AVX2 micro-kernels: in-place / phase-split / gathered patches, every
 // rescaling mode per tensor and per channel, 8 and fewer bits, the int64 slow channels),
-// QAddRequantize and Quantize (AVX-512), uint8/int8 MaxPool (row kernel); each kernel run by name
-// so every ISA level of the machine is covered, and at 1 and 2 threads.
+// QAddRequantize and Quantize (AVX-512), uint8/int8 MaxPool (row kernel), QGlobalSumPool (SSE2);
+// each kernel run by name so every ISA level of the machine is covered, and at 1 and 2 threads.
 #include <tbb/task_arena.h>
 
 #include <cmath>
@@ -224,5 +224,16 @@ TEST(QuantPanel, MaxPoolInt8MatchesReference) {
       Tensor want = run_impl("MaxPool", "maxpool_ref", {x}, a, 1, "");
       test::expect_equal(run_impl("MaxPool", "maxpool_int8_rows", {x}, a, 1, ""), want);
       test::expect_equal(run_impl("MaxPool", "maxpool_int8_rows", {x}, a, 2, ""), want);
+    }
+}
+
+TEST(QuantPanel, QGlobalSumPoolMatchesReference) {
+  uint64_t seed = 6000;
+  for (Shape s : {Shape{1, 5, 7, 7}, Shape{2, 3, 33}, Shape{1, 2, 4, 4, 3}, Shape{1, 1, 1, 1}})
+    for (bool sg : {false, true}) {
+      Tensor x = sg ? random_int<int8_t>(s, seed++, -128, 127) : random_int<uint8_t>(s, seed++, 0, 255);
+      Tensor want = run_impl("QGlobalSumPool", "", {x}, {});
+      test::expect_equal(run_impl("QGlobalSumPool", "qglobal_sum_pool_sse2", {x}, {}), want);
+      test::expect_equal(run_impl("QGlobalSumPool", "qglobal_sum_pool_sse2", {x}, {}, 2), want);
     }
 }
