@@ -73,6 +73,15 @@ void panel_kernel_vnni(int64_t rows, int64_t pixels, int64_t K4, const int8_t* w
 void panel_kernel_avx2(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                        const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0);
 
+// Channel-lane micro-kernel (chanlane_vnni.cpp) for small maps: 32 output channels (lanes) x
+// `pixels` (<= kChanLaneTile) pixels; weights [K4][32][4]; pixel j's 4 bytes of K group k at
+// x4[k] + poff[j] * 4; results to out[j * 32 + c] (int32, or bytes when requantizing).
+constexpr int kChanLaneRows = 32;
+constexpr int kChanLaneTile = 12;
+constexpr int64_t kChanLaneMaxPixels = 256;  // used for output maps of at most this many pixels
+void chanlane_kernel_vnni(int64_t K4, const int8_t* w, const uint8_t* const* x4, const int64_t* poff, int64_t pixels,
+                          const PanelEpilogue& e, int64_t m0, void* out);
+
 // The scalar epilogue of one output value (the slow channels and tests): acc is the exact
 // int32 dot product of the packed operands.
 inline int64_t panel_epilogue_value(int32_t acc, const PanelEpilogue& e, int64_t m) {

@@ -112,32 +112,32 @@ namespace q = n2d2::quant;
 // k4 = t C4 + ic / 4, byte ic % 4 (C4 = ceil(cin_g / 4): the channel-interleaved input read in
 // place); per-row sums.
 struct PackedPanels {
-  int64_t M = 0, K = 0, K4 = 0, G = 0, panels_per_group = 0;
+  int64_t M = 0, K = 0, K4 = 0, G = 0, R = kPanelRows, panels_per_group = 0;  // R rows per panel
   bool tap_major = false;
   std::vector<int8_t> data;
   std::vector<int64_t> sums;
-  const int8_t* panel(int64_t g, int64_t p) const {
-    return data.data() + ((g * panels_per_group + p) * K4) * kPanelRows * 4;
-  }
+  const int8_t* panel(int64_t g, int64_t p) const { return data.data() + ((g * panels_per_group + p) * K4) * R * 4; }
 };
 
-void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G, bool tap_major, PackedPanels& out) {
+void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G, bool tap_major, int64_t R,
+                 PackedPanels& out) {
   const int64_t cout_g = M / G, K = cin_g * T, C4 = (cin_g + 3) / 4;
+  out.R = R;
   out.M = M;
   out.K = K;
   out.K4 = tap_major ? T * C4 : (K + 3) / 4;
   out.G = G;
   out.tap_major = tap_major;
-  out.panels_per_group = (cout_g + kPanelRows - 1) / kPanelRows;
-  out.data.assign(static_cast<std::size_t>(G * out.panels_per_group * out.K4 * kPanelRows * 4), 0);
+  out.panels_per_group = (cout_g + R - 1) / R;
+  out.data.assign(static_cast<std::size_t>(G * out.panels_per_group * out.K4 * R * 4), 0);
   out.sums.assign(static_cast<std::size_t>(M), 0);
   for (int64_t m = 0; m < M; ++m) {
     int64_t g = m / cout_g, r = m % cout_g;
-    int8_t* p = out.data.data() + ((g * out.panels_per_group + r / kPanelRows) * out.K4) * kPanelRows * 4;
+    int8_t* p = out.data.data() + ((g * out.panels_per_group + r / R) * out.K4) * R * 4;
     for (int64_t ic = 0; ic < cin_g; ++ic)
       for (int64_t t = 0; t < T; ++t) {
         int64_t k = ic * T + t, k4 = tap_major ? t * C4 + ic / 4 : k / 4, j = tap_major ? ic % 4 : k % 4;
-        p[(k4 * kPanelRows + r % kPanelRows) * 4 + j] = w[m * K + k];
+        p[(k4 * R + r % R) * 4 + j] = w[m * K + k];
         out.sums[m] += w[m * K + k];
       }
   }
@@ -145,7 +145,12 @@ void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G
 
 // Tap-major (in-place input) for 1-D and 2-D convolutions, channel-major (gathered) for 3-D.
 bool tap_major_for(int64_t weight_rank) { return weight_rank <= 4; }
+// The channel-lane kernel (VNNI) for small 1-D / 2-D maps with whole 32-channel panels.
+bool chanlane_for(bool vnni, int64_t weight_rank, int64_t cout_g, int64_t P) {
+  return vnni && tap_major_for(weight_rank) && cout_g % detail::kChanLaneRows == 0 && P <= detail::kChanLaneMaxPixels;
+}
 
+template <bool Vnni>
 std::shared_ptr<const void> prepare_panels(const KernelQuery& q, std::span<const Tensor* const> constants) {
   if (constants.size() < 2 || !constants[1] || constants[1]->dtype() != DType::I8 || constants[1]->rank() < 3)
     return nullptr;
@@ -153,8 +158,13 @@ std::shared_ptr<const void> prepare_panels(const KernelQuery& q, std::span<const
   int64_t G = q.node.attrs.i_or("group", 1);
   if (G <= 0 || w.dim(0) % G != 0) return nullptr;
   auto p = std::make_shared<PackedPanels>();
-  int64_t T = w.numel() / (w.dim(0) * w.dim(1));
-  pack_panels(w.data<int8_t>(), w.dim(0), w.dim(1), T, G, tap_major_for(static_cast<int64_t>(w.rank())), *p);
+  int64_t T = w.numel() / (w.dim(0) * w.dim(1)), wr = static_cast<int64_t>(w.rank()), P = -1;
+  if (!q.output_types.empty() && q.output_types[0].fully_known()) {
+    P = 1;
+    for (std::size_t i = 2; i < q.output_types[0].rank(); ++i) P *= q.output_types[0].dims[i];
+  }
+  bool lanes = P >= 0 && chanlane_for(Vnni, wr, w.dim(0) / G, P);
+  pack_panels(w.data<int8_t>(), w.dim(0), w.dim(1), T, G, tap_major_for(wr), lanes ? detail::kChanLaneRows : kPanelRows, *p);
   return p;
 }
 
@@ -188,6 +198,38 @@ const uint8_t* zero_row() {
   return z;
 }
 
+// The conv-wide buffers of one call (padded input copies, uncompacted output), kept per thread
+// between calls so that each run does not map and clear fresh pages. A call made while another
+// is waiting in parallel_for on the same thread (TBB may run it there) takes fresh vectors.
+struct ConvBuffers {
+  std::vector<uint8_t> xq, xq4, yv;
+};
+class BufferLease {
+ public:
+  BufferLease() : b_(busy() ? &own_ : &cache()), taken_(b_ == &cache()) {
+    if (taken_) busy() = true;
+  }
+  ~BufferLease() {
+    if (taken_) busy() = false;
+  }
+  BufferLease(const BufferLease&) = delete;
+  BufferLease& operator=(const BufferLease&) = delete;
+  ConvBuffers& get() { return *b_; }
+
+ private:
+  static ConvBuffers& cache() {
+    thread_local ConvBuffers c;
+    return c;
+  }
+  static bool& busy() {
+    thread_local bool b = false;
+    return b;
+  }
+  ConvBuffers own_;
+  ConvBuffers* b_;
+  bool taken_;
+};
+
 // Per-thread buffers of the activation packing.
 struct Scratch {
   std::vector<uint8_t> rows, block;
@@ -196,7 +238,7 @@ struct Scratch {
 };
 
 template <class X>
-Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
+Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant, bool vnni) {
   const Tensor &x = c.in(0), &w = c.in(1);
   detail::ConvGeometry geo;
   if (!detail::conv_geometry(c, geo)) return Status::error("more than 3 spatial axes");
@@ -206,10 +248,12 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
   constexpr bool kSigned = std::is_same_v<X, int8_t>;
   const uint8_t xor_mask = kSigned ? 0x80 : 0;
   const bool implicit = tap_major_for(static_cast<int64_t>(w.rank()));
+  const bool lanes = chanlane_for(vnni, static_cast<int64_t>(w.rank()), cout_g, P);
+  const int64_t R = lanes ? detail::kChanLaneRows : kPanelRows;
   PackedPanels local;
   const auto* pp = static_cast<const PackedPanels*>(c.prepared);
-  if (!pp || pp->M != M || pp->K != K || pp->G != G || pp->tap_major != implicit) {
-    pack_panels(w.data<int8_t>(), M, cin_g, s.k_size(), G, implicit, local);
+  if (!pp || pp->M != M || pp->K != K || pp->G != G || pp->tap_major != implicit || pp->R != R) {
+    pack_panels(w.data<int8_t>(), M, cin_g, s.k_size(), G, implicit, R, local);
     pp = &local;
   }
   const PackedPanels& pw = *pp;
@@ -233,8 +277,9 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
   const int64_t Hp = s.in[1] + s.pb[1] + s.pe[1], Wp = s.in[2] + s.pb[2] + s.pe[2];
   const int64_t Hq = (Hp + sh - 1) / sh, Wq = (Wp + sw - 1) / sw, HWq = Hq * Wq, PL = sh * sw * HWq;
   const int64_t Pk = implicit ? s.out[1] * Wq : P;  // pixels in the kernel's output rows
-  const bool compact = implicit && Pk != P;
-  std::vector<uint8_t> xq, xq4, yv;
+  const bool compact = implicit && !lanes && Pk != P;
+  BufferLease lease;
+  std::vector<uint8_t>&xq = lease.get().xq, &xq4 = lease.get().xq4, &yv = lease.get().yv;
   if (implicit && sw == 1 && sh == 1) {
     // Stride 1: interleave the input rows straight into their padded places (one phase).
     xq4.assign(static_cast<std::size_t>((N * G * C4 * PL + PL + 2 * kBlockPixels) * 4), xor_mask);
@@ -317,6 +362,38 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant) {
         int64_t th = kh * s.d[1], tw = kw * s.d[2];
         taps.push_back(((th % sh) * sw + tw % sw) * HWq + (th / sh) * Wq + tw / sw);
       }
+  if (lanes) {
+    // Channel lanes: tasks of (image and group, 12 output pixels, 32 output channels); the
+    // pixels' offsets in the padded width, the kernel's [pixels][32] results scattered to NCHW.
+    const int64_t ptiles = (P + detail::kChanLaneTile - 1) / detail::kChanLaneTile, panels = cout_g / R;
+    // K group k4 = (tap, 4 channels) of image/group ng at base[ng * K4 + k4] (+ 4 bytes per pixel).
+    std::vector<const uint8_t*> base(static_cast<std::size_t>(N * G * K4));
+    for (int64_t ng = 0, i = 0; ng < N * G; ++ng)
+      for (int64_t t4 = 0; t4 < static_cast<int64_t>(taps.size()); ++t4)
+        for (int64_t c4 = 0; c4 < C4; ++c4, ++i) base[i] = xq4.data() + (ng * C4 * PL + c4 * PL + taps[t4]) * 4;
+    parallel_for(N * G * ptiles * panels, 1, [&](int64_t tb, int64_t te) {
+      alignas(64) int32_t out[detail::kChanLaneTile * detail::kChanLaneRows];
+      int64_t poff[detail::kChanLaneTile];
+      for (int64_t t = tb; t < te; ++t) {
+        int64_t pi = t % panels, pt = (t / panels) % ptiles, ng = t / (panels * ptiles), n = ng / G, g = ng % G;
+        int64_t p0 = pt * detail::kChanLaneTile, pc = std::min<int64_t>(detail::kChanLaneTile, P - p0);
+        for (int64_t j = 0; j < pc; ++j) poff[j] = (p0 + j) / s.out[2] * Wq + (p0 + j) % s.out[2];
+        int64_t m0 = g * cout_g + pi * R;
+        detail::chanlane_kernel_vnni(K4, pw.panel(g, pi), base.data() + ng * K4, poff, pc, e, m0, out);
+        for (int64_t ch = 0; ch < R; ++ch) {
+          int64_t row = (n * M + m0 + ch) * P + p0;
+          if (requant) {
+            const uint8_t* o = reinterpret_cast<const uint8_t*>(out);
+            for (int64_t j = 0; j < pc; ++j) yb[row + j] = o[j * R + ch];
+          } else {
+            int32_t* y32 = reinterpret_cast<int32_t*>(yb);
+            for (int64_t j = 0; j < pc; ++j) y32[row + j] = out[j * R + ch];
+          }
+        }
+      }
+    });
+    return Status::ok();
+  }
   uint8_t* ykb = compact ? yv.data() : yb;
   const int64_t pblocks = (Pk + kBlockPixels - 1) / kBlockPixels;
   const int64_t ppg = pw.panels_per_group;
@@ -429,7 +506,9 @@ std::string avx2_supports(const KernelQuery& q) {
 
 template <bool Requant, PanelKernel Kernel>
 Status run_panel(const KernelContext& c) {
-  return c.in(0).dtype() == DType::I8 ? qconv_panel<int8_t>(c, Kernel, Requant) : qconv_panel<uint8_t>(c, Kernel, Requant);
+  constexpr bool kVnni = Kernel == detail::panel_kernel_vnni;
+  return c.in(0).dtype() == DType::I8 ? qconv_panel<int8_t>(c, Kernel, Requant, kVnni)
+                                      : qconv_panel<uint8_t>(c, Kernel, Requant, kVnni);
 }
 
 }  // namespace
@@ -437,11 +516,13 @@ Status run_panel(const KernelContext& c) {
 void register_qconv_panel_kernels(KernelRegistry& r) {
   const char* d = graph::kN2D2Domain;
   r.add({"qconv_requantize_vnni", "QConvRequantize", d, vnni_supports<true>, run_panel<true, detail::panel_kernel_vnni>,
-         prepare_panels});
+         prepare_panels<true>});
   r.add({"qconv_requantize_avx2", "QConvRequantize", d, avx2_supports<true>, run_panel<true, detail::panel_kernel_avx2>,
-         prepare_panels});
-  r.add({"qconv_u8s8_vnni", "QConv", d, vnni_supports<false>, run_panel<false, detail::panel_kernel_vnni>, prepare_panels});
-  r.add({"qconv_u8s8_avx2", "QConv", d, avx2_supports<false>, run_panel<false, detail::panel_kernel_avx2>, prepare_panels});
+         prepare_panels<false>});
+  r.add({"qconv_u8s8_vnni", "QConv", d, vnni_supports<false>, run_panel<false, detail::panel_kernel_vnni>,
+         prepare_panels<true>});
+  r.add({"qconv_u8s8_avx2", "QConv", d, avx2_supports<false>, run_panel<false, detail::panel_kernel_avx2>,
+         prepare_panels<false>});
 }
 
 }  // namespace n2d2::kernels

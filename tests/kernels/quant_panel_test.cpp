@@ -1,5 +1,6 @@
 // The fast kernels of the fused integer ops against their references, bit for bit: QConvRequantize
-// (panel engine, VNNI and AVX2 micro-kernels: in-place / phase-split / gathered patches, every
+// (panel engine, VNNI and AVX2 micro-kernels, VNNI channel lanes on small maps: in-place /
+// phase-split / gathered patches, every
 // rescaling mode per tensor and per channel, 8 and fewer bits, the int64 slow channels),
 // QAddRequantize and Quantize (AVX-512), uint8/int8 MaxPool (row kernel), QGlobalSumPool (SSE2);
 // each kernel run by name so every ISA level of the machine is covered, and at 1 and 2 threads.
@@ -86,7 +87,10 @@ void check_qconv_requantize(const std::string& impl) {
   const ConvCase cases[] = {{1, 16, 6, 8, 8, 1, 1, 0, 1, 1},   {1, 5, 7, 7, 9, 1, 1, 0, 1, 1},   {2, 3, 9, 11, 13, 3, 1, 1, 1, 1},
                             {1, 4, 10, 9, 7, 3, 2, 1, 1, 1},   {1, 6, 13, 12, 16, 1, 2, 0, 1, 1}, {1, 3, 15, 14, 10, 7, 2, 3, 1, 1},
                             {1, 5, 11, 11, 4, 5, 3, 2, 1, 1},  {1, 4, 12, 12, 17, 3, 1, 2, 2, 1}, {2, 8, 7, 9, 12, 3, 1, 1, 1, 4},
-                            {1, 40, 9, 9, 24, 3, 1, 1, 1, 1}, {1, 2, 1, 50, 3, 3, 1, 1, 1, 1}};
+                            {1, 40, 9, 9, 24, 3, 1, 1, 1, 1}, {1, 2, 1, 50, 3, 3, 1, 1, 1, 1},
+                            // Channel lanes (VNNI: 32-channel panels, at most 256 output pixels).
+                            {1, 16, 7, 7, 32, 3, 1, 1, 1, 1}, {1, 8, 9, 9, 64, 3, 2, 1, 1, 1},  {2, 12, 5, 6, 64, 1, 1, 0, 1, 2},
+                            {1, 5, 16, 16, 32, 3, 1, 1, 1, 1}, {1, 3, 1, 50, 32, 3, 1, 1, 1, 1}, {1, 9, 4, 3, 32, 1, 2, 0, 1, 1}};
   uint64_t seed = 2000;
   for (const ConvCase& t : cases)
     for (bool sx : {false, true}) {
@@ -130,6 +134,15 @@ void check_qconv_edges(const std::string& impl) {
   a.set("pads", std::vector<int64_t>{1, 1, 1, 1});
   test::expect_equal(run_impl("QConvRequantize", impl, {x, w, b}, a), run_impl("QConvRequantize", "", {x, w, b}, a));
   // 1-D, 3-D.
+  // Channel lanes with the int64 slow channels, int32 (QConv) and 8-bit outputs.
+  Tensor xl = random_int<uint8_t>({1, 9, 5, 5}, 11, 0, 255), wl = random_int<int8_t>({32, 9, 3, 3}, 12, -128, 127);
+  Tensor bl = random_int<int32_t>({32}, 13, -1000, 1000);
+  bl.data_mut<int32_t>()[5] = INT32_MAX - 3;
+  bl.data_mut<int32_t>()[20] = INT32_MIN + 3;
+  test::expect_equal(run_impl("QConv", plain, {xl, wl, bl}, pads), run_impl("QConv", "", {xl, wl, bl}, pads));
+  graph::Attributes al = requant_attrs("Fixed-point16", 32, 8, true, 14);
+  al.set("pads", std::vector<int64_t>{1, 1, 1, 1});
+  test::expect_equal(run_impl("QConvRequantize", impl, {xl, wl, bl}, al), run_impl("QConvRequantize", "", {xl, wl, bl}, al));
   Tensor x1 = random_int<int8_t>({2, 3, 29}, 5, -127, 127), w1 = random_int<int8_t>({11, 3, 4}, 6, -127, 127);
   graph::Attributes a1 = requant_attrs("Floating-point", 11, 8, false, 7);
   a1.set("strides", std::vector<int64_t>{2});
