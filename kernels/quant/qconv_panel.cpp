@@ -376,7 +376,7 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant, boo
       int64_t poff[detail::kChanLaneTile];
       for (int64_t t = tb; t < te; ++t) {
         int64_t pi = t % panels, pt = (t / panels) % ptiles, ng = t / (panels * ptiles), n = ng / G, g = ng % G;
-        int64_t p0 = pt * detail::kChanLaneTile, pc = std::min<int64_t>(detail::kChanLaneTile, P - p0);
+        int64_t p0 = pt * P / ptiles, pc = (pt + 1) * P / ptiles - p0;  // balanced tiles of <= 12 pixels
         for (int64_t j = 0; j < pc; ++j) poff[j] = (p0 + j) / s.out[2] * Wq + (p0 + j) % s.out[2];
         int64_t m0 = g * cout_g + pi * R;
         detail::chanlane_kernel_vnni(K4, pw.panel(g, pi), base.data() + ng * K4, poff, pc, e, m0, out);
