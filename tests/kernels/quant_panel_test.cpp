@@ -173,8 +173,8 @@ TEST(QuantPanel, QConvRequantizeDeclinesWideOutputs) {
   for (const auto& s : c.skipped) EXPECT_NE(s.find("qconv_requantize_"), std::string::npos) << s;
 }
 
-TEST(QuantPanel, QAddRequantizeMatchesReference) {
-  if (std::string why = require_isa(Isa::Avx512); !why.empty()) GTEST_SKIP() << why;
+static void check_qadd_requantize(const std::string& impl) {
+  if (std::string why = isa_skip(impl); !why.empty()) GTEST_SKIP() << why;
   uint64_t seed = 3000;
   for (Shape s : {Shape{1, 3, 7, 5}, Shape{2, 16, 4, 4}, Shape{1, 5, 33}, Shape{3, 17}})
     for (bool sa : {false, true})
@@ -189,14 +189,17 @@ TEST(QuantPanel, QAddRequantizeMatchesReference) {
               at.set("b_multiplier", int64_t{-7 + static_cast<int64_t>(seed % 20000)});
               SCOPED_TRACE(std::string(mode) + (per_channel ? " per channel" : "") + (sa ? " a int8" : "") + (sb ? " b int8" : ""));
               Tensor want = run_impl("QAddRequantize", "", {a, b}, at);
-              test::expect_equal(run_impl("QAddRequantize", "qadd_requantize_avx512", {a, b}, at), want);
-              test::expect_equal(run_impl("QAddRequantize", "qadd_requantize_avx512", {a, b}, at, 2), want);
+              test::expect_equal(run_impl("QAddRequantize", impl, {a, b}, at), want);
+              test::expect_equal(run_impl("QAddRequantize", impl, {a, b}, at, 2), want);
               if (::testing::Test::HasFailure()) return;
             }
 }
 
-TEST(QuantPanel, QuantizeMatchesReference) {
-  if (std::string why = require_isa(Isa::Avx512); !why.empty()) GTEST_SKIP() << why;
+TEST(QuantPanel, QAddRequantizeAvx512MatchesReference) { check_qadd_requantize("qadd_requantize_avx512"); }
+TEST(QuantPanel, QAddRequantizePlanesMatchesReference) { check_qadd_requantize("qadd_requantize_planes"); }
+
+static void check_quantize(const std::string& impl) {
+  if (std::string why = isa_skip(impl); !why.empty()) GTEST_SKIP() << why;
   std::mt19937_64 rng(4);
   std::normal_distribution<float> d(0.f, 3.f);
   Tensor x(DType::F32, {1, 3, 7, 11});
@@ -212,10 +215,13 @@ TEST(QuantPanel, QuantizeMatchesReference) {
         graph::Attributes a = test::attrs({{"scale", scale}, {"nbbits", int64_t{nb}}, {"signed", int64_t{sg}}});
         SCOPED_TRACE("scale " + std::to_string(scale) + " nb " + std::to_string(nb) + (sg ? " signed" : ""));
         Tensor want = run_impl("Quantize", "", {x}, a);
-        test::expect_equal(run_impl("Quantize", "quantize_avx512", {x}, a), want);
-        test::expect_equal(run_impl("Quantize", "quantize_avx512", {x}, a, 2), want);
+        test::expect_equal(run_impl("Quantize", impl, {x}, a), want);
+        test::expect_equal(run_impl("Quantize", impl, {x}, a, 2), want);
       }
 }
+
+TEST(QuantPanel, QuantizeAvx512MatchesReference) { check_quantize("quantize_avx512"); }
+TEST(QuantPanel, QuantizePlanesMatchesReference) { check_quantize("quantize_planes"); }
 
 TEST(QuantPanel, MaxPoolInt8MatchesReference) {
   uint64_t seed = 5000;
