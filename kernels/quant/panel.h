@@ -21,6 +21,7 @@
 
 #include "graph/graph.h"
 #include "graph/ops/quant_semantics.h"
+#include "kernels/spatial_dims.h"
 
 namespace n2d2::kernels::detail {
 
@@ -62,11 +63,15 @@ void panel_requantize_params(const graph::Node& n, int64_t channels, PanelEpilog
 using PanelKernel = void (*)(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                              const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0);
 
-// Interleaves 4 * K4 rows of kBlockPixels bytes (rows[k], x ^ xor_mask) into [K4][kBlockPixels][4]
-// (SSE2, the x86-64 baseline: qconv_panel.cpp).
+// Activation layouts (panel_input.cpp, SSE2):
+// Interleaves 4 * K4 rows of kBlockPixels bytes (rows[k], x ^ xor_mask) into [K4][kBlockPixels][4].
 void panel_pack(int64_t K4, const uint8_t* const* rows, uint8_t xor_mask, uint8_t* block);
-// out[4 i + j] = rows[j][i] ^ xor_mask for i < n, a null row reading zeros (qconv_panel.cpp).
+// out[4 i + j] = rows[j][i] ^ xor_mask for i < n, a null row reading zeros.
 void interleave4(const uint8_t* const* rows, int64_t n, uint8_t xor_mask, uint8_t* out);
+// Each of `planes` input planes (s.in[1] x s.in[2] bytes at xb) into its zero-initialized
+// [sh][sw][Hq][Wq] slot of xq: padded position (h, w) goes to phase (h % sh, w % sw), place
+// (h / sh, w / sw).
+void phase_split(const uint8_t* xb, int64_t planes, const Spatial3& s, int64_t Hq, int64_t Wq, uint8_t* xq);
 
 void panel_kernel_vnni(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                        const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0);

@@ -13,12 +13,9 @@
 #include <vector>
 
 #include "graph/ops/quant_ops.h"
-#include "graph/ops/window.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/parallel.h"
-#include "kernels/conv/conv.h"
 #include "kernels/quant/quant_kernels.h"
-#include "kernels/spatial_dims.h"
 
 namespace n2d2::kernels {
 
