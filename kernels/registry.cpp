@@ -51,12 +51,12 @@ const KernelRegistry& KernelRegistry::builtin() {
 }
 
 void register_builtin_kernels(KernelRegistry& r) {
+  register_quant_kernels(r);  // first: its uint8/int8 MaxPool precedes the pool kernels
   register_elementwise_kernels(r);
   register_nn_kernels(r);
   register_tensor_kernels(r);
   register_reduce_kernels(r);
   register_spatial_kernels(r);
-  register_quant_kernels(r);
 }
 
 }  // namespace n2d2::kernels

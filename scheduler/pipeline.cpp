@@ -1,5 +1,6 @@
 #include "scheduler/pipeline.h"
 
+#include "graph/passes/fuse_requantize.h"
 #include "graph/passes/passes.h"
 #include "kernels/run_node.h"
 
@@ -8,7 +9,8 @@ namespace n2d2::sched {
 std::string PassReport::str() const {
   return "folded " + std::to_string(constants_folded) + " constant nodes, removed " +
          std::to_string(identities_removed) + " identities and " + std::to_string(dead_removed) + " dead nodes, folded " +
-         std::to_string(batchnorms_folded) + " batch norms, fused " + std::to_string(convs_fused) + " conv epilogues";
+         std::to_string(batchnorms_folded) + " batch norms, fused " + std::to_string(convs_fused) + " conv epilogues" +
+         (requantizes_fused ? " and " + std::to_string(requantizes_fused) + " requantizes" : "");
 }
 
 PassReport optimize_graph(graph::Graph& g, const PassOptions& opts) {
@@ -21,6 +23,7 @@ PassReport optimize_graph(graph::Graph& g, const PassOptions& opts) {
   if (opts.cpu_fusion) {
     r.batchnorms_folded = graph::fold_batchnorm(g);
     r.convs_fused = graph::fuse_conv_epilogue(g);
+    r.requantizes_fused = graph::fuse_requantize(g);
   }
   r.dead_removed = graph::remove_dead_nodes(g);
   return r;

@@ -13,6 +13,7 @@ struct PassReport {
   int dead_removed = 0;
   int batchnorms_folded = 0;
   int convs_fused = 0;
+  int requantizes_fused = 0;  // QConv/QAdd -> Requantize (graph/passes/fuse_requantize.h)
   std::string str() const;  // "folded 12 constant nodes, removed 3 identities, 0 dead nodes"
 };
 

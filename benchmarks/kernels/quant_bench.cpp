@@ -1,12 +1,15 @@
-// Integer dot-product cores of QConv/QGemm (kernels/quant/quant_cores.h): reference, AVX2
-// (vpmaddwd) and AVX-512 VNNI (vpdpbusd), on ResNet-18-like convolution shapes (M output
-// channels x P pixels x K = C*k*k) and a batch-1 classifier. Counter: GOP/s (2 ops per MAC).
+// Integer dot-product cores of QGemm (kernels/quant/quant_cores.h): reference, AVX2 (vpmaddwd)
+// and AVX-512 VNNI (vpdpbusd), and the panel micro-kernels of QConv (kernels/quant/panel.h: the
+// packed activation block reused by every 8-row weight panel, int32 epilogue), on ResNet-18-like
+// convolution shapes (M output channels x P pixels x K = C*k*k) and a batch-1 classifier.
+// Counter: GOP/s (2 ops per MAC).
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <vector>
 
 #include "kernels/cpu/isa.h"
+#include "kernels/quant/panel.h"
 #include "kernels/quant/quant_kernels.h"
 
 namespace {
@@ -41,6 +44,49 @@ void BM_QDotVnni(benchmark::State& s) {
   run_core(s, n2d2::kernels::detail::qdot_u8s8_vnni, n2d2::kernels::detail::require_avx512_vnni());
 }
 
+// The panel engine's inner loops without the patch gathering: packed weights [M/8][K4][8][4],
+// one packed block per 48 pixels (packed once, as the engine does), every panel over it.
+void run_panel(benchmark::State& state, n2d2::kernels::detail::PanelKernel kernel, const std::string& why) {
+  namespace d = n2d2::kernels::detail;
+  if (!why.empty()) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  int64_t M = state.range(0), P = state.range(1), K = state.range(2), K4 = (K + 3) / 4;
+  int64_t panels = (M + d::kPanelRows - 1) / d::kPanelRows, blocks = (P + d::kBlockPixels - 1) / d::kBlockPixels;
+  std::vector<int8_t> w(static_cast<std::size_t>(panels * K4 * d::kPanelRows * 4));
+  std::vector<uint8_t> x(static_cast<std::size_t>(blocks * K4 * d::kBlockPixels * 4));
+  std::mt19937 rng(1);
+  for (auto& v : w) v = static_cast<int8_t>(rng() % 255 - 127);
+  for (auto& v : x) v = static_cast<uint8_t>(rng() % 256);
+  std::vector<int32_t> y(static_cast<std::size_t>(M * P)), add32(M, 0);
+  std::vector<int64_t> add64(M, 0);
+  std::vector<uint8_t> exact(M, 1);
+  d::PanelEpilogue e;
+  e.add32 = add32.data();
+  e.add64 = add64.data();
+  e.exact = exact.data();
+  std::vector<const uint8_t*> x4(static_cast<std::size_t>(K4));
+  for (auto _ : state) {
+    for (int64_t b = 0; b < blocks; ++b) {
+      int64_t p0 = b * d::kBlockPixels, pc = std::min<int64_t>(d::kBlockPixels, P - p0);
+      for (int64_t k = 0; k < K4; ++k) x4[k] = x.data() + (b * K4 + k) * d::kBlockPixels * 4;
+      for (int64_t pi = 0; pi < panels; ++pi)
+        kernel(std::min<int64_t>(d::kPanelRows, M - pi * d::kPanelRows), pc, K4, w.data() + pi * K4 * d::kPanelRows * 4,
+               x4.data(), e, pi * d::kPanelRows, y.data(), P, p0);
+    }
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.counters["GOP/s"] = benchmark::Counter(2.0 * M * P * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+}
+
+void BM_PanelAvx2(benchmark::State& s) {
+  run_panel(s, n2d2::kernels::detail::panel_kernel_avx2, n2d2::kernels::require_isa(n2d2::kernels::Isa::Avx2));
+}
+void BM_PanelVnni(benchmark::State& s) {
+  run_panel(s, n2d2::kernels::detail::panel_kernel_vnni, n2d2::kernels::detail::require_avx512_vnni());
+}
+
 void shapes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"M", "P", "K"});
   b->Args({64, 3136, 576});  // ResNet-18 layer1 3x3 conv, 56x56
@@ -54,3 +100,5 @@ void shapes(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_QDotRef)->Apply(shapes);
 BENCHMARK(BM_QDotAvx2)->Apply(shapes);
 BENCHMARK(BM_QDotVnni)->Apply(shapes);
+BENCHMARK(BM_PanelAvx2)->Apply(shapes);
+BENCHMARK(BM_PanelVnni)->Apply(shapes);

@@ -6,6 +6,9 @@
 //   Requantize      integer accumulator -> n-bit integer (mode, per-tensor or per-channel parameters)
 //   QAdd            a_multiplier * A + b_multiplier * B (same shapes) -> int32 (branch alignment)
 //   QGlobalSumPool  sum over the spatial axes -> int32 N x C x 1 ... (average = sum + Requantize)
+//   QConvRequantize Requantize(QConv(X, W, B)): QConv's inputs and window attributes + Requantize's
+//                   attributes, the (u)int8/16 output of the Requantize (graph pass fuse_requantize)
+//   QAddRequantize  Requantize(QAdd(A, B)): QAdd's + Requantize's attributes (fuse_requantize)
 // The arithmetic (rounding, saturation) is graph/ops/quant_semantics.h.
 #include "graph/ops/quant_ops.h"
 
@@ -192,6 +195,21 @@ std::vector<TensorType> qglobal_sum_pool(const InferContext& c) {
   return {TensorType(DType::I32, out)};
 }
 
+// The Requantize part of a fused node: output type and channel count for `channels` (or -1).
+TensorType requantized(const InferContext& c, TensorType acc) {
+  RequantizeAttrs r = requantize_attrs(c.node());
+  if (r.channels.size() > 1 && acc.rank_known) {
+    if (acc.rank() < 2) c.fail("per-channel parameters need an output of rank >= 2, got ", acc.str());
+    if (acc.dims[1] >= 0 && acc.dims[1] != static_cast<int64_t>(r.channels.size()))
+      c.fail(r.channels.size(), " channel parameters for output ", acc.str());
+  }
+  acc.dtype = quant_storage_dtype(r.nbbits, r.is_signed);
+  return acc;
+}
+
+std::vector<TensorType> qconv_requantize(const InferContext& c) { return {requantized(c, qconv(c)[0])}; }
+std::vector<TensorType> qadd_requantize(const InferContext& c) { return {requantized(c, qadd(c)[0])}; }
+
 }  // namespace
 
 void register_quant_ops(OpRegistry& r) {
@@ -204,12 +222,17 @@ void register_quant_ops(OpRegistry& r) {
                                       optional_attr("pads", AttrType::Ints), optional_attr("strides", AttrType::Ints)};
   r.add(OpSchema{"QConv", d, 1, 2, 3, 1, 1, conv_attrs, qconv, qconv_macs});
   r.add(OpSchema{"QGemm", d, 1, 2, 3, 1, 1, {}, qgemm, qgemm_macs});
-  r.add(OpSchema{"Requantize", d, 1, 1, 1, 1, 1,
-                 {required_attr("mode", AttrType::String), int_attr("nbbits", 8), int_attr("signed", 0),
-                  optional_attr("scale", AttrType::Floats), optional_attr("multiplier", AttrType::Ints),
-                  optional_attr("shift", AttrType::Ints), optional_attr("left_shift", AttrType::Ints)},
-                 requantize, {}});
-  r.add(OpSchema{"QAdd", d, 1, 2, 2, 1, 1, {int_attr("a_multiplier", 1), int_attr("b_multiplier", 1)}, qadd, {}});
+  std::vector<AttrSpec> rq_attrs = {required_attr("mode", AttrType::String), int_attr("nbbits", 8), int_attr("signed", 0),
+                                    optional_attr("scale", AttrType::Floats), optional_attr("multiplier", AttrType::Ints),
+                                    optional_attr("shift", AttrType::Ints), optional_attr("left_shift", AttrType::Ints)};
+  r.add(OpSchema{"Requantize", d, 1, 1, 1, 1, 1, rq_attrs, requantize, {}});
+  std::vector<AttrSpec> add_attrs = {int_attr("a_multiplier", 1), int_attr("b_multiplier", 1)};
+  r.add(OpSchema{"QAdd", d, 1, 2, 2, 1, 1, add_attrs, qadd, {}});
+  std::vector<AttrSpec> conv_rq = conv_attrs, add_rq = add_attrs;
+  conv_rq.insert(conv_rq.end(), rq_attrs.begin(), rq_attrs.end());
+  add_rq.insert(add_rq.end(), rq_attrs.begin(), rq_attrs.end());
+  r.add(OpSchema{"QConvRequantize", d, 1, 2, 3, 1, 1, conv_rq, qconv_requantize, qconv_macs});
+  r.add(OpSchema{"QAddRequantize", d, 1, 2, 2, 1, 1, add_rq, qadd_requantize, {}});
   r.add(OpSchema{"QGlobalSumPool", d, 1, 1, 1, 1, 1, {}, qglobal_sum_pool, {}});
 }
 

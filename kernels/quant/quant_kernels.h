@@ -10,7 +10,11 @@
 
 namespace n2d2::kernels {
 
-void register_quant_x86_kernels(KernelRegistry& r);  // x86.cpp (before the reference)
+void register_qconv_panel_kernels(KernelRegistry& r);  // qconv_panel.cpp: QConv, QConvRequantize (before the reference)
+void register_quant_eltwise_kernels(KernelRegistry& r);  // qeltwise_avx512.cpp: QAddRequantize, Quantize
+void register_maxpool_int8_kernels(KernelRegistry& r);  // maxpool_int8.cpp (before the pool kernels)
+void register_qglobal_sum_pool_kernels(KernelRegistry& r);  // qglobal_sum_pool.cpp: 8-bit planes (SSE2)
+void register_quant_x86_kernels(KernelRegistry& r);  // x86.cpp: QGemm (before the reference)
 void register_requantize_kernels(KernelRegistry& r);  // requantize.cpp: typed per-plane Requantize (before the reference)
 void register_quant_ref_kernels(KernelRegistry& r);  // reference.cpp
 

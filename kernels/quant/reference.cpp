@@ -183,6 +183,28 @@ Status qgemm_ref(const KernelContext& c) {
   return Status::ok();
 }
 
+// QConvRequantize (graph pass fuse_requantize): QConv into an int32 tensor, then Requantize.
+Status qconv_requantize_ref(const KernelContext& c) {
+  Tensor acc(DType::I32, c.out(0).shape());
+  KernelContext conv{c.node, c.inputs, std::span<Tensor>(&acc, 1), nullptr};
+  Status st = qconv_ref(conv);
+  if (!st.is_ok()) return st;
+  const Tensor* in[] = {&acc};
+  KernelContext rq{c.node, std::span<const Tensor* const>(in, 1), c.outputs, nullptr};
+  return requantize_ref(rq);
+}
+
+// QAddRequantize (graph pass fuse_requantize): QAdd into an int32 tensor, then Requantize.
+Status qadd_requantize_ref(const KernelContext& c) {
+  Tensor acc(DType::I32, c.out(0).shape());
+  KernelContext add{c.node, c.inputs, std::span<Tensor>(&acc, 1), nullptr};
+  Status st = qadd_ref(add);
+  if (!st.is_ok()) return st;
+  const Tensor* in[] = {&acc};
+  KernelContext rq{c.node, std::span<const Tensor* const>(in, 1), c.outputs, nullptr};
+  return requantize_ref(rq);
+}
+
 std::string conv_rank_supports(const KernelQuery& q) {
   if (q.input_types[0].rank_known && q.input_types[0].rank() > 5) return "more than 3 spatial axes";
   return "";
@@ -196,8 +218,10 @@ void register_quant_ref_kernels(KernelRegistry& r) {
   r.add({"dequantize_ref", "Dequantize", d, nullptr, dequantize_ref});
   r.add({"requantize_ref", "Requantize", d, nullptr, requantize_ref});
   r.add({"qadd_ref", "QAdd", d, nullptr, qadd_ref});
+  r.add({"qadd_requantize_ref", "QAddRequantize", d, nullptr, qadd_requantize_ref});
   r.add({"qglobal_sum_pool_ref", "QGlobalSumPool", d, nullptr, qglobal_sum_pool_ref});
   r.add({"qconv_ref", "QConv", d, conv_rank_supports, qconv_ref});
+  r.add({"qconv_requantize_ref", "QConvRequantize", d, conv_rank_supports, qconv_requantize_ref});
   r.add({"qgemm_ref", "QGemm", d, nullptr, qgemm_ref});
 }
 
@@ -206,6 +230,10 @@ void register_quant_ref_kernels(KernelRegistry& r) {
 namespace n2d2::kernels {
 
 void register_quant_kernels(KernelRegistry& r) {
+  register_maxpool_int8_kernels(r);
+  register_qconv_panel_kernels(r);
+  register_quant_eltwise_kernels(r);
+  register_qglobal_sum_pool_kernels(r);
   register_quant_x86_kernels(r);
   register_requantize_kernels(r);
   register_quant_ref_kernels(r);

@@ -1,6 +1,6 @@
-// QConv and QGemm on the integer dot-product cores (quant_cores.h) for uint8/int8 activations
-// and int8 weights: operands are packed into rows of Kp bytes (K rounded up to 64, zero tail),
-// convolution patches gathered per output pixel (im2col, pixel-major). int8 activations are
+// QGemm on the integer dot-product cores (quant_cores.h) for uint8/int8 activations and int8
+// weights (QConv runs on the panel engine of qconv_panel.cpp): operands are packed into rows of
+// Kp bytes (K rounded up to 64, zero tail). int8 activations are
 // offset to uint8 (x + 128, i.e. x ^ 0x80; padding becomes 128) and the offset is removed with
 // the weight sums: sum (x + 128) w - 128 sum w. The epilogue adds the bias in int64 and saturates
 // to int32 exactly as the reference. Registered before the reference kernels; declines when the
@@ -13,12 +13,9 @@
 #include <vector>
 
 #include "graph/ops/quant_ops.h"
-#include "graph/ops/window.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/parallel.h"
-#include "kernels/conv/conv.h"
 #include "kernels/quant/quant_kernels.h"
-#include "kernels/spatial_dims.h"
 
 namespace n2d2::kernels {
 
@@ -107,80 +104,6 @@ void epilogue(int32_t* y, int64_t M, int64_t P, int64_t ldm, int64_t ldp, const 
 }
 
 template <class X>
-Status qconv_x86(const KernelContext& c, QDotCore core) {
-  const Tensor &x = c.in(0), &w = c.in(1);
-  Tensor& y = c.out(0);
-  detail::ConvGeometry geo;
-  if (!detail::conv_geometry(c, geo)) return Status::error("more than 3 spatial axes");
-  const detail::Spatial3& s = geo.s;
-  const int64_t N = geo.N, C = geo.C, M = geo.M, G = geo.G, cin_g = geo.cin_g, cout_g = geo.cout_g;
-  int64_t K = cin_g * s.k_size(), Kp = round_up(K, detail::kCoreKStep);
-  int64_t P = s.out_size();
-  constexpr bool kSigned = std::is_same_v<X, int8_t>;
-  constexpr int64_t kOffset = kSigned ? 128 : 0;
-  const X* xp = x.data<X>();
-  const int32_t* bp = c.has_input(2) ? c.in(2).data<int32_t>() : nullptr;
-  int32_t* yp = y.data_mut<int32_t>();
-  PackedWeights local;
-  const PackedWeights& pw = weights_for(c, w, M, K, Kp, local);
-  const std::vector<int8_t>& wpack = pw.data;
-  const std::vector<int64_t>& wsum = pw.sums;
-  std::vector<uint8_t> cols(static_cast<std::size_t>(P * Kp));
-  constexpr int64_t kPBlock = 32, kMBlock = 16;
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t g = 0; g < G; ++g) {
-      const X* xg = xp + (n * C + g * cin_g) * s.in_size();
-      parallel_for(P, 64, [&](int64_t b, int64_t e) {
-        for (int64_t p = b; p < e; ++p) {
-          int64_t od = p / (s.out[1] * s.out[2]), oh = (p / s.out[2]) % s.out[1], ow = p % s.out[2];
-          uint8_t* row = cols.data() + p * Kp;
-          int64_t k = 0;
-          for (int64_t ic = 0; ic < cin_g; ++ic)
-            for (int64_t kd = 0; kd < s.k[0]; ++kd) {
-              int64_t id = od * s.s[0] + kd * s.d[0] - s.pb[0];
-              for (int64_t kh = 0; kh < s.k[1]; ++kh) {
-                int64_t ih = oh * s.s[1] + kh * s.d[1] - s.pb[1];
-                bool row_in = id >= 0 && id < s.in[0] && ih >= 0 && ih < s.in[1];
-                int64_t iw0 = ow * s.s[2] - s.pb[2];
-                if (!row_in) {  // a padding row
-                  for (int64_t kw = 0; kw < s.k[2]; ++kw, ++k) row[k] = static_cast<uint8_t>(kOffset);
-                  continue;
-                }
-                const X* xr = xg + ic * s.in_size() + (id * s.in[1] + ih) * s.in[2];
-                if (s.d[2] == 1 && iw0 >= 0 && iw0 + s.k[2] <= s.in[2]) {  // interior: contiguous taps
-                  for (int64_t kw = 0; kw < s.k[2]; ++kw) row[k + kw] = static_cast<uint8_t>(static_cast<int>(xr[iw0 + kw]) + kOffset);
-                  k += s.k[2];
-                  continue;
-                }
-                for (int64_t kw = 0; kw < s.k[2]; ++kw, ++k) {
-                  int64_t iw = iw0 + kw * s.d[2];
-                  X v = iw >= 0 && iw < s.in[2] ? xr[iw] : X(0);
-                  row[k] = static_cast<uint8_t>(static_cast<int>(v) + kOffset);
-                }
-              }
-            }
-          std::memset(row + k, 0, static_cast<std::size_t>(Kp - k));
-        }
-      });
-      int64_t mb = (cout_g + kMBlock - 1) / kMBlock, pb = (P + kPBlock - 1) / kPBlock;
-      int32_t* yg = yp + (n * M + g * cout_g) * P;
-      const int8_t* ag = wpack.data() + g * cout_g * Kp;
-      const int64_t* sg = wsum.data() + g * cout_g;
-      const int32_t* bg = bp ? bp + g * cout_g : nullptr;
-      parallel_for(mb * pb, 1, [&](int64_t b, int64_t e) {
-        for (int64_t t = b; t < e; ++t) {
-          int64_t m0 = (t / pb) * kMBlock, p0 = (t % pb) * kPBlock;
-          int64_t mc = std::min(kMBlock, cout_g - m0), pc = std::min(kPBlock, P - p0);
-          int32_t* yt = yg + m0 * P + p0;
-          core(mc, pc, Kp, ag + m0 * Kp, cols.data() + p0 * Kp, yt, P, 1);
-          epilogue(yt, mc, pc, P, 1, bg ? bg + m0 : nullptr, sg + m0, kOffset);
-        }
-      });
-    }
-  return Status::ok();
-}
-
-template <class X>
 Status qgemm_x86(const KernelContext& c, QDotCore core) {
   const Tensor &a = c.in(0), &w = c.in(1);
   int64_t M = a.dim(0), K = a.dim(1), N = w.dim(0), Kp = round_up(K, detail::kCoreKStep);
@@ -236,17 +159,14 @@ std::string avx2_supports(const KernelQuery& q) {
 
 template <bool Conv, QDotCore Core>
 Status run_x86(const KernelContext& c) {
-  bool sg = c.in(0).dtype() == DType::I8;
-  if constexpr (Conv) return sg ? qconv_x86<int8_t>(c, Core) : qconv_x86<uint8_t>(c, Core);
-  else return sg ? qgemm_x86<int8_t>(c, Core) : qgemm_x86<uint8_t>(c, Core);
+  static_assert(!Conv, "QConv runs on the panel engine (qconv_panel.cpp)");
+  return c.in(0).dtype() == DType::I8 ? qgemm_x86<int8_t>(c, Core) : qgemm_x86<uint8_t>(c, Core);
 }
 
 }  // namespace
 
 void register_quant_x86_kernels(KernelRegistry& r) {
   const char* d = graph::kN2D2Domain;
-  r.add({"qconv_u8s8_vnni", "QConv", d, vnni_supports<true>, run_x86<true, detail::qdot_u8s8_vnni>, prepare_weights});
-  r.add({"qconv_u8s8_avx2", "QConv", d, avx2_supports<true>, run_x86<true, detail::qdot_u8s8_avx2>, prepare_weights});
   r.add({"qgemm_u8s8_vnni", "QGemm", d, vnni_supports<false>, run_x86<false, detail::qdot_u8s8_vnni>, prepare_weights});
   r.add({"qgemm_u8s8_avx2", "QGemm", d, avx2_supports<false>, run_x86<false, detail::qdot_u8s8_avx2>, prepare_weights});
 }

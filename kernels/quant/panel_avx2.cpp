@@ -1,0 +1,137 @@
+// AVX2 micro-kernel of the panel engine (panel.h); compiled with -mavx2, called only when
+// max_isa() allows AVX2. Same packed operands as the VNNI kernel: per group of 4 K values, the
+// activation bytes 0/2 and 1/3 of each pixel are widened to int16 (and / shift), the weight
+// bytes likewise (sign-extending shifts), and two vpmaddwd give the 4-product sum exactly (no
+// vpmaddubsw: its int16 saturation would differ from the reference). Micro-tile 4 channels x
+// 16 pixels (2 ymm of 8 lanes), 8 accumulators.
+#include <immintrin.h>
+
+#include "kernels/quant/panel.h"
+
+namespace n2d2::kernels::detail {
+
+namespace {
+
+namespace q = n2d2::quant;
+
+// floor(x / 2^s) of int64 lanes, 0 <= s <= 62 (AVX2 has no arithmetic 64-bit shift): bias to
+// unsigned by 2^63 (divisible by 2^s), shift logically, remove the bias.
+__m256i sra64(__m256i x, int s) {
+  __m256i bias = _mm256_set1_epi64x(INT64_MIN);
+  __m256i u = _mm256_srl_epi64(_mm256_add_epi64(x, bias), _mm_cvtsi32_si128(s));
+  return _mm256_sub_epi64(u, _mm256_set1_epi64x(int64_t{1} << (63 - s)));
+}
+
+__m256i clamp64(__m256i x, __m256i lo, __m256i hi) {
+  x = _mm256_blendv_epi8(x, lo, _mm256_cmpgt_epi64(lo, x));
+  return _mm256_blendv_epi8(x, hi, _mm256_cmpgt_epi64(x, hi));
+}
+
+// 8 int32 lanes -> requantized values (in range, still int32).
+__m256i requantize8(__m256i v, const PanelEpilogue& e, int64_t m) {
+  int64_t lo = q::min_value(e.nbbits, e.is_signed), hi = q::max_value(e.nbbits, e.is_signed);
+  if (e.mode == q::Rescaling::FloatingPoint) {
+    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(v), _mm256_set1_ps(e.scale[m]));
+    f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps(static_cast<float>(lo))), _mm256_set1_ps(static_cast<float>(hi)));
+    __m256 a = _mm256_and_ps(f, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+    __m256 t = _mm256_round_ps(a, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    __m256 up = _mm256_cmp_ps(_mm256_sub_ps(a, t), _mm256_set1_ps(0.5f), _CMP_GE_OQ);
+    t = _mm256_add_ps(t, _mm256_and_ps(up, _mm256_set1_ps(1.f)));
+    __m256i ti = _mm256_cvttps_epi32(t);
+    __m256 neg = _mm256_cmp_ps(f, _mm256_setzero_ps(), _CMP_LT_OQ);
+    return _mm256_blendv_epi8(ti, _mm256_sub_epi32(_mm256_setzero_si256(), ti), _mm256_castps_si256(neg));
+  }
+  int s = e.shift[m];
+  __m256i mul = _mm256_set1_epi64x(e.multiplier[m]);
+  __m256i rnd = _mm256_set1_epi64x(s > 0 ? int64_t{1} << (s - 1) : 0);
+  __m256i lo64 = _mm256_set1_epi64x(lo), hi64 = _mm256_set1_epi64x(hi);
+  __m256i ev = clamp64(sra64(_mm256_add_epi64(_mm256_mul_epi32(v, mul), rnd), s), lo64, hi64);
+  __m256i od = clamp64(sra64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(v, 32), mul), rnd), s), lo64, hi64);
+  return _mm256_blend_epi32(ev, _mm256_slli_epi64(od, 32), 0xAA);
+}
+
+void store8(__m256i acc, int n, const PanelEpilogue& e, int64_t m, void* y, int64_t off) {
+  alignas(32) int32_t tmp[8];
+  if (e.exact[m]) {
+    __m256i v = _mm256_add_epi32(acc, _mm256_set1_epi32(e.add32[m]));
+    if (!e.requantize) {
+      if (n == 8) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(static_cast<int32_t*>(y) + off), v);
+        return;
+      }
+      _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), v);
+      for (int i = 0; i < n; ++i) static_cast<int32_t*>(y)[off + i] = tmp[i];
+      return;
+    }
+    __m256i r = requantize8(v, e, m);
+    __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+    w = e.is_signed ? _mm_packs_epi16(w, w) : _mm_packus_epi16(w, w);
+    uint8_t* out = static_cast<uint8_t*>(y) + off;
+    if (n == 8) {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out), w);
+      return;
+    }
+    alignas(16) uint8_t b[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(b), w);
+    for (int i = 0; i < n; ++i) out[i] = b[i];
+    return;
+  }
+  _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), acc);
+  for (int i = 0; i < n; ++i) {
+    int64_t v = panel_epilogue_value(tmp[i], e, m);
+    if (!e.requantize) static_cast<int32_t*>(y)[off + i] = static_cast<int32_t>(v);
+    else static_cast<uint8_t*>(y)[off + i] = static_cast<uint8_t>(static_cast<int8_t>(v));
+  }
+}
+
+// Rows [mr0, mr0 + MR) of the panel x pixels [px0, px0 + 8 NV) of the block.
+template <int MR, int NV>
+void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* const* b, const PanelEpilogue& e, int64_t m0, int64_t mr0,
+          int64_t px0, void* y, int64_t ldy, int64_t p0) {
+  __m256i acc[MR][NV];
+  for (int m = 0; m < MR; ++m)
+    for (int v = 0; v < NV; ++v) acc[m][v] = _mm256_setzero_si256();
+  const int32_t* wp = reinterpret_cast<const int32_t*>(w) + mr0;
+  const __m256i low = _mm256_set1_epi16(0x00ff);
+  for (int64_t k = 0; k < K4; ++k) {
+    __m256i xl[NV], xh[NV];
+    for (int v = 0; v < NV; ++v) {
+      __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[k] + (px0 + v * 8) * 4));
+      xl[v] = _mm256_and_si256(x, low);
+      xh[v] = _mm256_srli_epi16(x, 8);
+    }
+    for (int m = 0; m < MR; ++m) {
+      __m256i wb = _mm256_set1_epi32(wp[k * kPanelRows + m]);
+      __m256i wl = _mm256_srai_epi16(_mm256_slli_epi16(wb, 8), 8), wh = _mm256_srai_epi16(wb, 8);
+      for (int v = 0; v < NV; ++v)
+        acc[m][v] = _mm256_add_epi32(acc[m][v], _mm256_add_epi32(_mm256_madd_epi16(xl[v], wl), _mm256_madd_epi16(xh[v], wh)));
+    }
+  }
+  for (int m = 0; m < MR; ++m)
+    for (int v = 0; v < NV; ++v) {
+      int64_t left = pixels - px0 - v * 8;
+      if (left <= 0) continue;
+      int64_t mm = m0 + mr0 + m;
+      store8(acc[m][v], left >= 8 ? 8 : static_cast<int>(left), e, mm, y, mm * ldy + p0 + px0 + v * 8);
+    }
+}
+
+using TileFn = void (*)(int64_t, int64_t, const int8_t*, const uint8_t* const*, const PanelEpilogue&, int64_t, int64_t, int64_t,
+                        void*, int64_t, int64_t);
+constexpr TileFn kTiles[4][2] = {{tile<1, 1>, tile<1, 2>}, {tile<2, 1>, tile<2, 2>},
+                                 {tile<3, 1>, tile<3, 2>}, {tile<4, 1>, tile<4, 2>}};
+
+}  // namespace
+
+void panel_kernel_avx2(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
+                       const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0) {
+  for (int64_t mr0 = 0; mr0 < rows; mr0 += 4) {
+    int64_t mr = rows - mr0 < 4 ? rows - mr0 : 4;
+    for (int64_t px0 = 0; px0 < pixels; px0 += 16) {
+      int64_t nv = pixels - px0 >= 16 ? 2 : 1 + (pixels - px0 > 8);
+      kTiles[mr - 1][nv - 1](pixels, K4, wpanel, x4, e, m0, mr0, px0, y, ldy, p0);
+    }
+  }
+}
+
+}  // namespace n2d2::kernels::detail
