@@ -46,6 +46,8 @@ struct LayerPlan {
     std::vector<float> scale;  // Add: input_scale[i] at [i * kFanoutPad], the rest 0 (padding)
     std::vector<std::uint32_t> ch_offset;  // Concat
     Time delay = 0;  // IncomingDelay: events reach the layer this much after their emission
+    // Conv, MaxPool: the most neurons one event reaches (the emission capacity per event).
+    std::uint32_t max_fan = 0;
 };
 
 struct EventPlan {
@@ -215,6 +217,12 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
                 for (std::uint32_t x = 0; x < in.w; ++x)
                     for (std::uint32_t c = 0; c < in.c; ++c) p.src.push_back({y, x, c});
         }
+        if (l.kind == LayerKind::Conv || l.kind == LayerKind::MaxPool) {
+            std::uint32_t my = 0, mx = 0;
+            for (std::size_t y = 0; y + 1 < p.ytab.offset.size(); ++y) my = std::max(my, p.ytab.offset[y + 1] - p.ytab.offset[y]);
+            for (std::size_t x = 0; x + 1 < p.xtab.offset.size(); ++x) mx = std::max(mx, p.xtab.offset[x + 1] - p.xtab.offset[x]);
+            p.max_fan = my * mx * (l.kind == LayerKind::Conv ? p.ocg : 1);
+        }
         // Padding past the last vector each fan-out call may read (fanout.h).
         if (!p.bias.empty()) p.bias.resize(p.bias.size() + kFanoutPad, 0.0f);
         if (!p.wt.empty()) p.wt.resize(p.wt.size() + kFanoutPad, 0.0f);
@@ -295,6 +303,92 @@ public:
                                     p.bipolar, base, tag, buf.data() + ne);
     }
 
+    // The emission buffer of layer l with room for `more` keys past ne (+ kFanoutPad).
+    std::uint64_t* room(std::size_t l, std::uint32_t ne, std::size_t more) {
+        auto& buf = st_.emitted[l];
+        const std::size_t need = ne + more + kFanoutPad;
+        if (need > buf.size()) buf.resize(std::max(buf.size() * 2, need));
+        return buf.data();
+    }
+
+    // Events of one input slot into a Conv layer in rows2d form (plain spiking neurons): one
+    // add_fire_rows call per event over the rows of its window. The same arithmetic and order
+    // as fan_rows in the generic loop, with the tables read through local pointers (the
+    // indirect call would otherwise make the compiler reload them every event). Returns the
+    // synaptic events.
+    std::uint64_t conv_rows2d(std::size_t l, const LayerPlan& p, const std::uint64_t* keys,
+                              std::uint32_t nk, std::uint64_t seq) {
+        const std::uint32_t oc = p.out.c, ow = p.out.w, ic = p.in_shapes[0].c, kw = p.kw;
+        const LayerPlan::Yxc* src = p.src.data();
+        const std::uint32_t *x_n = p.x_n.data(), *x_lo = p.x_lo.data(), *x_kr = p.x_kr.data();
+        const std::uint32_t *yoff = p.ytab.offset.data(), *yout = p.ytab.out.data(), *yk = p.ytab.k.data();
+        const float* wrow = p.wrow.data();
+        float* v = st_.v[l].data();
+        const auto add_fire_rows = plan_.k.add_fire_rows;
+        const float th = p.th;
+        const bool bipolar = p.bipolar;
+        const std::int64_t v_step = std::int64_t(ow) * oc, w_step = -std::int64_t(ic) * kw * oc;
+        std::uint32_t ne = st_.n_emitted[l];
+        std::uint64_t* out = room(l, ne, p.max_fan);
+        std::size_t cap = st_.emitted[l].size();
+        std::uint64_t events = 0;
+        for (std::uint32_t e = 0; e < nk; ++e) {
+            const std::uint32_t s = key_neuron(keys[e]);
+            const LayerPlan::Yxc q = src[s];
+            const std::uint32_t nx = x_n[q.x], a = yoff[q.y], ny = yoff[q.y + 1] - a;
+            if (nx == 0 || ny == 0) continue;
+            if (std::size_t(ne) + p.max_fan + kFanoutPad > cap) {
+                out = room(l, ne, p.max_fan);
+                cap = st_.emitted[l].size();
+            }
+            const std::uint32_t len = nx * oc, base = (yout[a] * ow + x_lo[q.x]) * oc;
+            const float* w = wrow + ((std::size_t(yk[a]) * ic + q.c) * kw + x_kr[q.x]) * oc;
+            ne += add_fire_rows(v + base, v_step, w, w_step, ny, len, key_sign(keys[e]) < 0, th, bipolar, base,
+                                (seq + e) << 1, out + ne);
+            events += std::uint64_t(len) * ny;
+        }
+        st_.n_emitted[l] = ne;
+        return events;
+    }
+
+    // Events of one input slot into a MaxPool layer (semantics in event_sim.h), branch-free
+    // emission of the pooled units whose maximum rises.
+    void max_pool(std::size_t l, const LayerPlan& p, const std::uint64_t* keys, std::uint32_t nk,
+                  std::uint64_t seq) {
+        std::int32_t* count = st_.pool_count[l].data();
+        std::uint32_t* pmax = st_.pool_max[l].data();
+        const LayerPlan::Yxc* src = p.src.data();
+        const std::uint32_t *yoff = p.ytab.offset.data(), *yout = p.ytab.out.data();
+        const std::uint32_t *xoff = p.xtab.offset.data(), *xout = p.xtab.out.data();
+        const std::uint32_t ow = p.out.w, oc = p.out.c;
+        std::uint32_t ne = st_.n_emitted[l];
+        std::uint64_t* out = room(l, ne, p.max_fan);
+        std::size_t cap = st_.emitted[l].size();
+        for (std::uint32_t e = 0; e < nk; ++e) {
+            const std::uint32_t s = key_neuron(keys[e]);
+            if (key_sign(keys[e]) < 0) {
+                --count[s];
+                continue;
+            }
+            const std::int32_t cnt = ++count[s];
+            if (std::size_t(ne) + p.max_fan + kFanoutPad > cap) {
+                out = room(l, ne, p.max_fan);
+                cap = st_.emitted[l].size();
+            }
+            const LayerPlan::Yxc q = src[s];
+            const std::uint64_t tag = (seq + e) << 1;
+            for (std::uint32_t a = yoff[q.y]; a < yoff[q.y + 1]; ++a)
+                for (std::uint32_t b = xoff[q.x]; b < xoff[q.x + 1]; ++b) {
+                    const std::uint32_t u = (yout[a] * ow + xout[b]) * oc + q.c;
+                    const std::uint32_t rise = cnt > std::int32_t(pmax[u]) ? 1u : 0u;
+                    pmax[u] += rise;
+                    out[ne] = emission_key(u, tag, false);
+                    ne += rise;
+                }
+        }
+        st_.n_emitted[l] = ne;
+    }
+
     void emit_one(std::size_t l, std::uint32_t neuron, std::uint64_t tag, bool negative) {
         auto& buf = st_.emitted[l];
         std::uint32_t& ne = st_.n_emitted[l];
@@ -340,6 +434,16 @@ public:
             const std::uint64_t* keys = src_keys_[slot];
             const std::uint32_t nk = src_count_[slot];
             const Shape3& in = p.in_shapes[slot];
+            if (p.kind == LayerKind::Conv && p.rows2d && !p.general && p.spiking) {
+                events += conv_rows2d(l, p, keys, nk, seq);
+                seq += nk;
+                continue;
+            }
+            if (p.kind == LayerKind::MaxPool) {
+                max_pool(l, p, keys, nk, seq);
+                seq += nk;
+                continue;
+            }
             for (std::uint32_t e = 0; e < nk; ++e, ++seq) {
                 const std::uint32_t s = key_neuron(keys[e]);
                 const bool neg = key_sign(keys[e]) < 0;
@@ -390,22 +494,7 @@ public:
                     }
                     break;
                 }
-                case LayerKind::MaxPool: {
-                    std::int32_t& cnt = st_.pool_count[l][s];
-                    cnt += neg ? -1 : 1;
-                    if (neg) break;
-                    const auto [y, x, c] = p.src[s];
-                    for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a)
-                        for (std::uint32_t b = p.xtab.offset[x]; b < p.xtab.offset[x + 1]; ++b) {
-                            const std::uint32_t u = (p.ytab.out[a] * p.out.w + p.xtab.out[b]) * p.out.c + c;
-                            std::uint32_t& mx = st_.pool_max[l][u];
-                            if (cnt > std::int32_t(mx)) {
-                                ++mx;
-                                emit_one(l, u, tag, false);
-                            }
-                        }
-                    break;
-                }
+                case LayerKind::MaxPool: break;  // max_pool() above
                 case LayerKind::Add: {
                     fan(l, p, s, p.scale.data() + slot * kFanoutPad, 1, neg, tag, t);
                     events += 1;
@@ -428,7 +517,8 @@ public:
         r_.events[l] += events;
         auto& buf = st_.emitted[l];
         const std::uint32_t ne = st_.n_emitted[l];
-        if (ne > 1) std::sort(buf.begin(), buf.begin() + ne);
+        // One event's spikes come out ascending; several events' need the sort.
+        if (ne > 1 && !std::is_sorted(buf.begin(), buf.begin() + ne)) std::sort(buf.begin(), buf.begin() + ne);
         if (p.kind != LayerKind::Concat) {
             r_.spikes[l] += ne;
             if (opt_.record_trains)
