@@ -402,8 +402,10 @@ public:
         const bool biased = bias_tick && !p.bias.empty();
         // The spikes reaching the layer at t, per input slot: its inputs' emissions at t, or
         // with a delay, those waiting in its queues with arrival t.
-        src_keys_.resize(p.inputs.size());
-        src_count_.resize(p.inputs.size());
+        if (src_keys_.size() < p.inputs.size()) {
+            src_keys_.resize(p.inputs.size());
+            src_count_.resize(p.inputs.size());
+        }
         bool any = false;
         for (std::size_t slot = 0; slot < p.inputs.size(); ++slot) {
             const int src = p.inputs[slot];
@@ -517,14 +519,16 @@ public:
         r_.events[l] += events;
         auto& buf = st_.emitted[l];
         const std::uint32_t ne = st_.n_emitted[l];
-        // One event's spikes come out ascending; several events' need the sort.
-        if (ne > 1 && !std::is_sorted(buf.begin(), buf.begin() + ne)) std::sort(buf.begin(), buf.begin() + ne);
+        // One event's spikes come out ascending (no bias tick before it); several events' need
+        // the sort.
+        if (ne > 1 && (biased || seq > 2) && !std::is_sorted(buf.begin(), buf.begin() + ne))
+            std::sort(buf.begin(), buf.begin() + ne);
         if (p.kind != LayerKind::Concat) {
             r_.spikes[l] += ne;
             if (opt_.record_trains)
                 for (std::uint32_t e = 0; e < ne; ++e) r_.trains[l].push_back({t, key_neuron(buf[e]), key_sign(buf[e])});
         }
-        if (ne != 0) push_delayed(l + 1, buf.data(), ne, t);
+        if (ne != 0 && plan_.has_delay) push_delayed(l + 1, buf.data(), ne, t);
         if (int(l) == plan_.output)
             for (std::uint32_t e = 0; e < ne; ++e) {
                 if (key_sign(buf[e]) < 0) continue;

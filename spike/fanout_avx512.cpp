@@ -69,17 +69,44 @@ inline std::uint32_t row(float* v, const float* w, std::uint32_t n, __m512 vth, 
     return k;
 }
 
+// Rows of at most 16 * NV lanes, NV vectors per row with their masks computed once: no loop
+// over a row's vectors (whose trip count changes with the event's position at map borders).
+template <bool Negate, bool Bipolar, int NV>
+std::uint32_t rows_fixed(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
+                         std::uint32_t rows, std::uint32_t n, __m512 vth, __m512 vnth, __m512i key0,
+                         std::int64_t key_step, __m512i eight, __m512i sixteen, std::uint64_t* out) {
+    __mmask16 m[NV];
+    for (int i = 0; i < NV; ++i) m[i] = n > 16u * i ? lanes(n - 16u * i) : __mmask16(0);
+    const __m512i kstep = _mm512_set1_epi64(key_step);
+    std::uint32_t k = 0;
+    for (std::uint32_t r = 0; r < rows; ++r, v += v_step, w += w_step, key0 = _mm512_add_epi64(key0, kstep)) {
+        __m512i key = key0;
+        for (int i = 0; i < NV; ++i, key = _mm512_add_epi64(key, sixteen))
+            k += vec16<Negate, Bipolar>(v + 16 * i, w + 16 * i, m[i], vth, vnth, key, eight, out + k);
+    }
+    return k;
+}
+
 template <bool Negate, bool Bipolar>
 std::uint32_t rows_impl(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
                         std::uint32_t rows, std::uint32_t n, float th, std::uint32_t base,
                         std::uint64_t tag, std::uint64_t* out) {
     const __m512 vth = _mm512_set1_ps(th), vnth = _mm512_set1_ps(-th);
     const __m512i eight = _mm512_set1_epi64(std::int64_t(8) << 32), sixteen = _mm512_set1_epi64(std::int64_t(16) << 32);
-    const __m512i offs = lane_offsets();
+    const __m512i key0 = _mm512_add_epi64(_mm512_set1_epi64(std::int64_t(emission_key(base, tag, false))), lane_offsets());
+    const std::int64_t key_step = std::int64_t(std::uint64_t(v_step) << 32);  // row r's neurons: base + r * v_step
+    switch ((n + 15) / 16) {
+    case 1: return rows_fixed<Negate, Bipolar, 1>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    case 2: return rows_fixed<Negate, Bipolar, 2>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    case 3: return rows_fixed<Negate, Bipolar, 3>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    case 4: return rows_fixed<Negate, Bipolar, 4>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    case 5: return rows_fixed<Negate, Bipolar, 5>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    default: break;
+    }
     const __mmask16 tail = lanes(n % 16);
     std::uint32_t k = 0;
     for (std::uint32_t r = 0; r < rows; ++r) {
-        const __m512i key = _mm512_add_epi64(_mm512_set1_epi64(std::int64_t(emission_key(base + std::uint32_t(r * v_step), tag, false))), offs);
+        const __m512i key = _mm512_add_epi64(_mm512_set1_epi64(std::int64_t(emission_key(base + std::uint32_t(r * v_step), tag, false))), lane_offsets());
         k += row<Negate, Bipolar>(v + r * v_step, w + r * w_step, n, vth, vnth, key, eight, sixteen, tail, out + k);
     }
     return k;
