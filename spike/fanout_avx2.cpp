@@ -71,15 +71,48 @@ inline std::uint32_t vec8(float* v, const float* w, __m256 tm, __m256 vth, __m25
     return k + emit4(key_hi, bits >> 4, out + k);
 }
 
+// Rows of at most 8 * NV lanes, NV vectors per row (the last one masked unless n is a
+// multiple of 8): no loop over a row's vectors, whose trip count changes with the event's
+// position at map borders.
+template <bool Negate, bool Bipolar, int NV>
+std::uint32_t rows_fixed(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
+                         std::uint32_t rows, std::uint32_t n, __m256 vth, __m256 vnth, __m256i key0,
+                         std::int64_t key_step, __m256i four, __m256i eight, std::uint64_t* out) {
+    const __m256 all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+    const bool last_full = n % 8 == 0;
+    const __m256 tm = _mm256_castsi256_ps(tail_mask(last_full ? 1 : n % 8));
+    const __m256i kstep = _mm256_set1_epi64x(key_step);
+    std::uint32_t k = 0;
+    for (std::uint32_t r = 0; r < rows; ++r, v += v_step, w += w_step, key0 = _mm256_add_epi64(key0, kstep)) {
+        __m256i key = key0;
+        for (int i = 0; i + 1 < NV; ++i, key = _mm256_add_epi64(key, eight))
+            k += vec8<Negate, Bipolar, true>(v + 8 * i, w + 8 * i, all, vth, vnth, key, four, out + k);
+        k += last_full ? vec8<Negate, Bipolar, true>(v + 8 * (NV - 1), w + 8 * (NV - 1), all, vth, vnth, key, four, out + k)
+                       : vec8<Negate, Bipolar, false>(v + 8 * (NV - 1), w + 8 * (NV - 1), tm, vth, vnth, key, four, out + k);
+    }
+    return k;
+}
+
 template <bool Negate, bool Bipolar>
 std::uint32_t rows_impl(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
                         std::uint32_t rows, std::uint32_t n, float th, std::uint32_t base,
                         std::uint64_t tag, std::uint64_t* out) {
     const __m256 vth = _mm256_set1_ps(th), vnth = _mm256_set1_ps(-th);
-    const __m256 tm = _mm256_castsi256_ps(tail_mask(n % 8 == 0 ? 1 : n % 8));
-    const __m256i full = _mm256_set1_epi32(-1);
     const __m256i four = _mm256_set1_epi64x(std::int64_t(4) << 32), eight = _mm256_set1_epi64x(std::int64_t(8) << 32);
     const __m256i offs = _mm256_slli_epi64(_mm256_set_epi64x(3, 2, 1, 0), 32);
+    const __m256i key0 = _mm256_add_epi64(_mm256_set1_epi64x(std::int64_t(emission_key(base, tag, false))), offs);
+    const std::int64_t key_step = std::int64_t(std::uint64_t(v_step) << 32);  // row r: base + r * v_step
+    switch ((n + 7) / 8) {
+    case 1: return rows_fixed<Negate, Bipolar, 1>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 2: return rows_fixed<Negate, Bipolar, 2>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 3: return rows_fixed<Negate, Bipolar, 3>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 4: return rows_fixed<Negate, Bipolar, 4>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 5: return rows_fixed<Negate, Bipolar, 5>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 6: return rows_fixed<Negate, Bipolar, 6>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    default: break;
+    }
+    const __m256 tm = _mm256_castsi256_ps(tail_mask(n % 8 == 0 ? 1 : n % 8));
+    const __m256i full = _mm256_set1_epi32(-1);
     std::uint32_t k = 0;
     for (std::uint32_t r = 0; r < rows; ++r) {
         float* vr = v + r * v_step;
