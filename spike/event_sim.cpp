@@ -48,7 +48,12 @@ struct LayerPlan {
     Time delay = 0;  // IncomingDelay: events reach the layer this much after their emission
     // Conv, MaxPool: the most neurons one event reaches (the emission capacity per event).
     std::uint32_t max_fan = 0;
+    // MaxPool whose windows do not overlap (max_fan <= 1): the pooled unit of each input
+    // neuron, kNoUnit for one outside every window.
+    std::vector<std::uint32_t> pool_unit;
 };
+
+inline constexpr std::uint32_t kNoUnit = ~std::uint32_t{0};
 
 struct EventPlan {
     std::vector<LayerPlan> layers;
@@ -223,6 +228,14 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
             for (std::size_t x = 0; x + 1 < p.xtab.offset.size(); ++x) mx = std::max(mx, p.xtab.offset[x + 1] - p.xtab.offset[x]);
             p.max_fan = my * mx * (l.kind == LayerKind::Conv ? p.ocg : 1);
         }
+        if (l.kind == LayerKind::MaxPool && p.max_fan <= 1) {
+            p.pool_unit.assign(p.src.size(), kNoUnit);
+            for (std::size_t s = 0; s < p.src.size(); ++s) {
+                const auto [y, x, c] = p.src[s];
+                if (p.ytab.offset[y + 1] > p.ytab.offset[y] && p.xtab.offset[x + 1] > p.xtab.offset[x])
+                    p.pool_unit[s] = (p.ytab.out[p.ytab.offset[y]] * p.out.w + p.xtab.out[p.xtab.offset[x]]) * p.out.c + c;
+            }
+        }
         // Padding past the last vector each fan-out call may read (fanout.h).
         if (!p.bias.empty()) p.bias.resize(p.bias.size() + kFanoutPad, 0.0f);
         if (!p.wt.empty()) p.wt.resize(p.wt.size() + kFanoutPad, 0.0f);
@@ -357,6 +370,25 @@ public:
                   std::uint64_t seq) {
         std::int32_t* count = st_.pool_count[l].data();
         std::uint32_t* pmax = st_.pool_max[l].data();
+        if (!p.pool_unit.empty()) {
+            // Non-overlapping windows: one pooled unit per input neuron, read from one table.
+            const std::uint32_t* unit = p.pool_unit.data();
+            std::uint32_t ne = st_.n_emitted[l];
+            std::uint64_t* out = room(l, ne, nk);
+            for (std::uint32_t e = 0; e < nk; ++e) {
+                const std::uint32_t s = key_neuron(keys[e]);
+                const bool neg = key_sign(keys[e]) < 0;
+                const std::int32_t cnt = count[s] += neg ? -1 : 1;
+                const std::uint32_t u = unit[s];
+                if (neg || u == kNoUnit) continue;
+                const std::uint32_t rise = cnt > std::int32_t(pmax[u]) ? 1u : 0u;
+                pmax[u] += rise;
+                out[ne] = emission_key(u, (seq + e) << 1, false);
+                ne += rise;
+            }
+            st_.n_emitted[l] = ne;
+            return;
+        }
         const LayerPlan::Yxc* src = p.src.data();
         const std::uint32_t *yoff = p.ytab.offset.data(), *yout = p.ytab.out.data();
         const std::uint32_t *xoff = p.xtab.offset.data(), *xout = p.xtab.out.data();
