@@ -279,6 +279,11 @@ public:
     Runner(const EventPlan& plan, EventState& st, SimResult& r, const SimOptions& opt)
         : plan_(plan), st_(st), r_(r), opt_(opt) {}
 
+    // Whether layer l has fired rarely so far in this pattern (fewer spikes than 1 per 128
+    // synaptic events): the fan-out variant with a branch per vector is then the cheaper one.
+    // Both give the same results; the choice only depends on this pattern's own history.
+    bool sparse(std::size_t l) const { return r_.spikes[l] * 128 < r_.events[l]; }
+
     // Adds w[0..n) to neurons base.. of layer l (one event), emitting into the layer's buffer.
     inline void fan(std::size_t l, const LayerPlan& p, std::uint32_t base, const float* w,
                     std::uint32_t n, bool negate, std::uint64_t tag, Time t) {
@@ -290,7 +295,8 @@ public:
         }
         if (ne + std::size_t(n) + kFanoutPad > buf.size()) buf.resize(std::max(buf.size() * 2, std::size_t(ne) + n + kFanoutPad));
         if (!p.general) {
-            ne += plan_.k.add_fire(st_.v[l].data() + base, w, n, negate, p.th, p.bipolar, base, tag, buf.data() + ne);
+            ne += (sparse(l) ? plan_.k.add_fire_sparse : plan_.k.add_fire)(st_.v[l].data() + base, w, n, negate, p.th,
+                                                                             p.bipolar, base, tag, buf.data() + ne);
             return;
         }
         for (std::uint32_t j = 0; j < n; ++j) {
@@ -312,8 +318,8 @@ public:
         std::uint32_t& ne = st_.n_emitted[l];
         const std::size_t need = ne + std::size_t(rows) * n + kFanoutPad;
         if (need > buf.size()) buf.resize(std::max(buf.size() * 2, need));
-        ne += plan_.k.add_fire_rows(st_.v[l].data() + base, v_step, w, w_step, rows, n, negate, p.th,
-                                    p.bipolar, base, tag, buf.data() + ne);
+        ne += (sparse(l) ? plan_.k.add_fire_rows_sparse : plan_.k.add_fire_rows)(
+            st_.v[l].data() + base, v_step, w, w_step, rows, n, negate, p.th, p.bipolar, base, tag, buf.data() + ne);
     }
 
     // The emission buffer of layer l with room for `more` keys past ne (+ kFanoutPad).
@@ -337,7 +343,7 @@ public:
         const std::uint32_t *yoff = p.ytab.offset.data(), *yout = p.ytab.out.data(), *yk = p.ytab.k.data();
         const float* wrow = p.wrow.data();
         float* v = st_.v[l].data();
-        const auto add_fire_rows = plan_.k.add_fire_rows;
+        const auto add_fire_rows = sparse(l) ? plan_.k.add_fire_rows_sparse : plan_.k.add_fire_rows;
         const float th = p.th;
         const bool bipolar = p.bipolar;
         const std::int64_t v_step = std::int64_t(ow) * oc, w_step = -std::int64_t(ic) * kw * oc;

@@ -46,7 +46,7 @@ inline std::uint32_t emit4(__m256i keys, unsigned m, std::uint64_t* out) {
 // branches (spikes are rare and at random lanes): each half's fire mask permutes its 4 keys
 // (neuron << 32 | tag | negative) to the front and stores all 4; the count advances by the
 // popcount. May write up to 4 keys past the count, inside the capacity fanout.h asks.
-template <bool Negate, bool Bipolar, bool Full>
+template <bool Negate, bool Bipolar, bool Full, bool Sparse>
 inline std::uint32_t vec8(float* v, const float* w, __m256 tm, __m256 vth, __m256 vnth, __m256i key_lo,
                           __m256i four, std::uint64_t* out) {
     const __m256 old = _mm256_loadu_ps(v);
@@ -67,6 +67,7 @@ inline std::uint32_t vec8(float* v, const float* w, __m256 tm, __m256 vth, __m25
     }
     a = _mm256_blendv_ps(a, _mm256_sub_ps(a, vth), ge);
     _mm256_storeu_ps(v, a);
+    if (Sparse && bits == 0) return 0;
     const std::uint32_t k = emit4(key_lo, bits & 15u, out);
     return k + emit4(key_hi, bits >> 4, out + k);
 }
@@ -74,7 +75,7 @@ inline std::uint32_t vec8(float* v, const float* w, __m256 tm, __m256 vth, __m25
 // Rows of at most 8 * NV lanes, NV vectors per row (the last one masked unless n is a
 // multiple of 8): no loop over a row's vectors, whose trip count changes with the event's
 // position at map borders.
-template <bool Negate, bool Bipolar, int NV>
+template <bool Negate, bool Bipolar, bool Sparse, int NV>
 std::uint32_t rows_fixed(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
                          std::uint32_t rows, std::uint32_t n, __m256 vth, __m256 vnth, __m256i key0,
                          std::int64_t key_step, __m256i four, __m256i eight, std::uint64_t* out) {
@@ -86,14 +87,14 @@ std::uint32_t rows_fixed(float* v, std::int64_t v_step, const float* w, std::int
     for (std::uint32_t r = 0; r < rows; ++r, v += v_step, w += w_step, key0 = _mm256_add_epi64(key0, kstep)) {
         __m256i key = key0;
         for (int i = 0; i + 1 < NV; ++i, key = _mm256_add_epi64(key, eight))
-            k += vec8<Negate, Bipolar, true>(v + 8 * i, w + 8 * i, all, vth, vnth, key, four, out + k);
-        k += last_full ? vec8<Negate, Bipolar, true>(v + 8 * (NV - 1), w + 8 * (NV - 1), all, vth, vnth, key, four, out + k)
-                       : vec8<Negate, Bipolar, false>(v + 8 * (NV - 1), w + 8 * (NV - 1), tm, vth, vnth, key, four, out + k);
+            k += vec8<Negate, Bipolar, true, Sparse>(v + 8 * i, w + 8 * i, all, vth, vnth, key, four, out + k);
+        k += last_full ? vec8<Negate, Bipolar, true, Sparse>(v + 8 * (NV - 1), w + 8 * (NV - 1), all, vth, vnth, key, four, out + k)
+                       : vec8<Negate, Bipolar, false, Sparse>(v + 8 * (NV - 1), w + 8 * (NV - 1), tm, vth, vnth, key, four, out + k);
     }
     return k;
 }
 
-template <bool Negate, bool Bipolar>
+template <bool Negate, bool Bipolar, bool Sparse>
 std::uint32_t rows_impl(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
                         std::uint32_t rows, std::uint32_t n, float th, std::uint32_t base,
                         std::uint64_t tag, std::uint64_t* out) {
@@ -103,12 +104,12 @@ std::uint32_t rows_impl(float* v, std::int64_t v_step, const float* w, std::int6
     const __m256i key0 = _mm256_add_epi64(_mm256_set1_epi64x(std::int64_t(emission_key(base, tag, false))), offs);
     const std::int64_t key_step = std::int64_t(std::uint64_t(v_step) << 32);  // row r: base + r * v_step
     switch ((n + 7) / 8) {
-    case 1: return rows_fixed<Negate, Bipolar, 1>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
-    case 2: return rows_fixed<Negate, Bipolar, 2>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
-    case 3: return rows_fixed<Negate, Bipolar, 3>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
-    case 4: return rows_fixed<Negate, Bipolar, 4>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
-    case 5: return rows_fixed<Negate, Bipolar, 5>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
-    case 6: return rows_fixed<Negate, Bipolar, 6>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 1: return rows_fixed<Negate, Bipolar, Sparse, 1>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 2: return rows_fixed<Negate, Bipolar, Sparse, 2>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 3: return rows_fixed<Negate, Bipolar, Sparse, 3>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 4: return rows_fixed<Negate, Bipolar, Sparse, 4>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 5: return rows_fixed<Negate, Bipolar, Sparse, 5>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
+    case 6: return rows_fixed<Negate, Bipolar, Sparse, 6>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, four, eight, out);
     default: break;
     }
     const __m256 tm = _mm256_castsi256_ps(tail_mask(n % 8 == 0 ? 1 : n % 8));
@@ -120,27 +121,27 @@ std::uint32_t rows_impl(float* v, std::int64_t v_step, const float* w, std::int6
         __m256i key = _mm256_add_epi64(_mm256_set1_epi64x(std::int64_t(emission_key(base + std::uint32_t(r * v_step), tag, false))), offs);
         std::uint32_t j = 0;
         for (; j + 8 <= n; j += 8, key = _mm256_add_epi64(key, eight))
-            k += vec8<Negate, Bipolar, true>(vr + j, wr + j, _mm256_castsi256_ps(full), vth, vnth, key, four, out + k);
-        if (j < n) k += vec8<Negate, Bipolar, false>(vr + j, wr + j, tm, vth, vnth, key, four, out + k);
+            k += vec8<Negate, Bipolar, true, Sparse>(vr + j, wr + j, _mm256_castsi256_ps(full), vth, vnth, key, four, out + k);
+        if (j < n) k += vec8<Negate, Bipolar, false, Sparse>(vr + j, wr + j, tm, vth, vnth, key, four, out + k);
     }
     return k;
 }
 
-std::uint32_t add_fire_rows_avx2(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
-                                std::uint32_t rows, std::uint32_t n, bool negate, float th,
-                                bool bipolar, std::uint32_t base, std::uint64_t tag,
-                                std::uint64_t* out) {
+template <bool Sparse>
+std::uint32_t add_fire_rows_t(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
+                              std::uint32_t rows, std::uint32_t n, bool negate, float th, bool bipolar,
+                              std::uint32_t base, std::uint64_t tag, std::uint64_t* out) {
     if (bipolar)
-        return negate ? rows_impl<true, true>(v, v_step, w, w_step, rows, n, th, base, tag, out)
-                      : rows_impl<false, true>(v, v_step, w, w_step, rows, n, th, base, tag, out);
-    return negate ? rows_impl<true, false>(v, v_step, w, w_step, rows, n, th, base, tag, out)
-                  : rows_impl<false, false>(v, v_step, w, w_step, rows, n, th, base, tag, out);
+        return negate ? rows_impl<true, true, Sparse>(v, v_step, w, w_step, rows, n, th, base, tag, out)
+                      : rows_impl<false, true, Sparse>(v, v_step, w, w_step, rows, n, th, base, tag, out);
+    return negate ? rows_impl<true, false, Sparse>(v, v_step, w, w_step, rows, n, th, base, tag, out)
+                  : rows_impl<false, false, Sparse>(v, v_step, w, w_step, rows, n, th, base, tag, out);
 }
 
-std::uint32_t add_fire_avx2(float* v, const float* w, std::uint32_t n, bool negate, float th,
-                            bool bipolar, std::uint32_t base, std::uint64_t tag,
-                            std::uint64_t* out) {
-    return add_fire_rows_avx2(v, 0, w, 0, 1, n, negate, th, bipolar, base, tag, out);
+template <bool Sparse>
+std::uint32_t add_fire_t(float* v, const float* w, std::uint32_t n, bool negate, float th, bool bipolar,
+                         std::uint32_t base, std::uint64_t tag, std::uint64_t* out) {
+    return add_fire_rows_t<Sparse>(v, 0, w, 0, 1, n, negate, th, bipolar, base, tag, out);
 }
 
 template <bool Negate>
@@ -161,6 +162,8 @@ void add_avx2(float* v, const float* w, std::uint32_t n, bool negate) {
 
 }  // namespace
 
-FanoutKernels fanout_kernels_avx2() { return {add_fire_avx2, add_fire_rows_avx2, add_avx2, "avx2"}; }
+FanoutKernels fanout_kernels_avx2() {
+    return {add_fire_t<false>, add_fire_rows_t<false>, add_fire_t<true>, add_fire_rows_t<true>, add_avx2, "avx2"};
+}
 
 }  // namespace n2d2::spike::detail

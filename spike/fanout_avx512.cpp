@@ -27,7 +27,7 @@ inline __m512i lane_offsets() { return _mm512_slli_epi64(_mm512_set_epi64(7, 6, 
 
 // One vector: v[0..16) += w (masked by m), threshold, emission keys of neurons key0 >> 32 ...
 // written compressed to out. Returns the number of spikes.
-template <bool Negate, bool Bipolar>
+template <bool Negate, bool Bipolar, bool Sparse>
 inline std::uint32_t vec16(float* v, const float* w, __mmask16 m, __m512 vth, __m512 vnth,
                            __m512i key_lo, __m512i eight, std::uint64_t* out) {
     __m512 a = step<Negate>(_mm512_maskz_loadu_ps(m, v), _mm512_maskz_loadu_ps(m, w));
@@ -43,6 +43,7 @@ inline std::uint32_t vec16(float* v, const float* w, __mmask16 m, __m512 vth, __
         key_lo = _mm512_mask_or_epi64(key_lo, __mmask8(le), key_lo, one);
         a = _mm512_mask_sub_ps(a, ge, a, vth);
         _mm512_mask_storeu_ps(v, m, a);
+        if (Sparse && fired == 0) return 0;
         const __mmask8 lo = __mmask8(fired), hi = __mmask8(fired >> 8);
         _mm512_storeu_si512(out, _mm512_maskz_compress_epi64(lo, key_lo));
         const std::uint32_t k = std::uint32_t(__builtin_popcount(lo));
@@ -51,6 +52,7 @@ inline std::uint32_t vec16(float* v, const float* w, __mmask16 m, __m512 vth, __
     }
     a = _mm512_mask_sub_ps(a, ge, a, vth);
     _mm512_mask_storeu_ps(v, m, a);
+    if (Sparse && fired == 0) return 0;
     const __mmask8 lo = __mmask8(fired), hi = __mmask8(fired >> 8);
     _mm512_storeu_si512(out, _mm512_maskz_compress_epi64(lo, key_lo));
     const std::uint32_t k = std::uint32_t(__builtin_popcount(lo));
@@ -58,20 +60,20 @@ inline std::uint32_t vec16(float* v, const float* w, __mmask16 m, __m512 vth, __
     return k + std::uint32_t(__builtin_popcount(hi));
 }
 
-template <bool Negate, bool Bipolar>
+template <bool Negate, bool Bipolar, bool Sparse>
 inline std::uint32_t row(float* v, const float* w, std::uint32_t n, __m512 vth, __m512 vnth,
                          __m512i key, __m512i eight, __m512i sixteen, __mmask16 tail,
                          std::uint64_t* out) {
     std::uint32_t k = 0, j = 0;
     for (; j + 16 <= n; j += 16, key = _mm512_add_epi64(key, sixteen))
-        k += vec16<Negate, Bipolar>(v + j, w + j, __mmask16(0xFFFF), vth, vnth, key, eight, out + k);
-    if (j < n) k += vec16<Negate, Bipolar>(v + j, w + j, tail, vth, vnth, key, eight, out + k);
+        k += vec16<Negate, Bipolar, Sparse>(v + j, w + j, __mmask16(0xFFFF), vth, vnth, key, eight, out + k);
+    if (j < n) k += vec16<Negate, Bipolar, Sparse>(v + j, w + j, tail, vth, vnth, key, eight, out + k);
     return k;
 }
 
 // Rows of at most 16 * NV lanes, NV vectors per row with their masks computed once: no loop
 // over a row's vectors (whose trip count changes with the event's position at map borders).
-template <bool Negate, bool Bipolar, int NV>
+template <bool Negate, bool Bipolar, bool Sparse, int NV>
 std::uint32_t rows_fixed(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
                          std::uint32_t rows, std::uint32_t n, __m512 vth, __m512 vnth, __m512i key0,
                          std::int64_t key_step, __m512i eight, __m512i sixteen, std::uint64_t* out) {
@@ -82,12 +84,12 @@ std::uint32_t rows_fixed(float* v, std::int64_t v_step, const float* w, std::int
     for (std::uint32_t r = 0; r < rows; ++r, v += v_step, w += w_step, key0 = _mm512_add_epi64(key0, kstep)) {
         __m512i key = key0;
         for (int i = 0; i < NV; ++i, key = _mm512_add_epi64(key, sixteen))
-            k += vec16<Negate, Bipolar>(v + 16 * i, w + 16 * i, m[i], vth, vnth, key, eight, out + k);
+            k += vec16<Negate, Bipolar, Sparse>(v + 16 * i, w + 16 * i, m[i], vth, vnth, key, eight, out + k);
     }
     return k;
 }
 
-template <bool Negate, bool Bipolar>
+template <bool Negate, bool Bipolar, bool Sparse>
 std::uint32_t rows_impl(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
                         std::uint32_t rows, std::uint32_t n, float th, std::uint32_t base,
                         std::uint64_t tag, std::uint64_t* out) {
@@ -96,37 +98,37 @@ std::uint32_t rows_impl(float* v, std::int64_t v_step, const float* w, std::int6
     const __m512i key0 = _mm512_add_epi64(_mm512_set1_epi64(std::int64_t(emission_key(base, tag, false))), lane_offsets());
     const std::int64_t key_step = std::int64_t(std::uint64_t(v_step) << 32);  // row r's neurons: base + r * v_step
     switch ((n + 15) / 16) {
-    case 1: return rows_fixed<Negate, Bipolar, 1>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
-    case 2: return rows_fixed<Negate, Bipolar, 2>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
-    case 3: return rows_fixed<Negate, Bipolar, 3>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
-    case 4: return rows_fixed<Negate, Bipolar, 4>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
-    case 5: return rows_fixed<Negate, Bipolar, 5>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    case 1: return rows_fixed<Negate, Bipolar, Sparse, 1>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    case 2: return rows_fixed<Negate, Bipolar, Sparse, 2>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    case 3: return rows_fixed<Negate, Bipolar, Sparse, 3>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    case 4: return rows_fixed<Negate, Bipolar, Sparse, 4>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
+    case 5: return rows_fixed<Negate, Bipolar, Sparse, 5>(v, v_step, w, w_step, rows, n, vth, vnth, key0, key_step, eight, sixteen, out);
     default: break;
     }
     const __mmask16 tail = lanes(n % 16);
     std::uint32_t k = 0;
     for (std::uint32_t r = 0; r < rows; ++r) {
         const __m512i key = _mm512_add_epi64(_mm512_set1_epi64(std::int64_t(emission_key(base + std::uint32_t(r * v_step), tag, false))), lane_offsets());
-        k += row<Negate, Bipolar>(v + r * v_step, w + r * w_step, n, vth, vnth, key, eight, sixteen, tail, out + k);
+        k += row<Negate, Bipolar, Sparse>(v + r * v_step, w + r * w_step, n, vth, vnth, key, eight, sixteen, tail, out + k);
     }
     return k;
 }
 
-std::uint32_t add_fire_rows_avx512(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
-                                   std::uint32_t rows, std::uint32_t n, bool negate, float th,
-                                   bool bipolar, std::uint32_t base, std::uint64_t tag,
-                                   std::uint64_t* out) {
+template <bool Sparse>
+std::uint32_t add_fire_rows_t(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
+                              std::uint32_t rows, std::uint32_t n, bool negate, float th, bool bipolar,
+                              std::uint32_t base, std::uint64_t tag, std::uint64_t* out) {
     if (bipolar)
-        return negate ? rows_impl<true, true>(v, v_step, w, w_step, rows, n, th, base, tag, out)
-                      : rows_impl<false, true>(v, v_step, w, w_step, rows, n, th, base, tag, out);
-    return negate ? rows_impl<true, false>(v, v_step, w, w_step, rows, n, th, base, tag, out)
-                  : rows_impl<false, false>(v, v_step, w, w_step, rows, n, th, base, tag, out);
+        return negate ? rows_impl<true, true, Sparse>(v, v_step, w, w_step, rows, n, th, base, tag, out)
+                      : rows_impl<false, true, Sparse>(v, v_step, w, w_step, rows, n, th, base, tag, out);
+    return negate ? rows_impl<true, false, Sparse>(v, v_step, w, w_step, rows, n, th, base, tag, out)
+                  : rows_impl<false, false, Sparse>(v, v_step, w, w_step, rows, n, th, base, tag, out);
 }
 
-std::uint32_t add_fire_avx512(float* v, const float* w, std::uint32_t n, bool negate, float th,
-                              bool bipolar, std::uint32_t base, std::uint64_t tag,
-                              std::uint64_t* out) {
-    return add_fire_rows_avx512(v, 0, w, 0, 1, n, negate, th, bipolar, base, tag, out);
+template <bool Sparse>
+std::uint32_t add_fire_t(float* v, const float* w, std::uint32_t n, bool negate, float th, bool bipolar,
+                         std::uint32_t base, std::uint64_t tag, std::uint64_t* out) {
+    return add_fire_rows_t<Sparse>(v, 0, w, 0, 1, n, negate, th, bipolar, base, tag, out);
 }
 
 template <bool Negate>
@@ -144,6 +146,8 @@ void add_avx512(float* v, const float* w, std::uint32_t n, bool negate) {
 
 }  // namespace
 
-FanoutKernels fanout_kernels_avx512() { return {add_fire_avx512, add_fire_rows_avx512, add_avx512, "avx512"}; }
+FanoutKernels fanout_kernels_avx512() {
+    return {add_fire_t<false>, add_fire_rows_t<false>, add_fire_t<true>, add_fire_rows_t<true>, add_avx512, "avx512"};
+}
 
 }  // namespace n2d2::spike::detail

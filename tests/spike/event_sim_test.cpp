@@ -378,14 +378,23 @@ void check_variant(const n2d2::spike::detail::FanoutKernels& fast) {
 
 }  // namespace
 
+// The rare-spike variants (a branch per vector) in the slots of the branch-free ones.
+static n2d2::spike::detail::FanoutKernels sparse_of(n2d2::spike::detail::FanoutKernels k) {
+    k.add_fire = k.add_fire_sparse;
+    k.add_fire_rows = k.add_fire_rows_sparse;
+    return k;
+}
+
 TEST(SpikeFanout, Avx2MatchesScalar) {
     if (n2d2::kernels::hardware_isa() < n2d2::kernels::Isa::Avx2) GTEST_SKIP() << "CPU lacks AVX2";
     check_variant(n2d2::spike::detail::fanout_kernels_avx2());
+    check_variant(sparse_of(n2d2::spike::detail::fanout_kernels_avx2()));
 }
 
 TEST(SpikeFanout, Avx512MatchesScalar) {
     if (n2d2::kernels::hardware_isa() < n2d2::kernels::Isa::Avx512) GTEST_SKIP() << "CPU lacks AVX-512";
     check_variant(n2d2::spike::detail::fanout_kernels_avx512());
+    check_variant(sparse_of(n2d2::spike::detail::fanout_kernels_avx512()));
 }
 
 TEST(SpikeFanout, ChoiceNeverExceedsTheCpu) {
