@@ -261,7 +261,7 @@ def main():
     warnings.filterwarnings("ignore", category=FutureWarning)  # numpy 2 vs Debian's pythran tables
     import brian2 as b2
     # max(mx_post, count_pre + 1) does not depend on the order of the synapses: not a concern.
-    b2.BrianLogger.suppress_name("brian2.codegen.generators.base")
+    b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
     b2.prefs.codegen.target = a.target
     b2.prefs.logging.console_log_level = "WARNING"
     b2.defaultclock.dt = a.dt_fs * FS * b2.second
