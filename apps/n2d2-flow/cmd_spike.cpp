@@ -22,6 +22,7 @@
 #include "spike/event_sim.h"
 #include "spike/stats.h"
 #include "spike/transcode.h"
+#include "spike/ttfs.h"
 
 namespace n2d2::cli {
 
@@ -221,6 +222,8 @@ int cmd_spike(int argc, char** argv) {
   spike::Network net =
       spike::transcode(g, to, calib.empty() ? std::span<const float>() : calib.span<float>(), &rep);
   env.apply(net);
+  // TimeToFirstSpike without SimulatedTime: exactly the time the network needs (spike/ttfs.h).
+  if (env.ttfs() && !env.simulated_time_set) env.coder.duration = spike::ttfs_duration(net);
   spike::SimOptions so;
   so.duration = env.coder.duration;
   so.terminate_delta = env.terminate_delta(net);
@@ -316,7 +319,9 @@ int cmd_spike(int argc, char** argv) {
   txt += "model: " + model_path + "\ndata: " + dir + " (test split, " + std::to_string(n) + " images)\n";
   txt += "coder: " + std::string(spike::stimulus_type_name(env.coder.type)) + ", PeriodMin " + std::to_string(env.coder.period_min) +
          " fs, PeriodMeanMin " + std::to_string(env.coder.period_mean_min) + " fs, PeriodMeanMax " +
-         std::to_string(env.coder.period_mean_max) + " fs, seed " + std::to_string(seed) + "\n";
+         std::to_string(env.coder.period_mean_max) + " fs, seed " + std::to_string(seed) +
+         (env.ttfs() ? ", TtfsLevels " + std::to_string(env.coder.ttfs_levels) + ", TtfsStep " + std::to_string(env.coder.ttfs_step) + " fs"
+                     : std::string()) + "\n";
   txt += "simulated time " + std::to_string(so.duration) + " fs per pattern, readout " + readout_name(env.readout) +
          ", TerminateDelta " + std::to_string(so.terminate_delta) + " (" + std::to_string(stats.terminated()) +
          " patterns stopped early)\n";
@@ -360,6 +365,7 @@ int cmd_spike(int argc, char** argv) {
       .key("readout").value(readout_name(env.readout)).key("terminate_delta").value(int64_t(so.terminate_delta))
       .key("normalization_percentile").value(env.percentile).key("per_channel").value(env.per_channel)
       .key("calibration_images").value(int64_t(rep.calibration_images)).key("seed").value(int64_t(seed));
+  if (env.ttfs()) j.key("ttfs_levels").value(int64_t(env.coder.ttfs_levels)).key("ttfs_step_fs").value(double(env.coder.ttfs_step));
   j.key("layers").begin_array();
   for (const auto& r : stats.rows())
     j.begin_object().key("name").value(r.name).key("alias").value(r.alias).key("kind").value(r.kind)
