@@ -64,7 +64,7 @@ struct EventPlan {
     // its spikes with a nonzero IncomingDelay.
     std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> delayed_consumers;
     bool has_delay = false;
-    Time ttfs_step = 0;  // > 0: a TTFS network, simulated on every step of this grid
+    Time ttfs_step = 0;  // > 0: a TTFS network (times: inputs, window ends, fire steps)
 };
 
 // The spikes waiting to reach one (layer, input slot) with a delay: arrival times are
@@ -504,6 +504,23 @@ public:
         for (; next < fire.size() && (fire[next] >> 32) <= k; ++next) emit_one(l, std::uint32_t(fire[next]), 0, false);
     }
 
+    // TTFS: the next time a layer needs after `last` (kNever: none simulated yet): a window end
+    // not reached yet, else its next fire step.
+    Time ttfs_next_time(Time last) const {
+        constexpr Time kNone = std::numeric_limits<Time>::max();
+        Time best = kNone;
+        for (std::size_t l = 0; l < plan_.layers.size(); ++l) {
+            const LayerPlan& p = plan_.layers[l];
+            if (!p.ttfs) continue;
+            if (last == kNone || last < p.tt.end) {
+                best = std::min(best, p.tt.end);
+            } else if (st_.ttfs_next[l] < st_.ttfs_fire[l].size()) {
+                best = std::min(best, p.tt.end + (st_.ttfs_fire[l][st_.ttfs_next[l]] >> 32) * p.tt.step);
+            }
+        }
+        return best;
+    }
+
     // Spikes of producer `producer` (0: the input) emitted at t, to the consumers that take
     // them with a delay (arrivals past the duration are dropped: never simulated).
     void push_delayed(std::size_t producer, const std::uint64_t* keys, std::uint32_t n, Time t) {
@@ -617,15 +634,13 @@ SimResult run_events(const EventPlan& plan, EventState& st, std::span<const Inpu
     constexpr Time kNever = std::numeric_limits<Time>::max();
     Time next_tick = plan.has_bias && plan.ttfs_step == 0 ? plan.rate_period : kNever;
     std::size_t k = 0;
-    Time grid = 0;  // TTFS: every step of the grid is a simulated time
+    Time last = kNever;  // TTFS: the last simulated time
     for (;;) {
         const Time t_in = k < input.size() ? input[k].time : kNever;
         Time t = std::min(t_in, next_tick);
         if (plan.has_delay) t = std::min(t, run.next_arrival());
-        if (plan.ttfs_step > 0) {
-            t = grid;
-            grid = grid > kNever - plan.ttfs_step ? kNever : grid + plan.ttfs_step;
-        }
+        if (plan.ttfs_step > 0) t = std::min(t_in, run.ttfs_next_time(last));
+        last = t;
         if (t == kNever || t > opt.duration) break;
         st.input_keys.clear();
         for (; k < input.size() && input[k].time == t; ++k)
