@@ -126,8 +126,9 @@ for r in rows:
 lines = ["| setting | formal % | best % at <= 0.5 ev/syn (ev/syn, time) | best % at <= 1.0 ev/syn (ev/syn, time) |", "|---|---|---|---|"]
 fig, ax = plt.subplots(figsize=(8, 5))
 for name, rs in by.items():
-    x = [float(r["read_events_per_virtual_synapse"]) for r in rs]
-    y = [float(r["accuracy"]) for r in rs]
+    pts = sorted((float(r["read_events_per_virtual_synapse"]), float(r["accuracy"])) for r in rs)
+    x = [p[0] for p in pts]
+    y = [p[1] for p in pts]
     ttfs = name.startswith("ttfs")
     ax.plot(x, y, marker="s" if ttfs else "o", ls="-" if ttfs else "--", lw=2 if ttfs else 1, label=name)
     cells = []
@@ -148,7 +149,7 @@ ax.set_xlabel("read events per virtual synapse per pattern")
 ax.set_ylabel("accuracy (%)")
 ax.set_xlim(0, 2.5)
 ax.set_ylim(max(0, formal - 25), min(100, formal + 3))
-ax.legend(fontsize=8)
+ax.legend(fontsize=7, ncol=2, loc="lower right")
 ax.grid(alpha=0.3)
 fig.tight_layout()
 fig.savefig(out + "/tradeoff.png.tmp.png", dpi=100)

@@ -118,7 +118,9 @@ void write_spike_dump(const std::string& dir, const spike::Network& net, const s
     j.key("input_scale").array(scale);
     j.key("threshold").value(l.neuron.threshold).key("bipolar").value(l.neuron.bipolar)
         .key("leak_tau_fs").value(double(l.neuron.leak_tau)).key("refractory_fs").value(double(l.neuron.refractory))
-        .key("initial_potential").value(l.neuron.initial_potential);
+        .key("initial_potential").value(l.neuron.initial_potential)
+        .key("ttfs_levels").value(int64_t(l.neuron.ttfs_levels)).key("ttfs_step_fs").value(double(l.neuron.ttfs_step))
+        .key("ttfs_cutoff").value(l.neuron.ttfs_cutoff);
     j.key("weights").value(l.weights.empty() ? "" : "L" + std::to_string(i) + "_weights.npy");
     j.key("bias").value(l.bias.empty() ? "" : "L" + std::to_string(i) + "_bias.npy");
     j.end_object();
