@@ -84,4 +84,27 @@ void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_o
   }
 }
 
+void pack_row_f32_avx2(const float* x, const PatchRun* runs, int nruns, float* dst, int nr) {
+  // Full vectors by plain loads/stores, tails by scalar code (AVX2 masked stores are slow on some
+  // cores).
+  int j = 0;
+  for (; j + 8 <= nr; j += 8) _mm256_storeu_ps(dst + j, _mm256_setzero_ps());
+  for (; j < nr; ++j) dst[j] = 0.f;
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int r = 0; r < nruns; ++r) {
+    const PatchRun& run = runs[r];
+    const float* src = x + run.src;
+    float* d = dst + run.j0;
+    const __m256i idx = _mm256_mullo_epi32(lanes, _mm256_set1_epi32(run.step));
+    int i = 0;
+    if (run.step == 1) {
+      for (; i + 8 <= run.len; i += 8) _mm256_storeu_ps(d + i, _mm256_loadu_ps(src + i));
+    } else {
+      for (; i + 8 <= run.len; i += 8)
+        _mm256_storeu_ps(d + i, _mm256_i32gather_ps(src + static_cast<int64_t>(i) * run.step, idx, 4));
+    }
+    for (; i < run.len; ++i) d[i] = src[static_cast<int64_t>(i) * run.step];
+  }
+}
+
 }  // namespace n2d2::kernels::detail

@@ -63,6 +63,33 @@ void conv_micro_f32_avx512(int64_t kc, const float* a, const float* b, int64_t l
     micro<1>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
 }
 
+void pack_row_f32_avx512(const float* x, const PatchRun* runs, int nruns, float* dst, int nr) {
+  for (int j = 0; j < nr; j += 16) _mm512_mask_storeu_ps(dst + j, tail_mask(nr - j), _mm512_setzero_ps());
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (int r = 0; r < nruns; ++r) {
+    const PatchRun& run = runs[r];
+    const float* src = x + run.src;
+    float* d = dst + run.j0;
+    for (int i = 0; i < run.len; i += 16) {
+      __mmask16 m = tail_mask(run.len - i);
+      __m512 v;
+      if (run.step == 1) {
+        v = _mm512_maskz_loadu_ps(m, src + i);
+      } else if (run.step == 2) {
+        // Elements 2l of two masked loads: lanes past the run's end are never read.
+        const float* p = src + 2 * i;
+        __mmask16 lo = tail_mask(2 * (run.len - i) - 1), hi = tail_mask(2 * (run.len - i) - 17);
+        v = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(lo, p), even, _mm512_maskz_loadu_ps(hi, p + 16));
+      } else {
+        __m512i idx = _mm512_mullo_epi32(lanes, _mm512_set1_epi32(run.step));
+        v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, src + static_cast<int64_t>(i) * run.step, 4);
+      }
+      _mm512_mask_storeu_ps(d + i, m, v);
+    }
+  }
+}
+
 void depthwise_row_f32_avx512(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
                               int64_t n) {
   const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);

@@ -21,6 +21,19 @@ void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb
 void conv_micro_f32_avx512(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
                            int cols, bool accumulate);
 
+// One run of a packed patch row: columns [j0, j0 + len) read src[i * step] (src relative to the
+// input plane of the row's channel); columns in no run are padding.
+struct PatchRun {
+  int32_t j0, len, src, step;
+};
+
+// Writes one patch row of `nr` columns (nr <= the ISA's NR) into dst: zeros, then the runs
+// (in column order, not overlapping) read from the plane x.
+using PackRowF32 = void (*)(const float* x, const PatchRun* runs, int nruns, float* dst, int nr);
+void pack_row_f32_scalar(const float* x, const PatchRun* runs, int nruns, float* dst, int nr);
+void pack_row_f32_avx2(const float* x, const PatchRun* runs, int nruns, float* dst, int nr);
+void pack_row_f32_avx512(const float* x, const PatchRun* runs, int nruns, float* dst, int nr);
+
 // One depthwise output row: y[i] = y[i] + sum_t w[t] * x[i * stride + tap_off[t]] for i < n over
 // `taps` taps, taps summed in order; x is a zero-padded input plane, so every read is in bounds.
 using DepthwiseRowF32 = void (*)(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps,

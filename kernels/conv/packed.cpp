@@ -19,20 +19,23 @@ namespace {
 
 struct Core {
   ConvMicroF32 micro;
+  PackRowF32 pack_row;
   int mr, nr;
 };
 
 Core core_of(Isa isa) {  // nr <= kMaxNr
   switch (isa) {
-    case Isa::Avx512: return {conv_micro_f32_avx512, 8, 48};
-    case Isa::Avx2: return {conv_micro_f32_avx2, 4, 24};
+    case Isa::Avx512: return {conv_micro_f32_avx512, pack_row_f32_avx512, 8, 48};
+    case Isa::Avx2: return {conv_micro_f32_avx2, pack_row_f32_avx2, 4, 24};
     case Isa::Scalar: break;
   }
-  return {conv_micro_f32_scalar, 4, 16};
+  return {conv_micro_f32_scalar, pack_row_f32_scalar, 4, 16};
 }
 
-constexpr int64_t kKc = 256;         // k per block
-constexpr int64_t kMaxRows = 128;    // output channels per task
+constexpr int64_t kKc = 256;        // k per block
+constexpr int64_t kMaxRows = 128;  // output channels per task
+constexpr int64_t kMinRows = 64;    // ... split down to this while a conv has fewer than kMinTasks tasks
+constexpr int64_t kMinTasks = 8;
 constexpr int64_t kChunksPerTask = 4;
 constexpr int64_t kMaxNr = 64;  // columns of the widest micro-kernel (patch_runs' buffer)
 
@@ -41,9 +44,7 @@ int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 // The patch row of one tap as runs of evenly spaced input elements: columns [j0, j0 + len) read
 // xc[src + i * step]; columns in no run are padding (zero). Per chunk: runs of every tap, in tap
 // order, tap t's runs at [first[t], first[t + 1]).
-struct Run {
-  int32_t j0, len, src, step;
-};
+using Run = PatchRun;
 struct ChunkRuns {
   std::vector<Run> runs;
   std::vector<int32_t> first;
@@ -90,6 +91,20 @@ void patch_runs(const Spatial3& s, int64_t q0, int64_t count, ChunkRuns& out) {
         }
       }
   out.first[tap] = static_cast<int32_t>(out.runs.size());
+}
+
+// Packs patch rows k0 .. k0 + kc of one chunk into dst ([kc][nr]) with the ISA's row packer:
+// row k is (input channel k / ksz, tap k % ksz).
+void pack_patches(PackRowF32 pack_row, const ChunkRuns& cr, const float* xg, int64_t in_size, int64_t ksz, int64_t k0,
+                  int64_t kc, int nr, float* dst) {
+  int64_t c = k0 / ksz, tap = k0 % ksz;
+  for (int64_t kk = 0; kk < kc; ++kk, dst += nr) {
+    pack_row(xg + c * in_size, cr.runs.data() + cr.first[tap], cr.first[tap + 1] - cr.first[tap], dst, nr);
+    if (++tap == ksz) {
+      tap = 0;
+      ++c;
+    }
+  }
 }
 
 }  // namespace
@@ -148,10 +163,15 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
     return Status::error("packed weights do not match the node's weight shape");
   ep.bias = c.has_input(2) ? c.in(2).data<float>() : nullptr;
 
-  const int64_t rows_per_task = std::min(round_up(cout_g, core.mr), kMaxRows);
-  const int64_t cols_per_task = std::min(round_up(P, core.nr), kChunksPerTask * core.nr);
-  const int64_t m_blocks = (cout_g + rows_per_task - 1) / rows_per_task;
+  // Rows per task: up to kMaxRows output channels (each task packs its patches once), halved down
+  // to kMinRows while the conv has fewer than kMinTasks tasks. Shapes alone decide the split.
+  const int64_t p_blocks_max = (P + core.nr - 1) / core.nr;
+  const int64_t cols_per_task = std::min(p_blocks_max, kChunksPerTask) * core.nr;
   const int64_t p_blocks = (P + cols_per_task - 1) / cols_per_task;
+  int64_t rows_per_task = std::min(round_up(cout_g, core.mr), kMaxRows);
+  while (rows_per_task > kMinRows && N * G * p_blocks * ((cout_g + rows_per_task - 1) / rows_per_task) < kMinTasks)
+    rows_per_task = round_up(rows_per_task / 2, core.mr);
+  const int64_t m_blocks = (cout_g + rows_per_task - 1) / rows_per_task;
   const float* xp = x.data<float>();
   float* yp = y.data_mut<float>();
   const int64_t ksz = s.k_size();
@@ -179,39 +199,20 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
       }
       for (int64_t k0 = 0; k0 < K; k0 += kKc) {
         int64_t kc = std::min(kKc, K - k0);
-        for (int64_t ch = 0; ch < chunks && !pointwise; ++ch) {
-          float* dst = patches.data() + ch * kc * core.nr;
-          const ChunkRuns& cr = runs[ch];
-          for (int64_t kk = 0; kk < kc; ++kk, dst += core.nr) {
-            int64_t k = k0 + kk, tap = k % ksz;
-            const float* xc = xg + (k / ksz) * s.in_size();
-            // Runs are in column order: zeros only in the gaps between them.
-            int32_t pos = 0;
-            for (int32_t r = cr.first[tap]; r < cr.first[tap + 1]; ++r) {
-              const Run& run = cr.runs[r];
-              for (; pos < run.j0; ++pos) dst[pos] = 0.f;
-              const float* src = xc + run.src;
-              float* d = dst + run.j0;
-              if (run.step == 1) {
-                for (int32_t i = 0; i < run.len; ++i) d[i] = src[i];
-              } else {
-                for (int32_t i = 0; i < run.len; ++i) d[i] = src[i * run.step];
-              }
-              pos = run.j0 + run.len;
-            }
-            for (; pos < core.nr; ++pos) dst[pos] = 0.f;
-          }
-        }
-        for (int64_t m = m0; m < m1; m += core.mr) {
-          int rows = static_cast<int>(std::min<int64_t>(core.mr, m1 - m));
-          const float* a = pw->a.data() + ((g * pw->panels + m / core.mr) * K + k0) * core.mr;
-          for (int64_t ch = 0; ch < chunks; ++ch) {
-            int64_t q0 = p0 + ch * core.nr;
-            int cols = static_cast<int>(std::min<int64_t>(core.nr, p0 + pcount - q0));
-            if (pointwise)
-              core.micro(kc, a, xg + k0 * P + q0, P, yg + m * P + q0, P, rows, cols, k0 > 0);
-            else
-              core.micro(kc, a, patches.data() + ch * kc * core.nr, core.nr, yg + m * P + q0, P, rows, cols, k0 > 0);
+        if (!pointwise)
+          for (int64_t ch = 0; ch < chunks; ++ch)
+            pack_patches(core.pack_row, runs[ch], xg, s.in_size(), ksz, k0, kc, core.nr, patches.data() + ch * kc * core.nr);
+        // Chunk outer, row panels inner: the chunk's patches (kc x nr) are reused by every
+        // row panel while the weight panels stream from L2.
+        for (int64_t ch = 0; ch < chunks; ++ch) {
+          int64_t q0 = p0 + ch * core.nr;
+          int cols = static_cast<int>(std::min<int64_t>(core.nr, p0 + pcount - q0));
+          const float* b = pointwise ? xg + k0 * P + q0 : patches.data() + ch * kc * core.nr;
+          int64_t ldb = pointwise ? P : core.nr;
+          for (int64_t m = m0; m < m1; m += core.mr) {
+            int rows = static_cast<int>(std::min<int64_t>(core.mr, m1 - m));
+            const float* a = pw->a.data() + ((g * pw->panels + m / core.mr) * K + k0) * core.mr;
+            core.micro(kc, a, b, ldb, yg + m * P + q0, P, rows, cols, k0 > 0);
           }
         }
       }

@@ -27,6 +27,15 @@ void conv_micro_f32_scalar(int64_t kc, const float* a, const float* b, int64_t l
   }
 }
 
+void pack_row_f32_scalar(const float* x, const PatchRun* runs, int nruns, float* dst, int nr) {
+  for (int j = 0; j < nr; ++j) dst[j] = 0.f;
+  for (int r = 0; r < nruns; ++r) {
+    const float* src = x + runs[r].src;
+    float* d = dst + runs[r].j0;
+    for (int32_t i = 0; i < runs[r].len; ++i) d[i] = src[i * runs[r].step];
+  }
+}
+
 void depthwise_row_f32_scalar(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
                               int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
