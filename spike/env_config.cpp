@@ -82,6 +82,7 @@ void read_env(SectionReader& r, EnvConfig& e) {
     const std::uint64_t levels = r.get_uint64("TtfsLevels", c.ttfs_levels);
     if (levels == 0 || levels > 65535) bad(s, *s.find("TtfsLevels"), "must be in [1, 65535]");
     c.ttfs_levels = std::uint32_t(levels);
+    e.ttfs_bias_correction = r.get_bool("TtfsBiasCorrection", e.ttfs_bias_correction);
     if (auto t = get_time(r, "TtfsStep")) {
         if (*t == 0) bad(s, *s.find("TtfsStep"), "must be positive");
         c.ttfs_step = *t;

@@ -46,6 +46,7 @@ struct EnvConfig {
     double percentile = 100.0;     // NormalizationPercentile (100 = max)
     bool per_channel = false;      // NormalizationPerChannel
     std::uint64_t calibration_images = 500;  // CalibrationImages (train split)
+    bool ttfs_bias_correction = false;  // TtfsBiasCorrection (spike/formal_eval.h ttfs_correct_biases)
     Time rate_period = 0;  // RatePeriod: formal activation 1 <-> one spike per (0: PeriodMeanMin)
     Time effective_rate_period() const { return rate_period ? rate_period : coder.period_mean_min; }
     NeuronOverrides common;

@@ -20,6 +20,7 @@
 #include "spike/batch.h"
 #include "spike/env_config.h"
 #include "spike/event_sim.h"
+#include "spike/formal_eval.h"
 #include "spike/stats.h"
 #include "spike/transcode.h"
 #include "spike/ttfs.h"
@@ -226,6 +227,12 @@ int cmd_spike(int argc, char** argv) {
   env.apply(net);
   // TimeToFirstSpike without SimulatedTime: exactly the time the network needs (spike/ttfs.h).
   if (env.ttfs() && !env.simulated_time_set) env.coder.duration = spike::ttfs_duration(net);
+  std::size_t bias_corrected = 0;
+  if (env.ttfs_bias_correction) {
+    if (!env.ttfs()) fail(env.file, ": TtfsBiasCorrection needs StimulusType=TimeToFirstSpike");
+    if (calib.empty()) fail(env.file, ": TtfsBiasCorrection needs CalibrationImages > 0 (training images)");
+    bias_corrected = spike::ttfs_correct_biases(net, calib.span<float>());
+  }
   spike::SimOptions so;
   so.duration = env.coder.duration;
   so.terminate_delta = env.terminate_delta(net);
@@ -331,7 +338,8 @@ int cmd_spike(int argc, char** argv) {
                                                            (env.per_channel ? " per channel" : " per layer") + " of " +
                                                            std::to_string(rep.calibration_images) + " training images"
                                                      : std::string("none")) +
-         "; output lambda " + fmt("%.5g", rep.output_lambda) + "\n";
+         "; output lambda " + fmt("%.5g", rep.output_lambda) +
+         (env.ttfs_bias_correction ? "; TTFS bias correction on " + std::to_string(bias_corrected) + " layers" : std::string()) + "\n";
   txt += fmt("formal accuracy: %.2f %%\n", formal_acc) + fmt("spike accuracy:  %.2f %%", spike_acc) +
          fmt(" (%+.2f points)\n", spike_acc - formal_acc);
   txt += "\n" + stats.table() + "\n";
@@ -367,6 +375,7 @@ int cmd_spike(int argc, char** argv) {
       .key("readout").value(readout_name(env.readout)).key("terminate_delta").value(int64_t(so.terminate_delta))
       .key("normalization_percentile").value(env.percentile).key("per_channel").value(env.per_channel)
       .key("calibration_images").value(int64_t(rep.calibration_images)).key("seed").value(int64_t(seed));
+  if (env.ttfs()) j.key("ttfs_bias_correction").value(env.ttfs_bias_correction);
   if (env.ttfs()) j.key("ttfs_levels").value(int64_t(env.coder.ttfs_levels)).key("ttfs_step_fs").value(double(env.coder.ttfs_step));
   j.key("layers").begin_array();
   for (const auto& r : stats.rows())

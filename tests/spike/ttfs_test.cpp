@@ -101,7 +101,7 @@ Network ttfs_network(std::uint64_t seed, bool spiking_output, double cutoff) {
     a.kind = LayerKind::Add;
     a.inputs = {2, 3};
     a.in = a.out = {4, 4, 4};
-    a.input_scale = {0.6f, 0.5f};
+    a.input_scale = {0.613f, 0.487f};  // no exact half-level sums (ties of the rounding)
     Layer c2c = conv("c2c", 2, {4, 4, 4}, {4, 4, 4}, 1, 1, rng);
     c2c.weights = random_weights(rng, 4 * 4, -0.3, 0.9);
     Layer cat;
@@ -380,5 +380,92 @@ TEST(SpikeTtfs, RunPatternsIdenticalForAnyThreadCount) {
             EXPECT_EQ(rt[p].sim.events, r1[p].sim.events) << p;
             EXPECT_EQ(rt[p].sim.spikes, r1[p].sim.spikes) << p;
         }
+    }
+}
+
+TEST(SpikeTtfs, FormalReplayWithTheRoundingMatchesTheSimulator) {
+    // ttfs_eval_layers rounds as the coder and the falling threshold do: its output is the
+    // event simulator's output potential up to float summation order, with and without cutoff.
+    for (std::uint64_t seed = 1; seed <= 4; ++seed)
+        for (double cutoff : {0.0, 0.34}) {
+            const Network net = ttfs_network(seed, false, cutoff);
+            const auto px = random_image(seed * 13, net.input.size());
+            SimOptions opt;
+            opt.duration = ttfs_duration(net);
+            const SimResult r = simulate_events(net, encode(ttfs_coder(6, 2), px, 0), opt);
+            const auto layers = ttfs_eval_layers(net, px);
+            const auto& out = layers[std::size_t(net.output)];
+            ASSERT_EQ(out.size(), r.output_potential.size());
+            for (std::size_t o = 0; o < out.size(); ++o)
+                EXPECT_NEAR(r.output_potential[o], out[o], 1e-5) << "seed " << seed << " cutoff " << cutoff << " neuron " << o;
+            // Levels: every non-output neuron layer passes multiples of 1/6 in [0, 1].
+            for (std::size_t l = 0; l + 1 < layers.size(); ++l)
+                for (float v : layers[l]) {
+                    EXPECT_NEAR(v * 6.0f, std::round(v * 6.0f), 1e-5) << net.layers[l].name;
+                    EXPECT_LE(v, 1.0f);
+                    // cutoff 0.34: the smallest level is ceil(0.34 * 6) = 3, i.e. 0.5
+                    if (cutoff > 0 && v > 0) EXPECT_GE(v, 0.5f - 1e-6) << net.layers[l].name;
+                }
+        }
+}
+
+TEST(SpikeTtfs, BiasCorrectionHandChecked) {
+    // pixel -> fc1 (w 1, b 0, cutoff 0.5, K 4) -> fc2 (w 2, b 0, the output). Calibration pixel
+    // 0.3: the coder gives round(1.2) / 4 = 0.25, so fc1's input lacks 0.05 -> fc1 bias 0.05.
+    // fc1 then gets 0.3, level round(1.2) = 1 < 2 (the cutoff level): it passes 0 where the
+    // formal network passes 0.3 -> fc2 bias 2 * 0.3 = 0.6.
+    Network net;
+    net.input = {1, 1, 1};
+    Layer a;
+    a.name = "fc1";
+    a.kind = LayerKind::Fc;
+    a.inputs = {-1};
+    a.in = {1, 1, 1};
+    a.out = {1, 1, 1};
+    a.weights = {1.0f};
+    Layer b = a;
+    b.name = "fc2";
+    b.inputs = {0};
+    b.weights = {2.0f};
+    net.layers = {a, b};
+    net.output = 1;
+    make_ttfs(net, 4, 10, 0.5);
+    const std::vector<float> calib = {0.3f};
+    EXPECT_EQ(ttfs_correct_biases(net, calib), 2u);
+    ASSERT_EQ(net.layers[0].bias.size(), 1u);
+    EXPECT_NEAR(net.layers[0].bias[0], 0.05f, 1e-6);
+    EXPECT_NEAR(net.layers[1].bias[0], 0.6f, 1e-6);
+    Network two = ttfs_network(1, false, 0.0);  // 98 pixels: 3 values are no whole image
+    EXPECT_THROW(ttfs_correct_biases(two, std::vector<float>{0.1f, 0.2f, 0.3f}), std::invalid_argument);
+}
+
+TEST(SpikeTtfs, BiasCorrectionBringsTheOutputCloserToFormal) {
+    // A large cutoff (0.34 of 6 levels) takes much away; the correction, computed on 40
+    // calibration images, halves (at least) the mean output error on 40 other images.
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        Network net = ttfs_network(seed, false, 0.34);
+        auto images = [&](std::uint64_t base) {
+            std::vector<float> all;
+            for (std::uint64_t p = 0; p < 40; ++p) {
+                const auto px = random_image(base + p, net.input.size());
+                all.insert(all.end(), px.begin(), px.end());
+            }
+            return all;
+        };
+        const auto calib = images(1000), test = images(5000);
+        auto error = [&](const Network& n) {
+            double e = 0;
+            for (std::size_t p = 0; p < 40; ++p) {
+                const auto img = std::span<const float>(test).subspan(p * net.input.size(), net.input.size());
+                const auto f = formal_eval(net, img);
+                const auto q = ttfs_eval_layers(n, img)[std::size_t(n.output)];
+                for (std::size_t o = 0; o < f.size(); ++o) e += std::abs(double(f[o]) - q[o]);
+            }
+            return e;
+        };
+        Network corrected = net;
+        EXPECT_GT(ttfs_correct_biases(corrected, calib), 4u);
+        const double before = error(net), after = error(corrected);
+        EXPECT_LT(after, 0.5 * before) << "seed " << seed << ": " << before << " -> " << after;
     }
 }
