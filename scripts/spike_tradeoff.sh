@@ -56,12 +56,13 @@ PY
   echo "$name: done ($(grep -o '"spike_accuracy":[0-9.]*' "$OUT/$name.json"))"
 }
 
-# Time-to-first-spike: name readout levels percentile cutoff...  (one run per cutoff; [common.config]
-# TtfsCutoff; a "c1:" prefix, e.g. c1:0.08/0.06, gives conv1 its own cutoff, the rest the second)
+# Time-to-first-spike: name readout levels percentile bias_correction(0/1) cutoff...  (one run per
+# cutoff; [common.config] TtfsCutoff; a "c1:" prefix, e.g. c1:0.08/0.06, gives conv1 its own cutoff,
+# the rest the second)
 run_ttfs() {
-  local name=$1 readout=$2 levels=$3 pct=$4
+  local name=$1 readout=$2 levels=$3 pct=$4 bc=$5
   [[ $name =~ ${SETTINGS:-.} ]] || return 0
-  shift 4
+  shift 5
   for cut in "$@"; do
     local common=$cut c1=""
     case $cut in c1:*) c1=${cut#c1:}; c1=${c1%/*}; common=${cut#*/} ;; esac
@@ -75,6 +76,7 @@ TtfsStep=1,000,000
 Readout=$readout
 NormalizationPercentile=$pct
 CalibrationImages=500
+TtfsBiasCorrection=$bc
 [common.config]
 TtfsCutoff=$common
 INI
@@ -106,11 +108,13 @@ run count_td3_out05         count     Periodic   0   3 99.99 1,000,000,000 0.5
 run count_td4_out025        count     Periodic   0   4 99.99 1,000,000,000 0.25
 run count_td3_out025        count     Periodic   0   3 99.99 1,000,000,000 0.25
 run count_td6_out0125       count     Periodic   0   6 99.99 1,000,000,000 0.125
-run_ttfs ttfs_k255_potential potential 255 99.99 0 0.03 0.05 0.06 0.07 0.08 0.1 0.15 0.2 c1:0.08/0.06
-run_ttfs ttfs_k64_potential  potential 64  99.99 0 0.05 0.07 0.1 0.15
-run_ttfs ttfs_k16_potential  potential 16  99.99 0 0.07 0.1 0.15
-run_ttfs ttfs_k255_first     first     255 99.99 0 0.05 0.07 0.1
-run_ttfs ttfs_k255_p999      potential 255 99.9  0 0.05 0.07 0.1
+run_ttfs ttfs_k255_potential potential 255 99.99 0 0 0.03 0.05 0.06 0.07 0.08 0.1 0.15 0.2 c1:0.08/0.06
+run_ttfs ttfs_k64_potential  potential 64  99.99 0 0 0.05 0.07 0.1 0.15
+run_ttfs ttfs_k16_potential  potential 16  99.99 0 0 0.07 0.1 0.15
+run_ttfs ttfs_k255_first     first     255 99.99 0 0 0.05 0.07 0.1
+run_ttfs ttfs_k255_p999      potential 255 99.9  0 0 0.05 0.07 0.1
+run_ttfs ttfs_k255_biascorr  potential 255 99.99 1 0 0.05 0.07 0.08 0.1 0.12 0.15 0.2 0.25
+run_ttfs ttfs_k64_biascorr   potential 64  99.99 1 0.07 0.1 0.12 0.15
 mv "$OUT/tradeoff.csv.tmp" "$OUT/tradeoff.csv"
 
 /usr/bin/python3 - "$OUT" <<'PY'

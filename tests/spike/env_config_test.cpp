@@ -183,6 +183,7 @@ TEST(SpikeEnvConfig, TimeToFirstSpikeKeys) {
 StimulusType=TimeToFirstSpike
 TtfsLevels=64
 TtfsStep=2,000,000
+TtfsBiasCorrection=1
 Readout=potential
 [common.config]
 TtfsCutoff=0.05
@@ -195,6 +196,7 @@ TtfsCutoff=0.1
     EXPECT_EQ(e.coder.type, StimulusType::TimeToFirstSpike);
     EXPECT_EQ(e.coder.ttfs_levels, 64u);
     EXPECT_EQ(e.coder.ttfs_step, 2'000'000u);
+    EXPECT_TRUE(e.ttfs_bias_correction);
     Network net = lenet_like();
     e.apply(net);
     for (std::size_t i : {0u, 2u, 3u}) {
@@ -209,6 +211,7 @@ TtfsCutoff=0.1
     EXPECT_EQ(d.coder.ttfs_levels, 255u);
     EXPECT_EQ(d.coder.ttfs_step, 1'000'000u);
     EXPECT_TRUE(d.simulated_time_set);
+    EXPECT_FALSE(d.ttfs_bias_correction);
     Network plain = lenet_like();
     parse_env_config("[common.config]\nThreshold=1\n", "env.ini").apply(plain);
     EXPECT_EQ(plain.layers[0].neuron.ttfs_levels, 0u);
