@@ -6,7 +6,8 @@
 //                     PeriodRelStdDev (times in femtoseconds, thousands separators accepted), and
 //                     n2d2-flow's own keys: SimulatedTime, Readout, NormalizationPercentile,
 //                     NormalizationPerChannel, CalibrationImages, RatePeriod, and for
-//                     StimulusType=TimeToFirstSpike (spike/ttfs.h) TtfsLevels, TtfsStep
+//                     StimulusType=TimeToFirstSpike (spike/ttfs.h) TtfsLevels, TtfsStep,
+//                     TtfsBiasCorrection
 //   [common.config]   neuron parameters of every layer: Threshold, BipolarThreshold, Leak
 //                     (or LeakTime), Refractory, IncomingDelay, InitialPotential (a fraction of
 //                     Threshold), TerminateDelta (applies to the output layer), TtfsCutoff
