@@ -1,6 +1,7 @@
 #include "spike/event_sim.h"
 
 #include "spike/fanout.h"
+#include "spike/ttfs.h"
 
 #include <algorithm>
 #include <limits>
@@ -51,6 +52,10 @@ struct LayerPlan {
     // MaxPool whose windows do not overlap (max_fan <= 1): the pooled unit of each input
     // neuron, kNoUnit for one outside every window.
     std::vector<std::uint32_t> pool_unit;
+    // Time-to-first-spike neuron layer (spike/ttfs.h): arrivals before ttfs.end are scaled and
+    // added (no threshold), the bias is added at ttfs.end, then each neuron fires once.
+    bool ttfs = false;
+    TtfsTiming tt;
 };
 
 inline constexpr std::uint32_t kNoUnit = ~std::uint32_t{0};
@@ -66,6 +71,7 @@ struct EventPlan {
     // its spikes with a nonzero IncomingDelay.
     std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> delayed_consumers;
     bool has_delay = false;
+    Time ttfs_step = 0;  // > 0: a TTFS network (times: inputs, window ends, fire steps)
 };
 
 // The spikes waiting to reach one (layer, input slot) with a delay: arrival times are
@@ -99,6 +105,9 @@ struct EventState {
     std::vector<std::uint64_t> input_keys;
     std::vector<InputSpike> sorted_input;
     std::vector<std::vector<DelayQueue>> delayed;  // per layer, per input slot (delay > 0)
+    std::vector<std::vector<std::uint64_t>> ttfs_fire;  // TTFS: per layer, (step << 32 | neuron) sorted
+    std::vector<std::size_t> ttfs_next;                 // TTFS: per layer, next entry of ttfs_fire
+    std::vector<float> ttfs_w;                          // TTFS: one event's scaled weights
 };
 
 namespace {
@@ -242,6 +251,14 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
         if (!p.wrow.empty()) p.wrow.resize(p.wrow.size() + kFanoutPad, 0.0f);
         plan->layers.push_back(std::move(p));
     }
+    if (is_ttfs(net)) {
+        const std::vector<TtfsTiming> tt = ttfs_timing(net);
+        for (std::size_t i = 0; i < tt.size(); ++i) {
+            plan->layers[i].ttfs = tt[i].neurons;
+            plan->layers[i].tt = tt[i];
+            plan->ttfs_step = tt[i].step;
+        }
+    }
     plan->delayed_consumers.resize(net.layers.size() + 1);
     for (std::size_t i = 0; i < plan->layers.size(); ++i) {
         const LayerPlan& p = plan->layers[i];
@@ -287,6 +304,13 @@ public:
     // Adds w[0..n) to neurons base.. of layer l (one event), emitting into the layer's buffer.
     inline void fan(std::size_t l, const LayerPlan& p, std::uint32_t base, const float* w,
                     std::uint32_t n, bool negate, std::uint64_t tag, Time t) {
+        if (p.ttfs) {  // integration window: w * s(t), no threshold (the layer fires from its schedule)
+            auto& tmp = st_.ttfs_w;
+            if (tmp.size() < std::size_t(n) + kFanoutPad) tmp.resize(std::size_t(n) + kFanoutPad, 0.0f);
+            ttfs_scale_weights(w, ttfs_s_, tmp.data(), n);
+            plan_.k.add(st_.v[l].data() + base, tmp.data(), n, negate);
+            return;
+        }
         auto& buf = st_.emitted[l];
         std::uint32_t& ne = st_.n_emitted[l];
         if (!p.general && !p.spiking) {
@@ -309,7 +333,7 @@ public:
     inline void fan_rows(std::size_t l, const LayerPlan& p, std::uint32_t base, std::int64_t v_step,
                          const float* w, std::int64_t w_step, std::uint32_t rows, std::uint32_t n,
                          bool negate, std::uint64_t tag, Time t) {
-        if (p.general || !p.spiking) {
+        if (p.general || !p.spiking || p.ttfs) {
             for (std::uint32_t r = 0; r < rows; ++r)
                 fan(l, p, base + std::uint32_t(r * v_step), w + r * w_step, n, negate, tag, t);
             return;
@@ -437,7 +461,7 @@ public:
     void layer_at(std::size_t l, Time t, bool bias_tick) {
         const LayerPlan& p = plan_.layers[l];
         st_.n_emitted[l] = 0;
-        const bool biased = bias_tick && !p.bias.empty();
+        const bool biased = bias_tick && !p.bias.empty() && !p.ttfs;
         // The spikes reaching the layer at t, per input slot: its inputs' emissions at t, or
         // with a delay, those waiting in its queues with arrival t.
         if (src_keys_.size() < p.inputs.size()) {
@@ -459,7 +483,8 @@ public:
             }
             any |= src_count_[slot] != 0;
         }
-        if (!biased && !any) return;  // nothing reaches the layer at t (most times, deep layers)
+        if (p.ttfs) ttfs_at(l, p, t, any);
+        if (!biased && !any && st_.n_emitted[l] == 0) return;  // nothing reaches the layer at t (most times, deep layers)
         std::uint64_t seq = 0;
         if (biased) {
             const std::uint32_t oc = p.out.c;
@@ -576,6 +601,58 @@ public:
             }
     }
 
+    // A TTFS layer at t: arrivals at or after its window end are dropped (any = false), else
+    // they are scaled by s(t); at the window end the bias and the fire steps; from there on,
+    // the neurons whose fire step is t's are emitted (before the arrivals: there are none).
+    void ttfs_at(std::size_t l, const LayerPlan& p, Time t, bool& any) {
+        const TtfsTiming& tt = p.tt;
+        if (t < tt.end) {
+            ttfs_s_ = ttfs_scale(t, tt.end, tt.window);
+            return;
+        }
+        if (any) {
+            for (std::size_t slot = 0; slot < src_count_.size(); ++slot) src_count_[slot] = 0;
+            any = false;
+        }
+        auto& fire = st_.ttfs_fire[l];
+        if (t == tt.end) {
+            float* v = st_.v[l].data();
+            if (!p.bias.empty()) {
+                for (std::uint32_t base = 0; base < p.out_n; base += p.out.c) plan_.k.add(v + base, p.bias.data(), p.out.c, false);
+                r_.bias_updates[l] += p.out_n;
+            }
+            fire.clear();
+            st_.ttfs_next[l] = 0;
+            if (p.spiking)
+                for (std::uint32_t n = 0; n < p.out_n; ++n) {
+                    const std::uint32_t k = ttfs_fire_step(v[n], p.th, tt.levels, tt.k_last);
+                    if (k != kTtfsNoFire) fire.push_back((std::uint64_t(k) << 32) | n);
+                }
+            std::sort(fire.begin(), fire.end());
+        }
+        if ((t - tt.end) % tt.step != 0) return;
+        const std::uint64_t k = (t - tt.end) / tt.step;
+        std::size_t& next = st_.ttfs_next[l];
+        for (; next < fire.size() && (fire[next] >> 32) <= k; ++next) emit_one(l, std::uint32_t(fire[next]), 0, false);
+    }
+
+    // TTFS: the next time a layer needs after `last` (kNever: none simulated yet): a window end
+    // not reached yet, else its next fire step.
+    Time ttfs_next_time(Time last) const {
+        constexpr Time kNone = std::numeric_limits<Time>::max();
+        Time best = kNone;
+        for (std::size_t l = 0; l < plan_.layers.size(); ++l) {
+            const LayerPlan& p = plan_.layers[l];
+            if (!p.ttfs) continue;
+            if (last == kNone || last < p.tt.end) {
+                best = std::min(best, p.tt.end);
+            } else if (st_.ttfs_next[l] < st_.ttfs_fire[l].size()) {
+                best = std::min(best, p.tt.end + (st_.ttfs_fire[l][st_.ttfs_next[l]] >> 32) * p.tt.step);
+            }
+        }
+        return best;
+    }
+
     // Spikes of producer `producer` (0: the input) emitted at t, to the consumers that take
     // them with a delay (arrivals past the duration are dropped: never simulated).
     void push_delayed(std::size_t producer, const std::uint64_t* keys, std::uint32_t n, Time t) {
@@ -600,6 +677,7 @@ public:
 private:
     std::vector<const std::uint64_t*> src_keys_;
     std::vector<std::uint32_t> src_count_;
+    float ttfs_s_ = 0.0f;  // TTFS: s(t) of the layer being run
     const EventPlan& plan_;
     EventState& st_;
     SimResult& r_;
@@ -649,6 +727,14 @@ SimResult run_events(const EventPlan& plan, EventState& st, std::span<const Inpu
     st.emitted.resize(nl);
     st.n_emitted.assign(nl, 0);
     st.delayed.resize(nl);
+    st.ttfs_fire.resize(nl);
+    st.ttfs_next.assign(nl, 0);
+    for (auto& f : st.ttfs_fire) f.clear();
+    if (plan.ttfs_step > 0)
+        for (const InputSpike& s : input)
+            if (s.time % plan.ttfs_step != 0)
+                throw std::invalid_argument("time-to-first-spike network: input spike time " + std::to_string(s.time) +
+                                            " is not a multiple of TtfsStep (" + std::to_string(plan.ttfs_step) + ")");
     for (std::size_t l = 0; l < nl; ++l) {
         st.delayed[l].resize(plan.layers[l].delay ? plan.layers[l].inputs.size() : 0);
         for (DelayQueue& q : st.delayed[l]) q.clear();
@@ -678,12 +764,15 @@ SimResult run_events(const EventPlan& plan, EventState& st, std::span<const Inpu
 
     Runner run(plan, st, r, opt);
     constexpr Time kNever = std::numeric_limits<Time>::max();
-    Time next_tick = plan.has_bias ? plan.rate_period : kNever;
+    Time next_tick = plan.has_bias && plan.ttfs_step == 0 ? plan.rate_period : kNever;
     std::size_t k = 0;
+    Time last = kNever;  // TTFS: the last simulated time
     for (;;) {
         const Time t_in = k < input.size() ? input[k].time : kNever;
         Time t = std::min(t_in, next_tick);
         if (plan.has_delay) t = std::min(t, run.next_arrival());
+        if (plan.ttfs_step > 0) t = std::min(t_in, run.ttfs_next_time(last));
+        last = t;
         if (t == kNever || t > opt.duration) break;
         st.input_keys.clear();
         for (; k < input.size() && input[k].time == t; ++k)
