@@ -499,7 +499,7 @@ public:
             const std::uint64_t* keys = src_keys_[slot];
             const std::uint32_t nk = src_count_[slot];
             const Shape3& in = p.in_shapes[slot];
-            if (p.kind == LayerKind::Conv && p.rows2d && !p.general && p.spiking) {
+            if (p.kind == LayerKind::Conv && p.rows2d && !p.general && p.spiking && !p.ttfs) {
                 events += conv_rows2d(l, p, keys, nk, seq);
                 seq += nk;
                 continue;
