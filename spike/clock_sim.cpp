@@ -2,6 +2,7 @@
 #include "spike/clock_sim.h"
 
 #include "spike/fanout.h"  // fire_check, leak_factor: the one neuron arithmetic
+#include "spike/ttfs.h"
 
 #include <optional>
 #include <stdexcept>
@@ -87,6 +88,12 @@ SimResult simulate_clock(const Network& net, std::span<const InputSpike> input,
             throw std::invalid_argument("spike layer " + std::to_string(i) + " '" + l.name +
                                         "': IncomingDelay is not a multiple of dt");
         has_bias |= !l.bias.empty() && l.kind != LayerKind::MaxPool && l.kind != LayerKind::Concat;
+    }
+    // Time-to-first-spike neuron layers (spike/ttfs.h): their own timing, no bias ticks.
+    const std::vector<TtfsTiming> ttfs = is_ttfs(net) ? ttfs_timing(net) : std::vector<TtfsTiming>{};
+    if (!ttfs.empty()) {
+        has_bias = false;
+        if (ttfs[0].step % dt != 0) throw std::invalid_argument("clock simulator: TtfsStep is not a multiple of dt");
     }
     if (has_bias && net.rate_period % dt != 0)
         throw std::invalid_argument("clock simulator: rate_period is not a multiple of dt");
@@ -180,6 +187,37 @@ SimResult simulate_clock(const Network& net, std::span<const InputSpike> input,
                 }
                 for (std::uint64_t s = 0; s < l.in.size(); ++s)
                     for (int sign : (*srcs[0])[s]) pool_count[li][s] += sign;
+            } else if (!ttfs.empty() && ttfs[li].neurons) {
+                // TTFS: before the window end, every arrival adds w * s(t); at the end, the bias;
+                // from there on, the neuron fires once, at the first step with v >= theta_k.
+                const TtfsTiming& tt = ttfs[li];
+                const float th = static_cast<float>(l.neuron.threshold);
+                for (std::uint64_t o = 0; o < l.out.size(); ++o) {
+                    Neuron& n = neurons[li][o];
+                    if (t == tt.end && !l.bias.empty()) {
+                        n.v = n.v + l.bias[o % l.out.c];
+                        ++r.bias_updates[li];
+                    }
+                    if (t < tt.end) {
+                        const float scale = ttfs_scale(t, tt.end, tt.window);
+                        for (std::size_t slot = 0; slot < srcs.size(); ++slot)
+                            for (std::uint64_t s = 0; s < shapes[slot].size(); ++s)
+                                for (int sign : (*srcs[slot])[s]) {
+                                    const auto w = weight(l, shapes[slot], slot, o, s);
+                                    if (!w) continue;
+                                    ++r.events[li];
+                                    const float ws = ttfs_scaled(*w, scale);
+                                    n.v = sign > 0 ? n.v + ws : n.v - ws;
+                                }
+                    }
+                    if (l.spiking && !n.fired && t >= tt.end && (t - tt.end) % tt.step == 0) {
+                        const Time k = (t - tt.end) / tt.step;
+                        if (k <= tt.k_last && n.v >= ttfs_theta(th, tt.levels, std::uint32_t(k))) {
+                            n.fired = true;
+                            out[o].push_back(1);
+                        }
+                    }
+                }
             } else {
                 for (std::uint64_t o = 0; o < l.out.size(); ++o) {
                     Neuron& n = neurons[li][o];

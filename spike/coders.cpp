@@ -11,8 +11,9 @@ StimulusType parse_stimulus_type(std::string_view name) {
     if (name == "Periodic") return StimulusType::Periodic;
     if (name == "JitteredPeriodic") return StimulusType::JitteredPeriodic;
     if (name == "Poissonian") return StimulusType::Poissonian;
+    if (name == "TimeToFirstSpike") return StimulusType::TimeToFirstSpike;
     throw std::invalid_argument("unknown StimulusType '" + std::string(name) +
-                                "' (SingleBurst, Periodic, JitteredPeriodic, Poissonian)");
+                                "' (SingleBurst, Periodic, JitteredPeriodic, Poissonian, TimeToFirstSpike)");
 }
 
 const char* stimulus_type_name(StimulusType type) {
@@ -21,6 +22,7 @@ const char* stimulus_type_name(StimulusType type) {
     case StimulusType::Periodic: return "Periodic";
     case StimulusType::JitteredPeriodic: return "JitteredPeriodic";
     case StimulusType::Poissonian: return "Poissonian";
+    case StimulusType::TimeToFirstSpike: return "TimeToFirstSpike";
     }
     return "?";
 }
@@ -75,6 +77,16 @@ Time mean_period(const CoderConfig& cfg, double v) {
 std::vector<Time> encode_pixel(const CoderConfig& cfg, double v, std::uint64_t pattern,
                                std::uint32_t pixel) {
     std::vector<Time> out;
+    if (cfg.type == StimulusType::TimeToFirstSpike) {
+        if (cfg.ttfs_levels == 0 || cfg.ttfs_step == 0)
+            throw std::invalid_argument("TimeToFirstSpike coder: TtfsLevels and TtfsStep must be positive");
+        if (!(v > 0.0)) return out;
+        const std::uint64_t level = std::uint64_t(std::llround(std::min(v, 1.0) * cfg.ttfs_levels));
+        if (level == 0) return out;
+        const Time t = (cfg.ttfs_levels - level) * cfg.ttfs_step;
+        if (t <= cfg.duration) out.push_back(t);
+        return out;
+    }
     Time period = mean_period(cfg, v);
     if (period == 0) return out;
     Rng rng(cfg.seed * 0x100000001B3ULL ^ (pattern << 24) ^ pixel);
@@ -87,6 +99,7 @@ std::vector<Time> encode_pixel(const CoderConfig& cfg, double v, std::uint64_t p
     case StimulusType::Periodic:
         for (Time t = period; t <= cfg.duration; t += period) out.push_back(t);
         break;
+    case StimulusType::TimeToFirstSpike: break;  // above
     case StimulusType::JitteredPeriodic:
     case StimulusType::Poissonian: {
         Time t = 0;

@@ -15,9 +15,11 @@ namespace n2d2::spike {
 
 using Time = std::uint64_t;  // femtoseconds
 
-enum class StimulusType { SingleBurst, Periodic, JitteredPeriodic, Poissonian };
+// TimeToFirstSpike (n2d2-flow's): one spike per pixel at step K - round(K v) of a window of
+// K = ttfs_levels steps of ttfs_step (brighter earlier; v < 0.5 / K: none), see spike/ttfs.h.
+enum class StimulusType { SingleBurst, Periodic, JitteredPeriodic, Poissonian, TimeToFirstSpike };
 
-// "SingleBurst" ... "Poissonian"; throws std::invalid_argument naming the accepted values.
+// "SingleBurst" ... "Poissonian", "TimeToFirstSpike"; throws std::invalid_argument naming the accepted values.
 StimulusType parse_stimulus_type(std::string_view name);
 const char* stimulus_type_name(StimulusType type);
 
@@ -33,6 +35,8 @@ struct CoderConfig {
     double period_rel_stddev = 0.1;         // PeriodRelStdDev (JitteredPeriodic)
     Time duration = 1'000'000'000;          // simulated time per pattern
     std::uint64_t seed = 1;
+    std::uint32_t ttfs_levels = 255;        // TtfsLevels (TimeToFirstSpike)
+    Time ttfs_step = 1'000'000;             // TtfsStep (TimeToFirstSpike), fs
 };
 
 struct InputSpike {

@@ -56,6 +56,9 @@ NeuronOverrides read_neuron(SectionReader& r) {
     if (n.initial_potential && !(*n.initial_potential >= 0 && *n.initial_potential < 1))
         bad(s, *s.find("InitialPotential"), "must be in [0, 1) (a fraction of Threshold)");
     n.terminate_delta = opt<std::uint64_t>(r, "TerminateDelta", &SectionReader::get_uint64);
+    n.ttfs_cutoff = opt<double>(r, "TtfsCutoff", &SectionReader::get_double);
+    if (n.ttfs_cutoff && !(*n.ttfs_cutoff >= 0 && *n.ttfs_cutoff <= 1))
+        bad(s, *s.find("TtfsCutoff"), "must be in [0, 1] (a fraction of Threshold)");
     r.accept("ConfigSection");
     r.finish();
     return n;
@@ -65,7 +68,7 @@ void read_env(SectionReader& r, EnvConfig& e) {
     const Section& s = r.section();
     CoderConfig& c = e.coder;
     c.type = parse_stimulus_type(
-        r.get_choice("StimulusType", stimulus_type_name(c.type), {"SingleBurst", "Periodic", "JitteredPeriodic", "Poissonian"}));
+        r.get_choice("StimulusType", stimulus_type_name(c.type), {"SingleBurst", "Periodic", "JitteredPeriodic", "Poissonian", "TimeToFirstSpike"}));
     if (auto t = get_time(r, "PeriodMin")) c.period_min = *t;
     if (auto t = get_time(r, "PeriodMeanMin")) c.period_mean_min = *t;
     if (auto t = get_time(r, "PeriodMeanMax")) c.period_mean_max = *t;
@@ -74,6 +77,15 @@ void read_env(SectionReader& r, EnvConfig& e) {
     if (auto t = get_time(r, "SimulatedTime")) {
         if (*t == 0) bad(s, *s.find("SimulatedTime"), "must be positive");
         c.duration = *t;
+        e.simulated_time_set = true;
+    }
+    const std::uint64_t levels = r.get_uint64("TtfsLevels", c.ttfs_levels);
+    if (levels == 0 || levels > 65535) bad(s, *s.find("TtfsLevels"), "must be in [1, 65535]");
+    c.ttfs_levels = std::uint32_t(levels);
+    e.ttfs_bias_correction = r.get_bool("TtfsBiasCorrection", e.ttfs_bias_correction);
+    if (auto t = get_time(r, "TtfsStep")) {
+        if (*t == 0) bad(s, *s.find("TtfsStep"), "must be positive");
+        c.ttfs_step = *t;
     }
     if (auto t = get_time(r, "RatePeriod")) {
         if (*t == 0) bad(s, *s.find("RatePeriod"), "must be positive");
@@ -128,6 +140,7 @@ void NeuronOverrides::apply(NeuronConfig& n) const {
     if (leak_tau) n.leak_tau = *leak_tau;
     if (refractory) n.refractory = *refractory;
     if (incoming_delay) n.incoming_delay = *incoming_delay;
+    if (ttfs_cutoff) n.ttfs_cutoff = *ttfs_cutoff;
 }
 
 std::uint64_t EnvConfig::terminate_delta(const Network& net) const {
@@ -160,13 +173,21 @@ void EnvConfig::apply(Network& net) const {
         Layer& l = net.layers[i];
         const bool neurons = l.kind == LayerKind::Conv || l.kind == LayerKind::Fc || l.kind == LayerKind::Add;
         if (!neurons) {
-            if (own[i] && (own[i]->threshold || own[i]->bipolar || own[i]->leak_tau || own[i]->refractory || own[i]->initial_potential))
+            if (own[i] && (own[i]->threshold || own[i]->bipolar || own[i]->leak_tau || own[i]->refractory || own[i]->initial_potential ||
+                           own[i]->ttfs_cutoff))
                 fail(own[i]->where, ": [", aliases[i], ".config] layer '", l.name, "' (", layer_kind_name(l.kind),
                      ") has no neurons to configure");
             continue;
         }
         common.apply(l.neuron);
         if (own[i]) own[i]->apply(l.neuron);
+        if (!ttfs() && (common.ttfs_cutoff || (own[i] && own[i]->ttfs_cutoff)))
+            fail(own[i] && own[i]->ttfs_cutoff ? own[i]->where : common.where,
+                 ": TtfsCutoff needs [env.config] StimulusType=TimeToFirstSpike");
+        if (ttfs()) {
+            l.neuron.ttfs_levels = coder.ttfs_levels;
+            l.neuron.ttfs_step = coder.ttfs_step;
+        }
         double frac = common.initial_potential.value_or(0.0);
         if (own[i] && own[i]->initial_potential) frac = *own[i]->initial_potential;
         l.neuron.initial_potential = frac * l.neuron.threshold;

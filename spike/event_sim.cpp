@@ -1,6 +1,7 @@
 #include "spike/event_sim.h"
 
 #include "spike/fanout.h"
+#include "spike/ttfs.h"
 
 #include <algorithm>
 #include <limits>
@@ -46,7 +47,18 @@ struct LayerPlan {
     std::vector<float> scale;  // Add: input_scale[i] at [i * kFanoutPad], the rest 0 (padding)
     std::vector<std::uint32_t> ch_offset;  // Concat
     Time delay = 0;  // IncomingDelay: events reach the layer this much after their emission
+    // Conv, MaxPool: the most neurons one event reaches (the emission capacity per event).
+    std::uint32_t max_fan = 0;
+    // MaxPool whose windows do not overlap (max_fan <= 1): the pooled unit of each input
+    // neuron, kNoUnit for one outside every window.
+    std::vector<std::uint32_t> pool_unit;
+    // Time-to-first-spike neuron layer (spike/ttfs.h): arrivals before ttfs.end are scaled and
+    // added (no threshold), the bias is added at ttfs.end, then each neuron fires once.
+    bool ttfs = false;
+    TtfsTiming tt;
 };
+
+inline constexpr std::uint32_t kNoUnit = ~std::uint32_t{0};
 
 struct EventPlan {
     std::vector<LayerPlan> layers;
@@ -59,6 +71,7 @@ struct EventPlan {
     // its spikes with a nonzero IncomingDelay.
     std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> delayed_consumers;
     bool has_delay = false;
+    Time ttfs_step = 0;  // > 0: a TTFS network (times: inputs, window ends, fire steps)
 };
 
 // The spikes waiting to reach one (layer, input slot) with a delay: arrival times are
@@ -92,6 +105,9 @@ struct EventState {
     std::vector<std::uint64_t> input_keys;
     std::vector<InputSpike> sorted_input;
     std::vector<std::vector<DelayQueue>> delayed;  // per layer, per input slot (delay > 0)
+    std::vector<std::vector<std::uint64_t>> ttfs_fire;  // TTFS: per layer, (step << 32 | neuron) sorted
+    std::vector<std::size_t> ttfs_next;                 // TTFS: per layer, next entry of ttfs_fire
+    std::vector<float> ttfs_w;                          // TTFS: one event's scaled weights
 };
 
 namespace {
@@ -215,11 +231,33 @@ std::shared_ptr<const EventPlan> make_plan(const Network& net) {
                 for (std::uint32_t x = 0; x < in.w; ++x)
                     for (std::uint32_t c = 0; c < in.c; ++c) p.src.push_back({y, x, c});
         }
+        if (l.kind == LayerKind::Conv || l.kind == LayerKind::MaxPool) {
+            std::uint32_t my = 0, mx = 0;
+            for (std::size_t y = 0; y + 1 < p.ytab.offset.size(); ++y) my = std::max(my, p.ytab.offset[y + 1] - p.ytab.offset[y]);
+            for (std::size_t x = 0; x + 1 < p.xtab.offset.size(); ++x) mx = std::max(mx, p.xtab.offset[x + 1] - p.xtab.offset[x]);
+            p.max_fan = my * mx * (l.kind == LayerKind::Conv ? p.ocg : 1);
+        }
+        if (l.kind == LayerKind::MaxPool && p.max_fan <= 1) {
+            p.pool_unit.assign(p.src.size(), kNoUnit);
+            for (std::size_t s = 0; s < p.src.size(); ++s) {
+                const auto [y, x, c] = p.src[s];
+                if (p.ytab.offset[y + 1] > p.ytab.offset[y] && p.xtab.offset[x + 1] > p.xtab.offset[x])
+                    p.pool_unit[s] = (p.ytab.out[p.ytab.offset[y]] * p.out.w + p.xtab.out[p.xtab.offset[x]]) * p.out.c + c;
+            }
+        }
         // Padding past the last vector each fan-out call may read (fanout.h).
         if (!p.bias.empty()) p.bias.resize(p.bias.size() + kFanoutPad, 0.0f);
         if (!p.wt.empty()) p.wt.resize(p.wt.size() + kFanoutPad, 0.0f);
         if (!p.wrow.empty()) p.wrow.resize(p.wrow.size() + kFanoutPad, 0.0f);
         plan->layers.push_back(std::move(p));
+    }
+    if (is_ttfs(net)) {
+        const std::vector<TtfsTiming> tt = ttfs_timing(net);
+        for (std::size_t i = 0; i < tt.size(); ++i) {
+            plan->layers[i].ttfs = tt[i].neurons;
+            plan->layers[i].tt = tt[i];
+            plan->ttfs_step = tt[i].step;
+        }
     }
     plan->delayed_consumers.resize(net.layers.size() + 1);
     for (std::size_t i = 0; i < plan->layers.size(); ++i) {
@@ -258,9 +296,21 @@ public:
     Runner(const EventPlan& plan, EventState& st, SimResult& r, const SimOptions& opt)
         : plan_(plan), st_(st), r_(r), opt_(opt) {}
 
+    // Whether layer l has fired rarely so far in this pattern (fewer spikes than 1 per 128
+    // synaptic events): the fan-out variant with a branch per vector is then the cheaper one.
+    // Both give the same results; the choice only depends on this pattern's own history.
+    bool sparse(std::size_t l) const { return r_.spikes[l] * 128 < r_.events[l]; }
+
     // Adds w[0..n) to neurons base.. of layer l (one event), emitting into the layer's buffer.
     inline void fan(std::size_t l, const LayerPlan& p, std::uint32_t base, const float* w,
                     std::uint32_t n, bool negate, std::uint64_t tag, Time t) {
+        if (p.ttfs) {  // integration window: w * s(t), no threshold (the layer fires from its schedule)
+            auto& tmp = st_.ttfs_w;
+            if (tmp.size() < std::size_t(n) + kFanoutPad) tmp.resize(std::size_t(n) + kFanoutPad, 0.0f);
+            ttfs_scale_weights(w, ttfs_s_, tmp.data(), n);
+            plan_.k.add(st_.v[l].data() + base, tmp.data(), n, negate);
+            return;
+        }
         auto& buf = st_.emitted[l];
         std::uint32_t& ne = st_.n_emitted[l];
         if (!p.general && !p.spiking) {
@@ -269,7 +319,8 @@ public:
         }
         if (ne + std::size_t(n) + kFanoutPad > buf.size()) buf.resize(std::max(buf.size() * 2, std::size_t(ne) + n + kFanoutPad));
         if (!p.general) {
-            ne += plan_.k.add_fire(st_.v[l].data() + base, w, n, negate, p.th, p.bipolar, base, tag, buf.data() + ne);
+            ne += (sparse(l) ? plan_.k.add_fire_sparse : plan_.k.add_fire)(st_.v[l].data() + base, w, n, negate, p.th,
+                                                                             p.bipolar, base, tag, buf.data() + ne);
             return;
         }
         for (std::uint32_t j = 0; j < n; ++j) {
@@ -282,7 +333,7 @@ public:
     inline void fan_rows(std::size_t l, const LayerPlan& p, std::uint32_t base, std::int64_t v_step,
                          const float* w, std::int64_t w_step, std::uint32_t rows, std::uint32_t n,
                          bool negate, std::uint64_t tag, Time t) {
-        if (p.general || !p.spiking) {
+        if (p.general || !p.spiking || p.ttfs) {
             for (std::uint32_t r = 0; r < rows; ++r)
                 fan(l, p, base + std::uint32_t(r * v_step), w + r * w_step, n, negate, tag, t);
             return;
@@ -291,8 +342,113 @@ public:
         std::uint32_t& ne = st_.n_emitted[l];
         const std::size_t need = ne + std::size_t(rows) * n + kFanoutPad;
         if (need > buf.size()) buf.resize(std::max(buf.size() * 2, need));
-        ne += plan_.k.add_fire_rows(st_.v[l].data() + base, v_step, w, w_step, rows, n, negate, p.th,
-                                    p.bipolar, base, tag, buf.data() + ne);
+        ne += (sparse(l) ? plan_.k.add_fire_rows_sparse : plan_.k.add_fire_rows)(
+            st_.v[l].data() + base, v_step, w, w_step, rows, n, negate, p.th, p.bipolar, base, tag, buf.data() + ne);
+    }
+
+    // The emission buffer of layer l with room for `more` keys past ne (+ kFanoutPad).
+    std::uint64_t* room(std::size_t l, std::uint32_t ne, std::size_t more) {
+        auto& buf = st_.emitted[l];
+        const std::size_t need = ne + more + kFanoutPad;
+        if (need > buf.size()) buf.resize(std::max(buf.size() * 2, need));
+        return buf.data();
+    }
+
+    // Events of one input slot into a Conv layer in rows2d form (plain spiking neurons): one
+    // add_fire_rows call per event over the rows of its window. The same arithmetic and order
+    // as fan_rows in the generic loop, with the tables read through local pointers (the
+    // indirect call would otherwise make the compiler reload them every event). Returns the
+    // synaptic events.
+    std::uint64_t conv_rows2d(std::size_t l, const LayerPlan& p, const std::uint64_t* keys,
+                              std::uint32_t nk, std::uint64_t seq) {
+        const std::uint32_t oc = p.out.c, ow = p.out.w, ic = p.in_shapes[0].c, kw = p.kw;
+        const LayerPlan::Yxc* src = p.src.data();
+        const std::uint32_t *x_n = p.x_n.data(), *x_lo = p.x_lo.data(), *x_kr = p.x_kr.data();
+        const std::uint32_t *yoff = p.ytab.offset.data(), *yout = p.ytab.out.data(), *yk = p.ytab.k.data();
+        const float* wrow = p.wrow.data();
+        float* v = st_.v[l].data();
+        const auto add_fire_rows = sparse(l) ? plan_.k.add_fire_rows_sparse : plan_.k.add_fire_rows;
+        const float th = p.th;
+        const bool bipolar = p.bipolar;
+        const std::int64_t v_step = std::int64_t(ow) * oc, w_step = -std::int64_t(ic) * kw * oc;
+        std::uint32_t ne = st_.n_emitted[l];
+        std::uint64_t* out = room(l, ne, p.max_fan);
+        std::size_t cap = st_.emitted[l].size();
+        std::uint64_t events = 0;
+        for (std::uint32_t e = 0; e < nk; ++e) {
+            const std::uint32_t s = key_neuron(keys[e]);
+            const LayerPlan::Yxc q = src[s];
+            const std::uint32_t nx = x_n[q.x], a = yoff[q.y], ny = yoff[q.y + 1] - a;
+            if (nx == 0 || ny == 0) continue;
+            if (std::size_t(ne) + p.max_fan + kFanoutPad > cap) {
+                out = room(l, ne, p.max_fan);
+                cap = st_.emitted[l].size();
+            }
+            const std::uint32_t len = nx * oc, base = (yout[a] * ow + x_lo[q.x]) * oc;
+            const float* w = wrow + ((std::size_t(yk[a]) * ic + q.c) * kw + x_kr[q.x]) * oc;
+            ne += add_fire_rows(v + base, v_step, w, w_step, ny, len, key_sign(keys[e]) < 0, th, bipolar, base,
+                                (seq + e) << 1, out + ne);
+            events += std::uint64_t(len) * ny;
+        }
+        st_.n_emitted[l] = ne;
+        return events;
+    }
+
+    // Events of one input slot into a MaxPool layer (semantics in event_sim.h), branch-free
+    // emission of the pooled units whose maximum rises.
+    void max_pool(std::size_t l, const LayerPlan& p, const std::uint64_t* keys, std::uint32_t nk,
+                  std::uint64_t seq) {
+        std::int32_t* count = st_.pool_count[l].data();
+        std::uint32_t* pmax = st_.pool_max[l].data();
+        if (!p.pool_unit.empty()) {
+            // Non-overlapping windows: one pooled unit per input neuron, read from one table.
+            const std::uint32_t* unit = p.pool_unit.data();
+            std::uint32_t ne = st_.n_emitted[l];
+            std::uint64_t* out = room(l, ne, nk);
+            for (std::uint32_t e = 0; e < nk; ++e) {
+                const std::uint32_t s = key_neuron(keys[e]);
+                const bool neg = key_sign(keys[e]) < 0;
+                const std::int32_t cnt = count[s] += neg ? -1 : 1;
+                const std::uint32_t u = unit[s];
+                if (neg || u == kNoUnit) continue;
+                const std::uint32_t rise = cnt > std::int32_t(pmax[u]) ? 1u : 0u;
+                pmax[u] += rise;
+                out[ne] = emission_key(u, (seq + e) << 1, false);
+                ne += rise;
+            }
+            st_.n_emitted[l] = ne;
+            return;
+        }
+        const LayerPlan::Yxc* src = p.src.data();
+        const std::uint32_t *yoff = p.ytab.offset.data(), *yout = p.ytab.out.data();
+        const std::uint32_t *xoff = p.xtab.offset.data(), *xout = p.xtab.out.data();
+        const std::uint32_t ow = p.out.w, oc = p.out.c;
+        std::uint32_t ne = st_.n_emitted[l];
+        std::uint64_t* out = room(l, ne, p.max_fan);
+        std::size_t cap = st_.emitted[l].size();
+        for (std::uint32_t e = 0; e < nk; ++e) {
+            const std::uint32_t s = key_neuron(keys[e]);
+            if (key_sign(keys[e]) < 0) {
+                --count[s];
+                continue;
+            }
+            const std::int32_t cnt = ++count[s];
+            if (std::size_t(ne) + p.max_fan + kFanoutPad > cap) {
+                out = room(l, ne, p.max_fan);
+                cap = st_.emitted[l].size();
+            }
+            const LayerPlan::Yxc q = src[s];
+            const std::uint64_t tag = (seq + e) << 1;
+            for (std::uint32_t a = yoff[q.y]; a < yoff[q.y + 1]; ++a)
+                for (std::uint32_t b = xoff[q.x]; b < xoff[q.x + 1]; ++b) {
+                    const std::uint32_t u = (yout[a] * ow + xout[b]) * oc + q.c;
+                    const std::uint32_t rise = cnt > std::int32_t(pmax[u]) ? 1u : 0u;
+                    pmax[u] += rise;
+                    out[ne] = emission_key(u, tag, false);
+                    ne += rise;
+                }
+        }
+        st_.n_emitted[l] = ne;
     }
 
     void emit_one(std::size_t l, std::uint32_t neuron, std::uint64_t tag, bool negative) {
@@ -305,11 +461,13 @@ public:
     void layer_at(std::size_t l, Time t, bool bias_tick) {
         const LayerPlan& p = plan_.layers[l];
         st_.n_emitted[l] = 0;
-        const bool biased = bias_tick && !p.bias.empty();
+        const bool biased = bias_tick && !p.bias.empty() && !p.ttfs;
         // The spikes reaching the layer at t, per input slot: its inputs' emissions at t, or
         // with a delay, those waiting in its queues with arrival t.
-        src_keys_.resize(p.inputs.size());
-        src_count_.resize(p.inputs.size());
+        if (src_keys_.size() < p.inputs.size()) {
+            src_keys_.resize(p.inputs.size());
+            src_count_.resize(p.inputs.size());
+        }
         bool any = false;
         for (std::size_t slot = 0; slot < p.inputs.size(); ++slot) {
             const int src = p.inputs[slot];
@@ -325,7 +483,8 @@ public:
             }
             any |= src_count_[slot] != 0;
         }
-        if (!biased && !any) return;  // nothing reaches the layer at t (most times, deep layers)
+        if (p.ttfs) ttfs_at(l, p, t, any);
+        if (!biased && !any && st_.n_emitted[l] == 0) return;  // nothing reaches the layer at t (most times, deep layers)
         std::uint64_t seq = 0;
         if (biased) {
             const std::uint32_t oc = p.out.c;
@@ -340,6 +499,16 @@ public:
             const std::uint64_t* keys = src_keys_[slot];
             const std::uint32_t nk = src_count_[slot];
             const Shape3& in = p.in_shapes[slot];
+            if (p.kind == LayerKind::Conv && p.rows2d && !p.general && p.spiking && !p.ttfs) {
+                events += conv_rows2d(l, p, keys, nk, seq);
+                seq += nk;
+                continue;
+            }
+            if (p.kind == LayerKind::MaxPool) {
+                max_pool(l, p, keys, nk, seq);
+                seq += nk;
+                continue;
+            }
             for (std::uint32_t e = 0; e < nk; ++e, ++seq) {
                 const std::uint32_t s = key_neuron(keys[e]);
                 const bool neg = key_sign(keys[e]) < 0;
@@ -390,22 +559,7 @@ public:
                     }
                     break;
                 }
-                case LayerKind::MaxPool: {
-                    std::int32_t& cnt = st_.pool_count[l][s];
-                    cnt += neg ? -1 : 1;
-                    if (neg) break;
-                    const auto [y, x, c] = p.src[s];
-                    for (std::uint32_t a = p.ytab.offset[y]; a < p.ytab.offset[y + 1]; ++a)
-                        for (std::uint32_t b = p.xtab.offset[x]; b < p.xtab.offset[x + 1]; ++b) {
-                            const std::uint32_t u = (p.ytab.out[a] * p.out.w + p.xtab.out[b]) * p.out.c + c;
-                            std::uint32_t& mx = st_.pool_max[l][u];
-                            if (cnt > std::int32_t(mx)) {
-                                ++mx;
-                                emit_one(l, u, tag, false);
-                            }
-                        }
-                    break;
-                }
+                case LayerKind::MaxPool: break;  // max_pool() above
                 case LayerKind::Add: {
                     fan(l, p, s, p.scale.data() + slot * kFanoutPad, 1, neg, tag, t);
                     events += 1;
@@ -428,13 +582,16 @@ public:
         r_.events[l] += events;
         auto& buf = st_.emitted[l];
         const std::uint32_t ne = st_.n_emitted[l];
-        if (ne > 1) std::sort(buf.begin(), buf.begin() + ne);
+        // One event's spikes come out ascending (no bias tick before it); several events' need
+        // the sort.
+        if (ne > 1 && (biased || seq > 2) && !std::is_sorted(buf.begin(), buf.begin() + ne))
+            std::sort(buf.begin(), buf.begin() + ne);
         if (p.kind != LayerKind::Concat) {
             r_.spikes[l] += ne;
             if (opt_.record_trains)
                 for (std::uint32_t e = 0; e < ne; ++e) r_.trains[l].push_back({t, key_neuron(buf[e]), key_sign(buf[e])});
         }
-        if (ne != 0) push_delayed(l + 1, buf.data(), ne, t);
+        if (ne != 0 && plan_.has_delay) push_delayed(l + 1, buf.data(), ne, t);
         if (int(l) == plan_.output)
             for (std::uint32_t e = 0; e < ne; ++e) {
                 if (key_sign(buf[e]) < 0) continue;
@@ -442,6 +599,58 @@ public:
                 ++r_.output_counts[n];
                 r_.output_first_spike[n] = std::min(r_.output_first_spike[n], t);
             }
+    }
+
+    // A TTFS layer at t: arrivals at or after its window end are dropped (any = false), else
+    // they are scaled by s(t); at the window end the bias and the fire steps; from there on,
+    // the neurons whose fire step is t's are emitted (before the arrivals: there are none).
+    void ttfs_at(std::size_t l, const LayerPlan& p, Time t, bool& any) {
+        const TtfsTiming& tt = p.tt;
+        if (t < tt.end) {
+            ttfs_s_ = ttfs_scale(t, tt.end, tt.window);
+            return;
+        }
+        if (any) {
+            for (std::size_t slot = 0; slot < src_count_.size(); ++slot) src_count_[slot] = 0;
+            any = false;
+        }
+        auto& fire = st_.ttfs_fire[l];
+        if (t == tt.end) {
+            float* v = st_.v[l].data();
+            if (!p.bias.empty()) {
+                for (std::uint32_t base = 0; base < p.out_n; base += p.out.c) plan_.k.add(v + base, p.bias.data(), p.out.c, false);
+                r_.bias_updates[l] += p.out_n;
+            }
+            fire.clear();
+            st_.ttfs_next[l] = 0;
+            if (p.spiking)
+                for (std::uint32_t n = 0; n < p.out_n; ++n) {
+                    const std::uint32_t k = ttfs_fire_step(v[n], p.th, tt.levels, tt.k_last);
+                    if (k != kTtfsNoFire) fire.push_back((std::uint64_t(k) << 32) | n);
+                }
+            std::sort(fire.begin(), fire.end());
+        }
+        if ((t - tt.end) % tt.step != 0) return;
+        const std::uint64_t k = (t - tt.end) / tt.step;
+        std::size_t& next = st_.ttfs_next[l];
+        for (; next < fire.size() && (fire[next] >> 32) <= k; ++next) emit_one(l, std::uint32_t(fire[next]), 0, false);
+    }
+
+    // TTFS: the next time a layer needs after `last` (kNever: none simulated yet): a window end
+    // not reached yet, else its next fire step.
+    Time ttfs_next_time(Time last) const {
+        constexpr Time kNone = std::numeric_limits<Time>::max();
+        Time best = kNone;
+        for (std::size_t l = 0; l < plan_.layers.size(); ++l) {
+            const LayerPlan& p = plan_.layers[l];
+            if (!p.ttfs) continue;
+            if (last == kNone || last < p.tt.end) {
+                best = std::min(best, p.tt.end);
+            } else if (st_.ttfs_next[l] < st_.ttfs_fire[l].size()) {
+                best = std::min(best, p.tt.end + (st_.ttfs_fire[l][st_.ttfs_next[l]] >> 32) * p.tt.step);
+            }
+        }
+        return best;
     }
 
     // Spikes of producer `producer` (0: the input) emitted at t, to the consumers that take
@@ -468,6 +677,7 @@ public:
 private:
     std::vector<const std::uint64_t*> src_keys_;
     std::vector<std::uint32_t> src_count_;
+    float ttfs_s_ = 0.0f;  // TTFS: s(t) of the layer being run
     const EventPlan& plan_;
     EventState& st_;
     SimResult& r_;
@@ -517,6 +727,14 @@ SimResult run_events(const EventPlan& plan, EventState& st, std::span<const Inpu
     st.emitted.resize(nl);
     st.n_emitted.assign(nl, 0);
     st.delayed.resize(nl);
+    st.ttfs_fire.resize(nl);
+    st.ttfs_next.assign(nl, 0);
+    for (auto& f : st.ttfs_fire) f.clear();
+    if (plan.ttfs_step > 0)
+        for (const InputSpike& s : input)
+            if (s.time % plan.ttfs_step != 0)
+                throw std::invalid_argument("time-to-first-spike network: input spike time " + std::to_string(s.time) +
+                                            " is not a multiple of TtfsStep (" + std::to_string(plan.ttfs_step) + ")");
     for (std::size_t l = 0; l < nl; ++l) {
         st.delayed[l].resize(plan.layers[l].delay ? plan.layers[l].inputs.size() : 0);
         for (DelayQueue& q : st.delayed[l]) q.clear();
@@ -546,12 +764,15 @@ SimResult run_events(const EventPlan& plan, EventState& st, std::span<const Inpu
 
     Runner run(plan, st, r, opt);
     constexpr Time kNever = std::numeric_limits<Time>::max();
-    Time next_tick = plan.has_bias ? plan.rate_period : kNever;
+    Time next_tick = plan.has_bias && plan.ttfs_step == 0 ? plan.rate_period : kNever;
     std::size_t k = 0;
+    Time last = kNever;  // TTFS: the last simulated time
     for (;;) {
         const Time t_in = k < input.size() ? input[k].time : kNever;
         Time t = std::min(t_in, next_tick);
         if (plan.has_delay) t = std::min(t, run.next_arrival());
+        if (plan.ttfs_step > 0) t = std::min(t_in, run.ttfs_next_time(last));
+        last = t;
         if (t == kNever || t > opt.duration) break;
         st.input_keys.clear();
         for (; k < input.size() && input[k].time == t; ++k)

@@ -46,6 +46,10 @@
 // TerminateDelta: after each simulated time t, if the output layer's top positive-spike count
 // leads the second by >= terminate_delta, the pattern stops; end_time = t.
 // Final output potentials: leak applied up to end_time.
+// Time-to-first-spike networks (NeuronConfig::ttfs_levels > 0, spike/ttfs.h): the simulated
+// times are the input times (on the TtfsStep grid), the layers' window ends and fire steps; no
+// bias ticks; TTFS layers integrate scaled arrivals, take their bias at their window end and
+// fire once (ttfs.h).
 //
 // The event-driven simulator visits only the times above; each layer's emitted spikes are a
 // flat vector reused across times; a convolution event walks the kernel window of its (y, x)

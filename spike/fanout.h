@@ -56,6 +56,17 @@ struct FanoutKernels {
                                    std::uint32_t rows, std::uint32_t n, bool negate, float th,
                                    bool bipolar, std::uint32_t base, std::uint64_t tag,
                                    std::uint64_t* out);
+    // The same two with the same results, tuned for rare spikes (a branch per vector skips the
+    // emission of a vector that did not fire: cheaper when fewer than about 1 lane in 128
+    // fires, a misprediction per firing vector otherwise). The first two emit without
+    // branches (cheaper at higher rates). The simulator picks per layer from its rate so far.
+    std::uint32_t (*add_fire_sparse)(float* v, const float* w, std::uint32_t n, bool negate, float th,
+                                     bool bipolar, std::uint32_t base, std::uint64_t tag,
+                                     std::uint64_t* out);
+    std::uint32_t (*add_fire_rows_sparse)(float* v, std::int64_t v_step, const float* w, std::int64_t w_step,
+                                          std::uint32_t rows, std::uint32_t n, bool negate, float th,
+                                          bool bipolar, std::uint32_t base, std::uint64_t tag,
+                                          std::uint64_t* out);
     // v[j] += w[j] (or -=) for j < n, no threshold (a non-spiking layer).
     void (*add)(float* v, const float* w, std::uint32_t n, bool negate);
     const char* name;

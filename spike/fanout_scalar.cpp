@@ -36,7 +36,9 @@ void add_scalar(float* v, const float* w, std::uint32_t n, bool negate) {
 
 }  // namespace
 
-FanoutKernels fanout_kernels_scalar() { return {add_fire_scalar, add_fire_rows_scalar, add_scalar, "scalar"}; }
+FanoutKernels fanout_kernels_scalar() {
+    return {add_fire_scalar, add_fire_rows_scalar, add_fire_scalar, add_fire_rows_scalar, add_scalar, "scalar"};
+}
 
 FanoutKernels fanout_kernels(kernels::Isa isa) {
     const kernels::Isa hw = kernels::hardware_isa();

@@ -15,6 +15,12 @@ struct NeuronConfig {
     double initial_potential = 0.0; // e.g. 0.5 * threshold helps short runs
     Time incoming_delay = 0;        // IncomingDelay: events reach the neuron this much later
                                     // (network simulators: spike/event_sim.h)
+    // Time-to-first-spike neurons (spike/ttfs.h; network simulators only, IfNeuron ignores
+    // them): ttfs_levels K > 0 turns them on, windows of K * ttfs_step; activations under
+    // ttfs_cutoff * threshold never fire (TtfsCutoff).
+    std::uint32_t ttfs_levels = 0;
+    Time ttfs_step = 0;
+    double ttfs_cutoff = 0.0;
 };
 
 class IfNeuron {

@@ -20,8 +20,10 @@
 #include "spike/batch.h"
 #include "spike/env_config.h"
 #include "spike/event_sim.h"
+#include "spike/formal_eval.h"
 #include "spike/stats.h"
 #include "spike/transcode.h"
+#include "spike/ttfs.h"
 
 namespace n2d2::cli {
 
@@ -117,7 +119,9 @@ void write_spike_dump(const std::string& dir, const spike::Network& net, const s
     j.key("input_scale").array(scale);
     j.key("threshold").value(l.neuron.threshold).key("bipolar").value(l.neuron.bipolar)
         .key("leak_tau_fs").value(double(l.neuron.leak_tau)).key("refractory_fs").value(double(l.neuron.refractory))
-        .key("initial_potential").value(l.neuron.initial_potential);
+        .key("initial_potential").value(l.neuron.initial_potential)
+        .key("ttfs_levels").value(int64_t(l.neuron.ttfs_levels)).key("ttfs_step_fs").value(double(l.neuron.ttfs_step))
+        .key("ttfs_cutoff").value(l.neuron.ttfs_cutoff);
     j.key("weights").value(l.weights.empty() ? "" : "L" + std::to_string(i) + "_weights.npy");
     j.key("bias").value(l.bias.empty() ? "" : "L" + std::to_string(i) + "_bias.npy");
     j.end_object();
@@ -221,6 +225,14 @@ int cmd_spike(int argc, char** argv) {
   spike::Network net =
       spike::transcode(g, to, calib.empty() ? std::span<const float>() : calib.span<float>(), &rep);
   env.apply(net);
+  // TimeToFirstSpike without SimulatedTime: exactly the time the network needs (spike/ttfs.h).
+  if (env.ttfs() && !env.simulated_time_set) env.coder.duration = spike::ttfs_duration(net);
+  std::size_t bias_corrected = 0;
+  if (env.ttfs_bias_correction) {
+    if (!env.ttfs()) fail(env.file, ": TtfsBiasCorrection needs StimulusType=TimeToFirstSpike");
+    if (calib.empty()) fail(env.file, ": TtfsBiasCorrection needs CalibrationImages > 0 (training images)");
+    bias_corrected = spike::ttfs_correct_biases(net, calib.span<float>());
+  }
   spike::SimOptions so;
   so.duration = env.coder.duration;
   so.terminate_delta = env.terminate_delta(net);
@@ -316,7 +328,9 @@ int cmd_spike(int argc, char** argv) {
   txt += "model: " + model_path + "\ndata: " + dir + " (test split, " + std::to_string(n) + " images)\n";
   txt += "coder: " + std::string(spike::stimulus_type_name(env.coder.type)) + ", PeriodMin " + std::to_string(env.coder.period_min) +
          " fs, PeriodMeanMin " + std::to_string(env.coder.period_mean_min) + " fs, PeriodMeanMax " +
-         std::to_string(env.coder.period_mean_max) + " fs, seed " + std::to_string(seed) + "\n";
+         std::to_string(env.coder.period_mean_max) + " fs, seed " + std::to_string(seed) +
+         (env.ttfs() ? ", TtfsLevels " + std::to_string(env.coder.ttfs_levels) + ", TtfsStep " + std::to_string(env.coder.ttfs_step) + " fs"
+                     : std::string()) + "\n";
   txt += "simulated time " + std::to_string(so.duration) + " fs per pattern, readout " + readout_name(env.readout) +
          ", TerminateDelta " + std::to_string(so.terminate_delta) + " (" + std::to_string(stats.terminated()) +
          " patterns stopped early)\n";
@@ -324,7 +338,8 @@ int cmd_spike(int argc, char** argv) {
                                                            (env.per_channel ? " per channel" : " per layer") + " of " +
                                                            std::to_string(rep.calibration_images) + " training images"
                                                      : std::string("none")) +
-         "; output lambda " + fmt("%.5g", rep.output_lambda) + "\n";
+         "; output lambda " + fmt("%.5g", rep.output_lambda) +
+         (env.ttfs_bias_correction ? "; TTFS bias correction on " + std::to_string(bias_corrected) + " layers" : std::string()) + "\n";
   txt += fmt("formal accuracy: %.2f %%\n", formal_acc) + fmt("spike accuracy:  %.2f %%", spike_acc) +
          fmt(" (%+.2f points)\n", spike_acc - formal_acc);
   txt += "\n" + stats.table() + "\n";
@@ -360,6 +375,8 @@ int cmd_spike(int argc, char** argv) {
       .key("readout").value(readout_name(env.readout)).key("terminate_delta").value(int64_t(so.terminate_delta))
       .key("normalization_percentile").value(env.percentile).key("per_channel").value(env.per_channel)
       .key("calibration_images").value(int64_t(rep.calibration_images)).key("seed").value(int64_t(seed));
+  if (env.ttfs()) j.key("ttfs_bias_correction").value(env.ttfs_bias_correction);
+  if (env.ttfs()) j.key("ttfs_levels").value(int64_t(env.coder.ttfs_levels)).key("ttfs_step_fs").value(double(env.coder.ttfs_step));
   j.key("layers").begin_array();
   for (const auto& r : stats.rows())
     j.begin_object().key("name").value(r.name).key("alias").value(r.alias).key("kind").value(r.kind)

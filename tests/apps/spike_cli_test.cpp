@@ -42,6 +42,27 @@ std::string short_env(const std::string& dir, const std::string& extra = "") {
 
 }  // namespace
 
+TEST(SpikeCli, TimeToFirstSpikeSample) {
+  // samples/spike/env_ttfs.ini on 100 images: the network's own simulated time (4 windows of
+  // 255 ns), each pixel and neuron at most once, accuracy close to formal at ~0.5 ev/syn.
+  if (!fs::exists(kFashion)) GTEST_SKIP() << kFashion << " missing";
+  const std::string d = tmp_dir("ttfs");
+  auto r = n2d2::test::run_cli("spike " + src("samples/spike/lenet_fmnist.onnx") + " --data fashion-mnist --env " +
+                               src("samples/spike/env_ttfs.ini") + " --images 100 --threads 2 --curve-images 0 -o " + d +
+                               "/o --json " + d + "/s.json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string j = n2d2::test::read_file(d + "/s.json");
+  EXPECT_EQ(json_number(j, "simulated_time_fs"), 1020000000) << j;
+  EXPECT_EQ(json_number(j, "ttfs_levels"), 255) << j;
+  EXPECT_EQ(json_number(j, "mean_latency_fs"), 1020000000) << j;
+  EXPECT_GT(json_number(j, "spike_accuracy"), json_number(j, "formal_accuracy") - 3.0) << j;
+  const double ev = json_number(j, "read_events_per_virtual_synapse");
+  EXPECT_GT(ev, 0.3) << j;
+  EXPECT_LT(ev, 0.6) << j;
+  EXPECT_LE(json_number(j, "input_spikes_per_pattern"), 784) << j;  // at most one per pixel
+  fs::remove_all(d);
+}
+
 TEST(SpikeCli, LenetStatsJsonAndThreads) {
   if (!fs::exists(kFashion)) GTEST_SKIP() << kFashion << " missing";
   const std::string d = tmp_dir("run");

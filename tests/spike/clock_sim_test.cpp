@@ -123,3 +123,47 @@ TEST(SpikeClockSim, ReusedSimulatorStateGivesTheSameResults) {
         EXPECT_EQ(again.output_potential, fresh.output_potential);
     }
 }
+
+// A LeNet-shaped network whose max pool has non-overlapping windows (the event simulator's
+// one-unit-per-input table) with a border row and column outside every window, after a
+// one-channel conv (the rows fan-out with short rows); bipolar conv neurons send negative
+// spikes into the pool.
+TEST(SpikeClockSim, AgreesOnNonOverlappingPoolsAndShortConvRows) {
+    using n2d2::spike::testing::conv;
+    using n2d2::spike::testing::random_weights;
+    for (int bipolar = 0; bipolar < 2; ++bipolar)
+        for (StimulusType type : {StimulusType::Periodic, StimulusType::Poissonian, StimulusType::SingleBurst}) {
+            Rng rng(300 + bipolar);
+            Network net;
+            net.input = {1, 9, 9};
+            net.rate_period = 20;
+            Layer c1 = conv("c1", -1, {1, 9, 9}, {3, 7, 7}, 3, 3, rng);
+            c1.weights = random_weights(rng, 3 * 9, -0.3, 0.6);
+            c1.bias = random_weights(rng, 3, -0.1, 0.2);
+            c1.neuron.bipolar = bipolar != 0;
+            Layer p1;
+            p1.name = "p1";
+            p1.kind = LayerKind::MaxPool;
+            p1.inputs = {0};
+            p1.in = c1.out;
+            p1.out = {3, 3, 3};  // 2x2 stride 2 over 7x7: row and column 6 are in no window
+            p1.kernel_h = p1.kernel_w = p1.stride_h = p1.stride_w = 2;
+            Layer c2 = conv("c2", 1, {3, 3, 3}, {4, 2, 2}, 2, 2, rng);
+            c2.weights = random_weights(rng, 4 * 3 * 4, -0.2, 0.5);
+            c2.neuron.bipolar = bipolar != 0;
+            Layer fc;
+            fc.name = "fc";
+            fc.kind = LayerKind::Fc;
+            fc.inputs = {2};
+            fc.in = c2.out;
+            fc.out = {4, 1, 1};
+            fc.weights = random_weights(rng, 4 * 16, -0.2, 0.6);
+            net.layers = {c1, p1, c2, fc};
+            net.output = 3;
+            const CoderConfig c = coder(type);
+            const auto in = encode(c, random_image(77 + bipolar, net.input.size()), 3);
+            SimOptions opt;
+            opt.duration = c.duration;
+            compare(net, in, opt, std::string(bipolar ? "bipolar/" : "plain/") + stimulus_type_name(type));
+        }
+}

@@ -176,3 +176,55 @@ TEST(SpikeEnvConfig, ErrorsNameFileAndLine) {
     e = error_of("[sp]\nSizeX=32\n");
     EXPECT_NE(e.find("env.ini:1"), std::string::npos) << e;
 }
+
+TEST(SpikeEnvConfig, TimeToFirstSpikeKeys) {
+    EnvConfig e = parse_env_config(R"(
+[env.config]
+StimulusType=TimeToFirstSpike
+TtfsLevels=64
+TtfsStep=2,000,000
+TtfsBiasCorrection=1
+Readout=potential
+[common.config]
+TtfsCutoff=0.05
+[conv1.config]
+TtfsCutoff=0.1
+)",
+                                   "env.ini");
+    EXPECT_TRUE(e.ttfs());
+    EXPECT_FALSE(e.simulated_time_set);
+    EXPECT_EQ(e.coder.type, StimulusType::TimeToFirstSpike);
+    EXPECT_EQ(e.coder.ttfs_levels, 64u);
+    EXPECT_EQ(e.coder.ttfs_step, 2'000'000u);
+    EXPECT_TRUE(e.ttfs_bias_correction);
+    Network net = lenet_like();
+    e.apply(net);
+    for (std::size_t i : {0u, 2u, 3u}) {
+        EXPECT_EQ(net.layers[i].neuron.ttfs_levels, 64u);
+        EXPECT_EQ(net.layers[i].neuron.ttfs_step, 2'000'000u);
+    }
+    EXPECT_DOUBLE_EQ(net.layers[0].neuron.ttfs_cutoff, 0.1);
+    EXPECT_DOUBLE_EQ(net.layers[2].neuron.ttfs_cutoff, 0.05);
+    EXPECT_EQ(net.layers[1].neuron.ttfs_levels, 0u);  // the max pool has no neurons
+    // Defaults: 255 levels of 1 ns; not TTFS without the coder.
+    EnvConfig d = parse_env_config("[env.config]\nStimulusType=TimeToFirstSpike\nSimulatedTime=5\n", "env.ini");
+    EXPECT_EQ(d.coder.ttfs_levels, 255u);
+    EXPECT_EQ(d.coder.ttfs_step, 1'000'000u);
+    EXPECT_TRUE(d.simulated_time_set);
+    EXPECT_FALSE(d.ttfs_bias_correction);
+    Network plain = lenet_like();
+    parse_env_config("[common.config]\nThreshold=1\n", "env.ini").apply(plain);
+    EXPECT_EQ(plain.layers[0].neuron.ttfs_levels, 0u);
+    // Errors name file:line.
+    std::string err = error_of("[env.config]\nStimulusType=TimeToFirstSpike\nTtfsLevels=0\n");
+    EXPECT_NE(err.find("env.ini:3"), std::string::npos) << err;
+    err = error_of("[env.config]\nTtfsStep=0\n");
+    EXPECT_NE(err.find("env.ini:2"), std::string::npos) << err;
+    err = error_of("[env.config]\nStimulusType=TimeToFirstSpike\n[common.config]\nTtfsCutoff=1.5\n");
+    EXPECT_NE(err.find("env.ini:4"), std::string::npos) << err;
+    err = error_of("[env.config]\nStimulusType=Periodic\n[fc1.config]\nTtfsCutoff=0.1\n");
+    EXPECT_NE(err.find("env.ini:3"), std::string::npos) << err;
+    EXPECT_NE(err.find("TtfsCutoff needs [env.config] StimulusType=TimeToFirstSpike"), std::string::npos) << err;
+    err = error_of("[env.config]\nStimulusType=TimeToFirstSpike\n[pool1.config]\nTtfsCutoff=0.1\n");
+    EXPECT_NE(err.find("no neurons"), std::string::npos) << err;
+}

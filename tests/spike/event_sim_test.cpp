@@ -332,7 +332,7 @@ void check_variant(const n2d2::spike::detail::FanoutKernels& fast) {
     using namespace n2d2::spike::detail;
     const FanoutKernels ref = fanout_kernels_scalar();
     Rng rng(11);
-    for (std::uint32_t n : {1u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 33u, 64u, 100u}) {
+    for (std::uint32_t n : {1u, 7u, 8u, 9u, 15u, 16u, 17u, 30u, 31u, 33u, 64u, 65u, 80u, 100u, 150u}) {
         for (int mode = 0; mode < 4; ++mode) {
             const bool negate = mode & 1, bipolar = mode & 2;
             // Padded as fanout.h asks; the padding holds values that would fire if touched.
@@ -343,7 +343,7 @@ void check_variant(const n2d2::spike::detail::FanoutKernels& fast) {
             v[0] = 0.75f;
             w[0] = negate ? -0.25f : 0.25f;  // exactly the threshold: fires
             std::vector<float> va = v, vb = v;
-            std::vector<std::uint64_t> ka(n), kb(n);
+            std::vector<std::uint64_t> ka(n + kFanoutPad), kb(n + kFanoutPad);  // fanout.h's capacity
             const std::uint32_t na = ref.add_fire(va.data(), w.data(), n, negate, 1.0f, bipolar, 1000, 6, ka.data());
             const std::uint32_t nb = fast.add_fire(vb.data(), w.data(), n, negate, 1.0f, bipolar, 1000, 6, kb.data());
             ASSERT_EQ(na, nb) << fast.name << " n=" << n << " mode=" << mode;
@@ -378,14 +378,23 @@ void check_variant(const n2d2::spike::detail::FanoutKernels& fast) {
 
 }  // namespace
 
+// The rare-spike variants (a branch per vector) in the slots of the branch-free ones.
+static n2d2::spike::detail::FanoutKernels sparse_of(n2d2::spike::detail::FanoutKernels k) {
+    k.add_fire = k.add_fire_sparse;
+    k.add_fire_rows = k.add_fire_rows_sparse;
+    return k;
+}
+
 TEST(SpikeFanout, Avx2MatchesScalar) {
     if (n2d2::kernels::hardware_isa() < n2d2::kernels::Isa::Avx2) GTEST_SKIP() << "CPU lacks AVX2";
     check_variant(n2d2::spike::detail::fanout_kernels_avx2());
+    check_variant(sparse_of(n2d2::spike::detail::fanout_kernels_avx2()));
 }
 
 TEST(SpikeFanout, Avx512MatchesScalar) {
     if (n2d2::kernels::hardware_isa() < n2d2::kernels::Isa::Avx512) GTEST_SKIP() << "CPU lacks AVX-512";
     check_variant(n2d2::spike::detail::fanout_kernels_avx512());
+    check_variant(sparse_of(n2d2::spike::detail::fanout_kernels_avx512()));
 }
 
 TEST(SpikeFanout, ChoiceNeverExceedsTheCpu) {
