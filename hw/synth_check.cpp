@@ -78,7 +78,13 @@ SynthCounts synthesize(const std::string& dir, const std::vector<std::string>& f
     fail("ghdl --synth of ", entity, " in ", dir, " failed:\n", out.substr(0, 2000), t.substr(t.size() > 3000 ? t.size() - 3000 : 0));
   }
   std::ostringstream script, ys;
-  script << "read_verilog " << entity << ".v; synth_xilinx -family " << family << " -top " << entity << "; stat";
+  // GHDL 2.0 drops VHDL attributes from its netlist: the window blocks' line buffers (memories
+  // named *lb_g*lb, ram_style "distributed" in n2d2_window.vhd) get it again between yosys'
+  // memory preparation and memory mapping. Without it yosys' cost model builds a multi-port line
+  // buffer from flip-flops and read multiplexers (LeNet conv1: 25 read ports, 112,650 gates in ABC).
+  script << "read_verilog " << entity << ".v; synth_xilinx -family " << family << " -top " << entity << " -run :map_memory; "
+         << "setattr -set ram_style \"distributed\" t:$mem_v2 *lb_g*lb %i; "
+         << "synth_xilinx -family " << family << " -top " << entity << " -run map_memory:; stat";
   ys << "cd " << shell_quote(dir) << " && yosys -q -l " << shell_quote(entity + ".yosys.log") << " -p " << shell_quote(script.str()) << " > /dev/null";
   auto [rc2, out2] = run_shell(ys.str());
   std::ifstream f(dir + "/" + entity + ".yosys.log");

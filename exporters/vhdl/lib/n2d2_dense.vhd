@@ -62,7 +62,7 @@ architecture rtl of n2d2_dense is
   constant WROM : wrom_t := build_wrom;
 
   type buf_t is array (0 to 2 * K - 1) of std_logic_vector(IN_BITS - 1 downto 0);
-  signal buf : buf_t;
+  signal vbuf : buf_t;  -- not "buf": a Verilog gate keyword in ghdl --synth --out=verilog
   type acc_t is array (0 to PO - 1) of signed(ACC_BITS - 1 downto 0);
   signal acc : acc_t := (others => (others => '0'));
 
@@ -110,7 +110,7 @@ begin
     part := (others => (others => '0'));
     for i in 0 to PI - 1 loop
       if k0 + i < K then
-        x := lane_value(buf(rd_addr + i), IN_SIGNED);
+        x := lane_value(vbuf(rd_addr + i), IN_SIGNED);
         for o in 0 to PO - 1 loop
           wv := signed(wq((o * PI + i + 1) * W_BITS - 1 downto (o * PI + i) * W_BITS));
           part(o) := part(o) + resize(smul(x, wv), ACC_BITS);
@@ -142,7 +142,7 @@ begin
     if rising_edge(clk) then
       if wr_en = '1' then
         for l in 0 to IN_LANES - 1 loop
-          if wr_beat < NB_IN - 1 or l < LAST_W then buf(wr_addr + l) <= in_data((l + 1) * IN_BITS - 1 downto l * IN_BITS); end if;
+          if wr_beat < NB_IN - 1 or l < LAST_W then vbuf(wr_addr + l) <= in_data((l + 1) * IN_BITS - 1 downto l * IN_BITS); end if;
         end loop;
       end if;
       wq <= WROM(n_wword);
