@@ -61,8 +61,15 @@ architecture rtl of n2d2_dense is
   end function;
   constant WROM : wrom_t := build_wrom;
 
-  type buf_t is array (0 to 2 * K - 1) of std_logic_vector(IN_BITS - 1 downto 0);
-  signal vbuf : buf_t;  -- not "buf": a Verilog gate keyword in ghdl --synth --out=verilog
+  -- Input vector storage (2 x K elements). Lane-banked when every beat is full (C_IN a multiple
+  -- of IN_LANES): element e in bank e mod IN_LANES at word e / IN_LANES, one write port per bank
+  -- (LUT RAM); else one memory written IN_LANES elements per cycle (flip-flops). xin(i): element
+  -- rd_addr + i (read only while k0 + i < K).
+  constant BANKED : boolean := LAST_W = IN_LANES;
+  constant BWORDS : positive := cdiv(2 * K, IN_LANES);
+  subtype elem_t is std_logic_vector(IN_BITS - 1 downto 0);
+  type xin_t is array (0 to PI - 1) of elem_t;
+  signal xin : xin_t;
   type acc_t is array (0 to PO - 1) of signed(ACC_BITS - 1 downto 0);
   signal acc : acc_t := (others => (others => '0'));
 
@@ -110,7 +117,7 @@ begin
     part := (others => (others => '0'));
     for i in 0 to PI - 1 loop
       if k0 + i < K then
-        x := lane_value(vbuf(rd_addr + i), IN_SIGNED);
+        x := lane_value(xin(i), IN_SIGNED);
         for o in 0 to PO - 1 loop
           wv := signed(wq((o * PI + i + 1) * W_BITS - 1 downto (o * PI + i) * W_BITS));
           part(o) := part(o) + resize(smul(x, wv), ACC_BITS);
@@ -129,6 +136,61 @@ begin
     end loop;
   end process;
 
+  banked_g : if BANKED generate
+    type bank_t is array (0 to BWORDS - 1) of elem_t;
+    type rdp_t is array (0 to IN_LANES * PI - 1) of elem_t;
+    type word_t is array (0 to PI - 1) of natural range 0 to BWORDS - 1;
+    type lane_t is array (0 to PI - 1) of natural range 0 to IN_LANES - 1;
+    signal rdp   : rdp_t;   -- rdp(b * PI + i): bank b at lane i's word
+    signal rword : word_t;
+    signal rlane : lane_t;
+  begin
+    process (all)
+    begin
+      for i in 0 to PI - 1 loop
+        rword(i) <= imin((rd_addr + i) / IN_LANES, BWORDS - 1);
+        rlane(i) <= (rd_addr + i) mod IN_LANES;
+      end loop;
+    end process;
+    banks_g : for b in 0 to IN_LANES - 1 generate
+      signal bank : bank_t;
+    begin
+      process (clk)
+      begin
+        if rising_edge(clk) then
+          if wr_en = '1' then bank(imin(wr_addr / IN_LANES, BWORDS - 1)) <= in_data((b + 1) * IN_BITS - 1 downto b * IN_BITS); end if;
+        end if;
+      end process;
+      ports_g : for i in 0 to PI - 1 generate
+        rdp(b * PI + i) <= bank(rword(i));
+      end generate;
+    end generate;
+    process (all)
+    begin
+      for i in 0 to PI - 1 loop xin(i) <= rdp(rlane(i) * PI + i); end loop;
+    end process;
+  end generate;
+
+  flat_g : if not BANKED generate
+    type buf_t is array (0 to 2 * K - 1) of elem_t;
+    signal vbuf : buf_t;  -- not "buf": a Verilog gate keyword in ghdl --synth --out=verilog
+  begin
+    process (clk)
+    begin
+      if rising_edge(clk) then
+        if wr_en = '1' then
+          for l in 0 to IN_LANES - 1 loop
+            if wr_beat < NB_IN - 1 or l < LAST_W then vbuf(wr_addr + l) <= in_data((l + 1) * IN_BITS - 1 downto l * IN_BITS); end if;
+          end loop;
+        end if;
+      end if;
+    end process;
+    process (all)
+    begin
+      for i in 0 to PI - 1 loop xin(i) <= vbuf(imin(rd_addr + i, 2 * K - 1)); end loop;
+    end process;
+  end generate;
+
   rq : entity n2d2.n2d2_requant
     generic map (PO => PO, REQ_LANES => REQ_LANES, C_OUT => C_OUT, ACC_BITS => ACC_BITS, OUT_BITS => OUT_BITS,
                  OUT_SIGNED => OUT_SIGNED, RESCALE => RESCALE, MULT_BITS => MULT_BITS, RQW => RQW,
@@ -140,11 +202,6 @@ begin
     variable f : std_logic_vector(1 downto 0);
   begin
     if rising_edge(clk) then
-      if wr_en = '1' then
-        for l in 0 to IN_LANES - 1 loop
-          if wr_beat < NB_IN - 1 or l < LAST_W then vbuf(wr_addr + l) <= in_data((l + 1) * IN_BITS - 1 downto l * IN_BITS); end if;
-        end loop;
-      end if;
       wq <= WROM(n_wword);
       if rst = '1' then
         full <= "00"; fw <= 0; fc <= 0; wr_addr <= 0; wr_beat <= 0; wr_px <= 0; rd_addr <= 0; step <= 0; k0 <= 0;
