@@ -6,14 +6,16 @@
       DSP budgets on xc7z020 and runs `n2d2-flow hw --synth-check` (ghdl --synth + yosys
       synth_xilinx, per layer). Writes OUTDIR/synth.csv: one row per layer with the layer's
       parallelism and yosys' DSP / BRAM18 / LUT / FF.
-  hw_calibrate.py fit OUTDIR [--flow ...] [--check NAME ...]
+  hw_calibrate.py fit OUTDIR [--flow ...] [--check NAME ...] [--skip NET:DSP:LAYER ...]
       re-runs the estimator (fast) on the same networks and budgets, reads each layer's LUT / FF
       features (`lut_features`, `ff_features` in the JSON: the physical quantities hw/block.cpp
       counts), fits one coefficient per feature (non-negative least squares on the sweep rows
       whose network is not a --check one) and prints the coefficients, and per layer yosys vs the
-      estimate (current coefficients) and vs the fitted formula.
+      estimate (current coefficients) and vs the fitted formula. --skip drops a row (e.g. one
+      synthesized from an older version of its VHDL block).
 
-The sweep layers are small (synthesis in seconds to a minute each) and distinct from the
+Net d (dense only) was added after a, b and c; the seeded weights of a network do not depend
+on which networks are built. The sweep layers are small (synthesis in seconds to a minute each) and distinct from the
 LeNet layers, which `--check lenet` keeps out of the fit to test the formula on.
 """
 import csv, json, os, subprocess, sys
@@ -73,11 +75,20 @@ def net_lenet(n):  # tests/golden/hw/lenet_q.onnx's structure (the check set)
     n.nodes.append(helper.make_node("Dequantize", [x], ["y"], name="dequantize", domain=D, scale=0.05))
 
 
+def net_d(n):  # 4x3x3: three dense layers (input vectors of 1, PO and PO lanes)
+    n.nodes.append(helper.make_node("Flatten", [quant(n)], ["flat"], name="flatten", axis=1))
+    x = n.gemm("flat", 36, 12, 9)
+    x = n.gemm(x, 12, 6, 8)
+    x = n.gemm(x, 6, 4, 8)
+    n.nodes.append(helper.make_node("Dequantize", [x], ["y"], name="dequantize", domain=D, scale=0.05))
+
+
 NETS = {
     "a": (net_a, [1, 2, 8, 8], [1, 8], [10, 40]),
     "b": (net_b, [1, 3, 10, 10], [1, 10], [12, 60]),
     "c": (net_c, [1, 4, 8, 8], [1, 6], [8, 30]),
     "lenet": (net_lenet, [1, 1, 28, 28], [1, 10], [220]),
+    "d": (net_d, [1, 4, 3, 3], [1, 4], [6, 24]),
 }
 
 
@@ -148,11 +159,12 @@ def nnls(a, b):
         keep.pop(int(np.argmin(x)))
 
 
-def fit(out, flow, csvs, checks):
+def fit(out, flow, csvs, checks, skips):
     rows = []
     for c in csvs:
         with open(c) as f:
             rows += list(csv.DictReader(f))
+    rows = [r for r in rows if f"{r['net']}:{r['dsp_budget']}:{r['layer']}" not in skips]
     names = sorted({r["net"] for r in rows})
     paths = models(out, names)
     feats = {}
@@ -162,19 +174,25 @@ def fit(out, flow, csvs, checks):
             for lay in j["layers"]:
                 feats[(name, str(dsp), lay["name"])] = lay
     for what in ("lut", "ff"):
-        keys = sorted({k for v in feats.values() for k in v[what + "_features"]})
+        keys = [k for k in next(iter(feats.values()))[what + "_features"]]
+        fixed = {"lutram": 1.0} if what == "lut" else {}  # LUT RAM LUTs are counted exactly (4 per RAM32M/RAM64M)
+        free = [k for k in keys if k not in fixed]
         by_block = {}
         for r in rows:
             by_block.setdefault(r["block"], []).append(r)
         print(f"\n{what.upper()}: features {keys}")
         for block, rs in sorted(by_block.items()):
             fit_rs = [r for r in rs if r["net"] not in checks]
-            a = np.array([[feats[(r["net"], r["dsp_budget"], r["layer"])][what + "_features"].get(k, 0) for k in keys] for r in fit_rs], float)
-            b = np.array([float(r["yosys_" + what]) for r in fit_rs])
-            coef = nnls(a, b) if len(fit_rs) else np.zeros(len(keys))
-            print(f"  {block}: fitted on {len(fit_rs)} layers: " + ", ".join(f"{k}={c:.3f}" for k, c in zip(keys, coef) if c))
+            fv = lambda r, ks: [feats[(r["net"], r["dsp_budget"], r["layer"])][what + "_features"].get(k, 0) for k in ks]
+            a = np.array([fv(r, free) for r in fit_rs], float)
+            b = np.array([float(r["yosys_" + what]) - sum(fixed[k] * v for k, v in zip(fixed, fv(r, list(fixed)))) for r in fit_rs])
+            sub = nnls(a, b) if len(fit_rs) else np.zeros(len(free))
+            coef = np.array([fixed[k] if k in fixed else sub[free.index(k)] for k in keys])
+            print(f"  {block}: fitted on {len(fit_rs)} layers: " + ", ".join(f"{k}={c:.3f}" for k, c in zip(keys, coef)))
             for r in rs:
                 lay = feats[(r["net"], r["dsp_budget"], r["layer"])]
+                if [str(lay[k]) for k in ("po", "pi", "pk")] != [r["po"], r["pi"], r["pk"]]:
+                    sys.exit(f"{r['net']} dsp{r['dsp_budget']} {r['layer']}: mapped differently now than when synthesized")
                 f = np.array([lay[what + "_features"].get(k, 0) for k in keys], float)
                 y, e = float(r["yosys_" + what]), float(lay[what])
                 tag = "check" if r["net"] in checks else "fit  "
@@ -195,7 +213,8 @@ def main():
     else:
         checks = [sys.argv[i + 1] for i, v in enumerate(sys.argv) if v == "--check"]
         csvs = [os.path.join(out, f) for f in sorted(os.listdir(out)) if f.startswith("synth_") and f.endswith(".csv")]
-        fit(out, flow, csvs, checks)
+        skips = {sys.argv[i + 1] for i, v in enumerate(sys.argv) if v == "--skip"}
+        fit(out, flow, csvs, checks, skips)
 
 
 if __name__ == "__main__":
