@@ -67,6 +67,9 @@ architecture rtl of n2d2_dense is
   -- rd_addr + i (read only while k0 + i < K).
   constant BANKED : boolean := LAST_W = IN_LANES;
   constant BWORDS : positive := cdiv(2 * K, IN_LANES);
+  constant KW     : natural := K / IN_LANES;                 -- words per half (banked: K = KW * IN_LANES)
+  constant PW     : natural := PI / IN_LANES;                -- a step of PI elements: PW words + PL lanes
+  constant PL     : natural := PI mod IN_LANES;
   subtype elem_t is std_logic_vector(IN_BITS - 1 downto 0);
   type xin_t is array (0 to PI - 1) of elem_t;
   signal xin : xin_t;
@@ -79,6 +82,12 @@ architecture rtl of n2d2_dense is
   signal wr_beat  : natural range 0 to NB_IN := 0;
   signal wr_px    : natural range 0 to HW_IN := 0;
   signal rd_addr  : natural range 0 to 2 * K + PI := 0;     -- element of this step's lane 0 (fc * K + step * PI)
+  -- banked addressing, kept beside wr_addr / rd_addr (no run-time division: yosys builds a full
+  -- divider for / and mod by a constant): wr_word = wr_addr / IN_LANES, rd_addr = rd_word *
+  -- IN_LANES + rd_lane
+  signal wr_word  : natural range 0 to 2 * K := 0;
+  signal rd_word  : natural range 0 to 2 * K + PI := 0;
+  signal rd_lane  : natural range 0 to IN_LANES - 1 := 0;
   signal step     : natural range 0 to STEPS := 0;
   signal k0       : natural range 0 to STEPS * PI := 0;     -- step * PI
   signal grp      : natural range 0 to NB_OUT := 0;
@@ -146,10 +155,17 @@ begin
     signal rlane : lane_t;
   begin
     process (all)
+      variable ln : natural;
     begin
-      for i in 0 to PI - 1 loop
-        rword(i) <= imin((rd_addr + i) / IN_LANES, BWORDS - 1);
-        rlane(i) <= (rd_addr + i) mod IN_LANES;
+      for i in 0 to PI - 1 loop  -- element rd_addr + i: word rd_word + i / L (+1), lane rd_lane + i mod L (-L)
+        ln := rd_lane + i mod IN_LANES;
+        if ln >= IN_LANES then
+          rword(i) <= imin(rd_word + i / IN_LANES + 1, BWORDS - 1);
+          rlane(i) <= ln - IN_LANES;
+        else
+          rword(i) <= imin(rd_word + i / IN_LANES, BWORDS - 1);
+          rlane(i) <= ln;
+        end if;
       end loop;
     end process;
     banks_g : for b in 0 to IN_LANES - 1 generate
@@ -158,7 +174,7 @@ begin
       process (clk)
       begin
         if rising_edge(clk) then
-          if wr_en = '1' then bank(imin(wr_addr / IN_LANES, BWORDS - 1)) <= in_data((b + 1) * IN_BITS - 1 downto b * IN_BITS); end if;
+          if wr_en = '1' then bank(imin(wr_word, BWORDS - 1)) <= in_data((b + 1) * IN_BITS - 1 downto b * IN_BITS); end if;
         end if;
       end process;
       ports_g : for i in 0 to PI - 1 generate
@@ -205,6 +221,7 @@ begin
       wq <= WROM(n_wword);
       if rst = '1' then
         full <= "00"; fw <= 0; fc <= 0; wr_addr <= 0; wr_beat <= 0; wr_px <= 0; rd_addr <= 0; step <= 0; k0 <= 0;
+        wr_word <= 0; rd_word <= 0; rd_lane <= 0;
         grp <= 0; oc0 <= 0; wword <= 0; wq <= WROM(0);
       else
         wword <= n_wword;
@@ -216,30 +233,39 @@ begin
               wr_px <= 0;
               f(fw) := '1';
               fw <= 1 - fw;
-              if fw = 0 then wr_addr <= K; else wr_addr <= 0; end if;
+              if fw = 0 then wr_addr <= K; wr_word <= KW; else wr_addr <= 0; wr_word <= 0; end if;
             else
               wr_px <= wr_px + 1;
               wr_addr <= wr_addr + LAST_W;
+              wr_word <= wr_word + 1;
             end if;
           else
             wr_beat <= wr_beat + 1;
             wr_addr <= wr_addr + IN_LANES;
+            wr_word <= wr_word + 1;
           end if;
         end if;
         if advance = '1' then
           acc <= sum_v;
           if last = '0' then
             step <= step + 1; k0 <= k0 + PI; rd_addr <= rd_addr + PI;
+            if rd_lane + PL >= IN_LANES then
+              rd_lane <= rd_lane + PL - IN_LANES; rd_word <= rd_word + PW + 1;
+            else
+              rd_lane <= rd_lane + PL; rd_word <= rd_word + PW;
+            end if;
           else
             step <= 0; k0 <= 0;
             if grp = NB_OUT - 1 then
               grp <= 0; oc0 <= 0;
               f(fc) := '0';
               fc <= 1 - fc;
-              if fc = 0 then rd_addr <= K; else rd_addr <= 0; end if;
+              if fc = 0 then rd_addr <= K; rd_word <= KW; else rd_addr <= 0; rd_word <= 0; end if;
+              rd_lane <= 0;
             else
               grp <= grp + 1; oc0 <= oc0 + PO;
-              if fc = 0 then rd_addr <= 0; else rd_addr <= K; end if;
+              if fc = 0 then rd_addr <= 0; rd_word <= 0; else rd_addr <= K; rd_word <= KW; end if;
+              rd_lane <= 0;
             end if;
           end if;
         end if;
