@@ -34,11 +34,11 @@ int64_t mux_luts(int64_t n) { return n <= 1 ? 0 : ceil_div(n, 4); }
 // networks a, b, c of that script (docs/hw.md, "Estimator vs yosys"): one non-negative
 // least-squares weight per feature, LeNet's layers kept out of the fit to check it.
 enum CoefKind { kCoefConv, kCoefPool, kCoefDense, kNumCoefKinds };
-// features: LutRam ReadMux Adder Select Rom Requant BufWrite Block
+// features: LutRam ReadMux TapAddr Adder Select Rom Requant BufWrite Block
 constexpr double kLutCoef[kNumCoefKinds][kNumLutFeatures] = {
-    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 150.0},  // conv / depthwise (n2d2_window)
-    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 100.0},  // max pooling (n2d2_window)
-    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 150.0},  // dense (n2d2_dense)
+    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 150.0},  // conv / depthwise (n2d2_window)
+    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 100.0},  // max pooling (n2d2_window)
+    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 150.0},  // dense (n2d2_dense)
 };
 // features: Acc WeightReg Requant Buffer Block
 constexpr double kFfCoef[kNumCoefKinds][kNumFfFeatures] = {
@@ -55,9 +55,19 @@ void apply_coefficients(BlockCost& c, CoefKind k) {
   c.ff += static_cast<int>(ff + 0.5);
 }
 
+// LUTs of a weight ROM of `words` x `wbits` built from logic: a LUT6 per output bit and 64 words
+// (random weights); with one address bit a bit is 0, 1, a or not a (a LUT for one in four); with
+// two, at most the 16 functions of two bits.
+double rom_logic_luts(int64_t words, int64_t wbits, int bram) {
+  if (bram > 0 || words <= 1) return 0;
+  if (words == 2) return static_cast<double>(wbits) / 4;
+  if (words <= 4) return static_cast<double>(std::min<int64_t>(wbits, 16));
+  return static_cast<double>(wbits * ceil_div(words, 64));
+}
+
 }  // namespace
 
-const char* const kLutFeatureNames[kNumLutFeatures] = {"lutram", "read_mux", "adder", "select", "rom", "requant", "buf_write", "block"};
+const char* const kLutFeatureNames[kNumLutFeatures] = {"lutram", "read_mux", "tap_addr", "adder", "select", "rom", "requant", "buf_write", "block"};
 const char* const kFfFeatureNames[kNumFfFeatures] = {"acc", "weight_reg", "requant", "buffer", "block"};
 
 int rom_blocks(int64_t words, int64_t width, const Device& dev) {
@@ -201,6 +211,8 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
         lf[kLutRam] = static_cast<double>(in_beats_px) * lutram_luts(slots, beat_w, p.pk);
         lf[kLutReadMux] = static_cast<double>(in_beats_px * p.pk * beat_w * mux_luts(ceil_div(slots, 64)));
       }
+      // per tap: its slot (base + a table offset, AB bits) and whether it lies inside the input
+      lf[kLutTapAddr] = static_cast<double>(int64_t{p.pk} * 2 * ceil_log2(slots));
       const int sel_lanes = pool || dw ? lanes : p.pi;
       const int64_t choices = pool || dw ? qo : qi;
       lf[kLutSelect] = static_cast<double>(int64_t{p.pk} * sel_lanes * xb * (1 + mux_luts(choices)));
@@ -218,7 +230,7 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       c.bram_weights = opt.bram_line_buffers ? (words > 1 ? memory_blocks(words * wbits, wbits, dev) : 0) : rom_blocks(words, wbits, dev);
       lf[kLutAdder] = static_cast<double>(int64_t{c.mults} * acc);
       if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;  // LUT multipliers
-      if (c.bram_weights == 0 && words > 4) lf[kLutRom] = static_cast<double>(wbits * ceil_div(words, 64));
+      lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
       c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
       if (c.bram_weights == 0 && words > 2) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
       requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi * qk))), p.po);
@@ -257,7 +269,7 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       c.bram_weights = opt.bram_line_buffers ? (words > 1 ? memory_blocks(words * wbits, wbits, dev) : 0) : rom_blocks(words, wbits, dev);
       lf[kLutAdder] = static_cast<double>(int64_t{c.mults} * acc);
       if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;
-      if (c.bram_weights == 0 && words > 4) lf[kLutRom] = static_cast<double>(wbits * ceil_div(words, 64));
+      lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
       lf[kLutBlock] = 1;
       c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
       if (c.bram_weights == 0 && words > 2) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);

@@ -6,7 +6,7 @@
       DSP budgets on xc7z020 and runs `n2d2-flow hw --synth-check` (ghdl --synth + yosys
       synth_xilinx, per layer). Writes OUTDIR/synth.csv: one row per layer with the layer's
       parallelism and yosys' DSP / BRAM18 / LUT / FF.
-  hw_calibrate.py fit OUTDIR [--flow ...] [--check NAME ...] [--skip NET:DSP:LAYER ...]
+  hw_calibrate.py fit OUTDIR [--flow ...] [--check NAME ...] [--skip NET:DSP:LAYER ...] [--ridge R]
       re-runs the estimator (fast) on the same networks and budgets, reads each layer's LUT / FF
       features (`lut_features`, `ff_features` in the JSON: the physical quantities hw/block.cpp
       counts), fits one coefficient per feature (non-negative least squares on the sweep rows
@@ -63,7 +63,7 @@ def net_c(n):  # 4x8x8: depthwise 3x3 pad1 -> 1x1 conv -> pool2 -> dense
     flat_deq(n, x, (128, 6, 11))
 
 
-def net_lenet(n):  # tests/golden/hw/lenet_q.onnx's structure (the check set)
+def net_lenet(n):  # tests/golden/hw/lenet_q.onnx's structure (the check set; that file is used)
     x = n.conv(quant(n), 1, 6, 5, 13)
     x = n.pool(x)
     x = n.conv(x, 6, 16, 5, 8, mode="Fixed-point16")
@@ -107,6 +107,8 @@ def models(out, names):
         if name in names:
             build(name, n.nodes, n.inits, xs, ys, p)
             paths[name] = p
+    if "lenet" in names:  # the check set is the committed LeNet of the docs and tests
+        paths["lenet"] = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "golden", "hw", "lenet_q.onnx")
     return paths
 
 
@@ -159,6 +161,21 @@ def nnls(a, b):
         keep.pop(int(np.argmin(x)))
 
 
+# Physical prior of each weight (1: the feature counts LUTs / FFs one for one; the per-block
+# constant: none), which the fit is pulled towards with weight RIDGE: the sweep's few small layers
+# leave most weights underdetermined, and the plain least-squares optimum trades one feature
+# against another (e.g. LeNet's 25-tap convolutions are larger than any sweep layer).
+PRIOR = {"block": 0.0}
+RIDGE = float(arg("--ridge", "0.3"))
+
+
+def prior_nnls(a, b, prior):
+    """argmin |a x - b|^2 + RIDGE * sum_j |a_j|^2 / n * (x_j - prior_j)^2 over x >= 0."""
+    n = max(1, a.shape[0])
+    w = np.sqrt(RIDGE * (a ** 2).sum(axis=0) / n)
+    return nnls(np.vstack([a, np.diag(w)]), np.concatenate([b, w * prior]))
+
+
 def fit(out, flow, csvs, checks, skips):
     rows = []
     for c in csvs:
@@ -175,7 +192,9 @@ def fit(out, flow, csvs, checks, skips):
                 feats[(name, str(dsp), lay["name"])] = lay
     for what in ("lut", "ff"):
         keys = [k for k in next(iter(feats.values()))[what + "_features"]]
-        fixed = {"lutram": 1.0} if what == "lut" else {}  # LUT RAM LUTs are counted exactly (4 per RAM32M/RAM64M)
+        # counted exactly, not fitted: LUT RAM LUTs (4 per RAM32M / RAM64M), register bits (only
+        # the per-block constant of the FF count is fitted)
+        fixed = {"lutram": 1.0} if what == "lut" else {"acc": 1.0, "weight_reg": 1.0, "requant": 1.0, "buffer": 1.0}
         free = [k for k in keys if k not in fixed]
         by_block = {}
         for r in rows:
@@ -186,7 +205,7 @@ def fit(out, flow, csvs, checks, skips):
             fv = lambda r, ks: [feats[(r["net"], r["dsp_budget"], r["layer"])][what + "_features"].get(k, 0) for k in ks]
             a = np.array([fv(r, free) for r in fit_rs], float)
             b = np.array([float(r["yosys_" + what]) - sum(fixed[k] * v for k, v in zip(fixed, fv(r, list(fixed)))) for r in fit_rs])
-            sub = nnls(a, b) if len(fit_rs) else np.zeros(len(free))
+            sub = prior_nnls(a, b, np.array([PRIOR.get(k, 1.0) for k in free])) if len(fit_rs) else np.zeros(len(free))
             coef = np.array([fixed[k] if k in fixed else sub[free.index(k)] for k in keys])
             print(f"  {block}: fitted on {len(fit_rs)} layers: " + ", ".join(f"{k}={c:.3f}" for k, c in zip(keys, coef)))
             for r in rs:

@@ -87,7 +87,7 @@ architecture rtl of n2d2_dense is
   -- IN_LANES + rd_lane
   signal wr_word  : natural range 0 to 2 * K := 0;
   signal rd_word  : natural range 0 to 2 * K + PI := 0;
-  signal rd_lane  : natural range 0 to IN_LANES - 1 := 0;
+  signal rd_lane  : natural range 0 to IN_LANES := 0;  -- (not 0 to 0 for one lane: ghdl --synth emits a 0-bit vector yosys rejects)
   signal step     : natural range 0 to STEPS := 0;
   signal k0       : natural range 0 to STEPS * PI := 0;     -- step * PI
   signal grp      : natural range 0 to NB_OUT := 0;
@@ -149,7 +149,7 @@ begin
     type bank_t is array (0 to BWORDS - 1) of elem_t;
     type rdp_t is array (0 to IN_LANES * PI - 1) of elem_t;
     type word_t is array (0 to PI - 1) of natural range 0 to BWORDS - 1;
-    type lane_t is array (0 to PI - 1) of natural range 0 to IN_LANES - 1;
+    type lane_t is array (0 to PI - 1) of natural range 0 to IN_LANES;
     signal rdp   : rdp_t;   -- rdp(b * PI + i): bank b at lane i's word
     signal rword : word_t;
     signal rlane : lane_t;
