@@ -181,10 +181,17 @@ begin
         rdp(b * PI + i) <= bank(rword(i));
       end generate;
     end generate;
-    process (all)
-    begin
-      for i in 0 to PI - 1 loop xin(i) <= rdp(rlane(i) * PI + i); end loop;
-    end process;
+    one_g : if IN_LANES = 1 generate  -- ghdl --synth mis-emits dynamic indexing of a 1-entry range
+      lanes_g : for i in 0 to PI - 1 generate
+        xin(i) <= rdp(i);
+      end generate;
+    end generate;
+    many_g : if IN_LANES > 1 generate
+      process (all)
+      begin
+        for i in 0 to PI - 1 loop xin(i) <= rdp(rlane(i) * PI + i); end loop;
+      end process;
+    end generate;
   end generate;
 
   flat_g : if not BANKED generate
