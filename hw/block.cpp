@@ -20,7 +20,85 @@ const std::vector<Aspect>& aspects(const Device& dev) {
   return dev.bram_bits == 20480 ? m20k : bram18;
 }
 
+int ceil_log2(int64_t v) {
+  int r = 0;
+  while ((int64_t{1} << r) < v) ++r;
+  return r;
+}
+
+// LUT6s of an n:1 multiplexer per bit (a LUT6 is a 4:1 mux; MUXF7/F8 join them).
+int64_t mux_luts(int64_t n) { return n <= 1 ? 0 : ceil_div(n, 4); }
+
+// Weights of the LUT / FF features per block kind, fitted to yosys 0.23 synth_xilinx -family xc7
+// (GHDL 2.0 --synth netlists of exporters/vhdl) by `scripts/hw_calibrate.py fit` on the sweep
+// networks a, b, c of that script (docs/hw.md, "Estimator vs yosys"): one non-negative
+// least-squares weight per feature, LeNet's layers kept out of the fit to check it.
+enum CoefKind { kCoefConv, kCoefPool, kCoefDense, kNumCoefKinds };
+// features: LutRam ReadMux TapAddr Adder Select Rom Requant BufWrite Block
+constexpr double kLutCoef[kNumCoefKinds][kNumLutFeatures] = {
+    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 150.0},  // conv / depthwise (n2d2_window)
+    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 100.0},  // max pooling (n2d2_window)
+    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 150.0},  // dense (n2d2_dense)
+};
+// features: Acc WeightReg Requant Buffer Block
+constexpr double kFfCoef[kNumCoefKinds][kNumFfFeatures] = {
+    {1.0, 1.0, 1.0, 1.0, 50.0},
+    {1.0, 1.0, 1.0, 1.0, 50.0},
+    {1.0, 1.0, 1.0, 1.0, 50.0},
+};
+
+void apply_coefficients(BlockCost& c, CoefKind k) {
+  double lut = 0, ff = 0;
+  for (int f = 0; f < kNumLutFeatures; ++f) lut += kLutCoef[k][f] * c.lut_features[f];
+  for (int f = 0; f < kNumFfFeatures; ++f) ff += kFfCoef[k][f] * c.ff_features[f];
+  c.lut += static_cast<int>(lut + 0.5);
+  c.ff += static_cast<int>(ff + 0.5);
+}
+
+// LUTs of a weight ROM of `words` x `wbits` built from logic: a LUT6 per output bit and 64 words
+// (random weights); with one address bit a bit is 0, 1, a or not a (a LUT for one in four); with
+// two, at most the 16 functions of two bits.
+double rom_logic_luts(int64_t words, int64_t wbits, int bram) {
+  if (bram > 0 || words <= 1) return 0;
+  if (words == 2) return static_cast<double>(wbits) / 4;
+  if (words <= 4) return static_cast<double>(std::min<int64_t>(wbits, 16));
+  return static_cast<double>(wbits * ceil_div(words, 64));
+}
+
 }  // namespace
+
+const char* const kLutFeatureNames[kNumLutFeatures] = {"lutram", "read_mux", "tap_addr", "adder", "select", "rom", "requant", "buf_write", "block"};
+const char* const kFfFeatureNames[kNumFfFeatures] = {"acc", "weight_reg", "requant", "buffer", "block"};
+
+int rom_blocks(int64_t words, int64_t width, const Device& dev) {
+  if (words <= 1 || width <= 0) return 0;
+  const auto& as = aspects(dev);
+  const Aspect widest = as.back();
+  int64_t blocks = 0;
+  if (width >= widest.width) blocks = ceil_div(width, widest.width) * ceil_div(words, widest.depth);
+  else
+    for (const Aspect& a : as)
+      if (a.width >= width) {
+        blocks = ceil_div(words, a.depth);
+        break;
+      }
+  constexpr int64_t kLogicBitsPerBlockCost = 64, kBlockCost = 129;  // yosys memory_libmap / brams_xc4v.txt
+  return words * width > kLogicBitsPerBlockCost * kBlockCost * blocks ? static_cast<int>(blocks) : 0;
+}
+
+int lutram_luts(int64_t depth, int64_t width, int read_ports) {
+  // (depth, width, cost, read ports) per primitive configuration, lutrams_xc5v.txt
+  struct Cfg {
+    int64_t depth, width, cost, ports;
+  };
+  static constexpr Cfg kCfgs[] = {{32, 6, 8, 1}, {64, 3, 8, 1}, {32, 2, 7, 3}, {64, 1, 7, 3}};
+  int64_t best_cost = -1, best_units = 0;
+  for (const Cfg& g : kCfgs) {
+    int64_t units = ceil_div(depth, g.depth) * ceil_div(width, g.width) * ceil_div(read_ports, g.ports);
+    if (best_cost < 0 || units * g.cost < best_cost) best_cost = units * g.cost, best_units = units;
+  }
+  return static_cast<int>(4 * best_units);
+}
 
 Segmentation split_channels(int channels, int lanes) {
   Segmentation s;
@@ -92,36 +170,79 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
   const int acc = c.acc_bits;
   const int64_t in_px = int64_t{l.in.h} * l.in.w, out_px = int64_t{l.out.h} * l.out.w;
   const int64_t in_beats_px = static_cast<int64_t>(inputs.at(0).size());
-  auto requant = [&](int lanes) {
+  // `lanes` rescalers for `po` accumulators: the rounding shift and saturation of an at least
+  // 32-bit intermediate each; shared (lanes < po): the accumulators held, the results collected.
+  auto requant = [&](int lanes, int po) {
+    c.requant_lanes = lanes;
+    if (l.rescale == Rescale::FixedPoint) c.dsp_requant = lanes * (acc <= dev.mul_a_bits ? 1 : 2);
+    c.lut_features[kLutRequant] = static_cast<double>(lanes * (std::max(acc, 32) + l.out_bits) + (lanes < po ? po * acc : 0));
+    const int nl = static_cast<int>(ceil_div(po, lanes)) * lanes;
+    if (lanes < po) c.ff_features[kFfRequant] = static_cast<double>(nl * acc + 2 * nl * l.out_bits);
+  };
+  auto requant_add = [&](int lanes) {  // add block (no VHDL yet): the uncalibrated formula
     c.requant_lanes = lanes;
     if (l.rescale == Rescale::FixedPoint) c.dsp_requant = lanes * (acc <= dev.mul_a_bits ? 1 : 2);
     c.lut += lanes * (acc + l.out_bits + 8);
     c.ff += lanes * l.out_bits;
   };
   switch (l.kind) {
-    case LayerKind::Conv: {
-      const bool dw = l.is_depthwise();
-      const int64_t qo = ceil_div(l.out.c, p.po), qi = ceil_div(l.cin_per_group(), p.pi), qk = ceil_div(l.taps(), p.pk);
+    case LayerKind::Conv:
+    case LayerKind::MaxPool: {
+      // n2d2_window: one LUT RAM per input beat (SLOTS pixels x the beat's lanes, PK asynchronous
+      // read ports), PK taps x (PI input channels | the lanes) selected from the pixel read, a
+      // MAC array (adder tree into PO accumulators) or PK comparators per lane, the weight ROM
+      // (block RAM or logic, read one cycle ahead into a register), shared rescalers.
+      const bool pool = l.kind == LayerKind::MaxPool, dw = l.is_depthwise();
+      const int in_lanes = lanes_of(inputs[0]), xb = l.in_bits + 1;
+      const int lanes = pool ? in_lanes : p.po;
+      const int64_t qo = pool ? in_beats_px : ceil_div(l.out.c, p.po);
+      const int64_t qi = pool ? 1 : ceil_div(l.cin_per_group(), p.pi), qk = ceil_div(l.taps(), p.pk);
       c.compute_cycles = out_px * qo * qi * qk;
       c.in_beats = in_px * in_beats_px;
       c.out_beats = out_px * qo;
+      c.line_pixels = line_buffer_pixels(l);
+      const int64_t slots = int64_t{1} << std::max(1, ceil_log2(c.line_pixels));
+      const int64_t beat_w = int64_t{in_lanes} * l.in_bits;
+      double* lf = c.lut_features;
+      if (opt.bram_line_buffers) {
+        const int64_t read_w = int64_t{pool ? lanes : dw ? p.po : p.pi} * p.pk * l.in_bits;
+        c.bram_line = memory_blocks(c.line_pixels * l.in.c * l.in_bits, std::max(read_w, beat_w), dev);
+      } else {
+        lf[kLutRam] = static_cast<double>(in_beats_px) * lutram_luts(slots, beat_w, p.pk);
+        lf[kLutReadMux] = static_cast<double>(in_beats_px * p.pk * beat_w * mux_luts(ceil_div(slots, 64)));
+      }
+      // per tap: its slot (base + a table offset, AB bits) and whether it lies inside the input
+      lf[kLutTapAddr] = static_cast<double>(int64_t{p.pk} * 2 * ceil_log2(slots));
+      const int sel_lanes = pool || dw ? lanes : p.pi;
+      const int64_t choices = pool || dw ? qo : qi;
+      lf[kLutSelect] = static_cast<double>(int64_t{p.pk} * sel_lanes * xb * (1 + mux_luts(choices)));
+      lf[kLutBlock] = 1;
+      c.ff_features[kFfBlock] = 1;
+      if (pool) {
+        lf[kLutAdder] = static_cast<double>(int64_t{lanes} * p.pk * xb);  // comparators and maxima
+        c.ff_features[kFfAcc] = static_cast<double>(int64_t{lanes} * xb);
+        apply_coefficients(c, kCoefPool);
+        break;
+      }
       c.mults = p.po * p.pi * p.pk;
       c.dsp_mac = mac_dsps(l, p, dev, opt);
-      c.line_pixels = line_buffer_pixels(l);
-      int64_t read_w = int64_t{dw ? p.po : p.pi} * p.pk * l.in_bits;
-      int64_t write_w = int64_t{lanes_of(inputs[0])} * l.in_bits;
-      c.bram_line = memory_blocks(c.line_pixels * l.in.c * l.in_bits, std::max(read_w, write_w), dev);
-      if (qo * qi * qk > 1)
-        c.bram_weights = memory_blocks(int64_t{l.out.c} * l.cin_per_group() * l.taps() * l.w_bits,
-                                       int64_t{c.mults} * l.w_bits, dev);
-      c.lut = 150 + p.po * (p.pi * p.pk - 1) * acc + p.po * acc;
-      c.ff = 120 + c.mults * (l.in_bits + l.w_bits) + 2 * p.po * acc;
-      if (l.in_bits + l.w_bits <= 8) c.lut += c.mults * l.in_bits * l.w_bits;
-      requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi * qk))));
+      const int64_t words = qo * qi * qk, wbits = int64_t{c.mults} * l.w_bits;
+      c.bram_weights = opt.bram_line_buffers ? (words > 1 ? memory_blocks(words * wbits, wbits, dev) : 0) : rom_blocks(words, wbits, dev);
+      lf[kLutAdder] = static_cast<double>(int64_t{c.mults} * acc);
+      if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;  // LUT multipliers
+      lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
+      c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
+      if (c.bram_weights == 0 && words > 2) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
+      requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi * qk))), p.po);
+      apply_coefficients(c, kCoefConv);
       break;
     }
     case LayerKind::Dense: {
+      // n2d2_dense: the double-buffered input vector (flip-flops written IN_LANES elements per
+      // cycle, or LUT RAM for one lane), PI elements read per step, PO x PI MACs, weight ROM,
+      // shared rescalers.
       const int64_t k = l.in.size();
+      const int in_lanes = lanes_of(inputs[0]);
       const int64_t qo = ceil_div(l.out.c, p.po), qi = ceil_div(k, p.pi);
       c.compute_cycles = qo * qi;
       c.in_beats = in_px * in_beats_px;
@@ -129,25 +250,32 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       c.mults = p.po * p.pi;
       c.dsp_mac = mac_dsps(l, p, dev, opt);
       c.line_pixels = 2 * in_px;
-      c.bram_line = memory_blocks(2 * k * l.in_bits, std::max<int64_t>(int64_t{p.pi} * l.in_bits, int64_t{lanes_of(inputs[0])} * l.in_bits), dev);
-      if (qo * qi > 1) c.bram_weights = memory_blocks(int64_t{l.out.c} * k * l.w_bits, int64_t{c.mults} * l.w_bits, dev);
-      c.lut = 150 + p.po * (p.pi - 1) * acc + p.po * acc;
-      c.ff = 120 + c.mults * (l.in_bits + l.w_bits) + 2 * p.po * acc;
-      if (l.in_bits + l.w_bits <= 8) c.lut += c.mults * l.in_bits * l.w_bits;
-      requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi))));
-      break;
-    }
-    case LayerKind::MaxPool: {
-      const int lanes = lanes_of(inputs[0]);
-      const int64_t qk = ceil_div(l.taps(), p.pk);
-      c.compute_cycles = out_px * in_beats_px * qk;
-      c.in_beats = in_px * in_beats_px;
-      c.out_beats = out_px * in_beats_px;
-      c.line_pixels = line_buffer_pixels(l);
-      c.bram_line = memory_blocks(c.line_pixels * l.in.c * l.in_bits,
-                                  std::max<int64_t>(int64_t{lanes} * p.pk * l.in_bits, int64_t{lanes} * l.in_bits), dev);
-      c.lut = 100 + lanes * p.pk * l.in_bits + lanes * l.in_bits;
-      c.ff = 80 + 2 * lanes * l.in_bits;
+      double* lf = c.lut_features;
+      if (opt.bram_line_buffers) {
+        c.bram_line = memory_blocks(2 * k * l.in_bits, int64_t{std::max(p.pi, in_lanes)} * l.in_bits, dev);
+      } else if (l.in.c % in_lanes == 0) {
+        // lane-banked: IN_LANES LUT RAMs of 2K / IN_LANES words with PI read ports, a lane select
+        const int64_t words = ceil_div(2 * k, in_lanes);
+        lf[kLutRam] = static_cast<double>(in_lanes) * lutram_luts(words, l.in_bits, p.pi);
+        lf[kLutReadMux] = static_cast<double>(int64_t{p.pi} * l.in_bits * (in_lanes * mux_luts(ceil_div(words, 64)) + mux_luts(in_lanes)));
+      } else {
+        // per element: the lane it is written from (an IN_LANES:1 mux per bit) and its write
+        // enable (IN_LANES address compares)
+        lf[kLutBufWrite] = static_cast<double>(2 * k * (l.in_bits * mux_luts(in_lanes) + 3 * in_lanes));
+        lf[kLutReadMux] = static_cast<double>(int64_t{p.pi} * l.in_bits * mux_luts(2 * qi));
+        c.ff_features[kFfBuffer] = static_cast<double>(2 * k * l.in_bits);
+      }
+      const int64_t words = qo * qi, wbits = int64_t{c.mults} * l.w_bits;
+      c.bram_weights = opt.bram_line_buffers ? (words > 1 ? memory_blocks(words * wbits, wbits, dev) : 0) : rom_blocks(words, wbits, dev);
+      lf[kLutAdder] = static_cast<double>(int64_t{c.mults} * acc);
+      if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;
+      lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
+      lf[kLutBlock] = 1;
+      c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
+      if (c.bram_weights == 0 && words > 2) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
+      c.ff_features[kFfBlock] = 1;
+      requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi))), p.po);
+      apply_coefficients(c, kCoefDense);
       break;
     }
     case LayerKind::Add: {
@@ -157,7 +285,7 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       c.dsp_mac = lanes * muls;
       c.lut = 60 + lanes * acc;
       c.ff = 40 + lanes * acc;
-      requant(lanes);
+      requant_add(lanes);
       break;
     }
     case LayerKind::Concat: {

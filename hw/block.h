@@ -37,6 +37,13 @@ struct Parallelism {
   int po = 1, pi = 1, pk = 1;  // conv/dense: output ch x input ch x taps; pool: taps (pk)
 };
 
+// The physical quantities the LUT / FF estimate is a weighted sum of (hw/block.cpp documents
+// each; the weights are fitted to yosys synth_xilinx by scripts/hw_calibrate.py).
+enum LutFeature { kLutRam, kLutReadMux, kLutAdder, kLutSelect, kLutRom, kLutRequant, kLutBufWrite, kLutBlock, kNumLutFeatures };
+enum FfFeature { kFfAcc, kFfWeightReg, kFfRequant, kFfBuffer, kFfBlock, kNumFfFeatures };
+extern const char* const kLutFeatureNames[kNumLutFeatures];
+extern const char* const kFfFeatureNames[kNumFfFeatures];
+
 struct BlockCost {
   int64_t compute_cycles = 0;  // MAC/compare cycles per frame
   int64_t in_beats = 0;        // beats consumed per frame (all inputs)
@@ -46,6 +53,8 @@ struct BlockCost {
   int dsp = 0, bram = 0, lut = 0, ff = 0;
   int dsp_mac = 0, dsp_requant = 0;
   int bram_line = 0, bram_weights = 0;
+  double lut_features[kNumLutFeatures] = {};
+  double ff_features[kNumFfFeatures] = {};
   int requant_lanes = 0;       // rescaling units (time-shared between output beats)
   int64_t line_pixels = 0;     // line buffer capacity (pixels)
   int acc_bits = 0;
@@ -53,6 +62,11 @@ struct BlockCost {
 
 struct BlockOptions {
   bool int8_packing = false;  // two int8 MACs sharing an activation per DSP48E2
+  // Line buffers (window blocks) and dense input vectors in block RAM, one wide word per read:
+  // DNeuro's row-banked architecture, estimate only (the VHDL blocks, exporters/vhdl, implement
+  // LUT-RAM line buffers read at PK asynchronous ports; --emit-vhdl refuses this option). Off:
+  // the costs of the VHDL blocks, calibrated against yosys.
+  bool bram_line_buffers = false;
 };
 
 // Line buffer capacity in pixels: the window ((kh-1) rows + kw pixels), the rows the next output
@@ -62,6 +76,16 @@ int64_t line_buffer_pixels(const Layer& l);
 
 // Block RAMs for a memory of `bits` read `width` bits at a time; 0 when it fits in LUT RAM.
 int memory_blocks(int64_t bits, int64_t width, const Device& dev);
+
+// Block RAMs of a weight ROM of `words` words of `width` bits as yosys synth_xilinx maps it: block
+// RAM when its bits cost more as logic (yosys' memory_libmap: 1/64 per bit) than the block RAMs
+// (129 per 18 Kbit block), else 0 (LUTs).
+int rom_blocks(int64_t words, int64_t width, const Device& dev);
+
+// LUTs of the LUT RAM that yosys builds for a memory of `depth` x `width` bits with one write port
+// and `read_ports` asynchronous read ports (RAM32M / RAM64M, 4 LUTs each, in simple-dual-port or
+// quad-port mode, whichever its cost model prefers).
+int lutram_luts(int64_t depth, int64_t width, int read_ports);
 
 BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Segmentation>& inputs,
                      const Device& dev, const BlockOptions& opt);

@@ -2,11 +2,14 @@
 
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "graph/error.h"
 #include "hw/shell.h"
@@ -62,13 +65,22 @@ bool synth_tools_available(std::string* why) {
   return true;
 }
 
-SynthCounts synthesize(const std::string& dir, const std::vector<std::string>& files, const std::string& library,
-                       const std::string& entity, const std::string& family) {
-  auto t0 = std::chrono::steady_clock::now();
+namespace {
+
+void analyse(const std::string& dir, const std::vector<std::string>& files, const std::string& library) {
   std::ostringstream cmd;
   cmd << "cd " << shell_quote(dir) << " && ghdl -a --std=08 --work=" << library;
   for (const auto& f : files) cmd << ' ' << shell_quote(f);
-  cmd << " && ghdl --synth --std=08 --work=" << library << " --out=verilog " << entity << " > " << shell_quote(entity + ".v") << " 2> " << shell_quote(entity + ".ghdl.log");
+  auto [rc, out] = run_shell(cmd.str() + " 2>&1");
+  if (rc != 0) fail("ghdl -a of ", dir, " failed:\n", out.substr(0, 4000));
+}
+
+// ghdl --synth + yosys of one entity of an analysed library.
+SynthCounts synth_entity(const std::string& dir, const std::string& library, const std::string& entity, const std::string& family) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::ostringstream cmd;
+  cmd << "cd " << shell_quote(dir) << " && ghdl --synth --std=08 --work=" << library << " --out=verilog " << entity << " > "
+      << shell_quote(entity + ".v") << " 2> " << shell_quote(entity + ".ghdl.log");
   auto [rc, out] = run_shell(cmd.str());
   if (rc != 0) {
     std::ifstream g(dir + "/" + entity + ".ghdl.log");
@@ -78,7 +90,13 @@ SynthCounts synthesize(const std::string& dir, const std::vector<std::string>& f
     fail("ghdl --synth of ", entity, " in ", dir, " failed:\n", out.substr(0, 2000), t.substr(t.size() > 3000 ? t.size() - 3000 : 0));
   }
   std::ostringstream script, ys;
-  script << "read_verilog " << entity << ".v; synth_xilinx -family " << family << " -top " << entity << "; stat";
+  // GHDL 2.0 drops VHDL attributes from its netlist: the window blocks' line buffers (memories
+  // named *lb_g*lb, ram_style "distributed" in n2d2_window.vhd) get it again between yosys'
+  // memory preparation and memory mapping. Without it yosys' cost model builds a multi-port line
+  // buffer from flip-flops and read multiplexers (LeNet conv1: 25 read ports, 112,650 gates in ABC).
+  script << "read_verilog " << entity << ".v; synth_xilinx -family " << family << " -top " << entity << " -run :map_memory; "
+         << "setattr -set ram_style \"distributed\" t:$mem_v2 */*lb_g*lb %i; "
+         << "synth_xilinx -family " << family << " -top " << entity << " -run map_memory:; stat";
   ys << "cd " << shell_quote(dir) << " && yosys -q -l " << shell_quote(entity + ".yosys.log") << " -p " << shell_quote(script.str()) << " > /dev/null";
   auto [rc2, out2] = run_shell(ys.str());
   std::ifstream f(dir + "/" + entity + ".yosys.log");
@@ -88,6 +106,41 @@ SynthCounts synthesize(const std::string& dir, const std::vector<std::string>& f
   SynthCounts c = parse_yosys_stat(log.str());
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return c;
+}
+
+}  // namespace
+
+SynthCounts synthesize(const std::string& dir, const std::vector<std::string>& files, const std::string& library,
+                       const std::string& entity, const std::string& family) {
+  auto t0 = std::chrono::steady_clock::now();
+  analyse(dir, files, library);
+  SynthCounts c = synth_entity(dir, library, entity, family);
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return c;
+}
+
+std::vector<SynthCounts> synthesize_all(const std::string& dir, const std::vector<std::string>& files, const std::string& library,
+                                        const std::vector<std::string>& entities, const std::string& family, int jobs) {
+  analyse(dir, files, library);
+  std::vector<SynthCounts> counts(entities.size());
+  std::vector<std::exception_ptr> errors(entities.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < entities.size();) {
+      try {
+        counts[i] = synth_entity(dir, library, entities[i], family);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const int n = std::max(1, std::min<int>(jobs, static_cast<int>(entities.size())));
+  for (int t = 0; t < n; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return counts;
 }
 
 }  // namespace n2d2::hw

@@ -34,4 +34,10 @@ bool synth_tools_available(std::string* why);
 SynthCounts synthesize(const std::string& dir, const std::vector<std::string>& files, const std::string& library,
                        const std::string& entity, const std::string& family);
 
+// The same for several entities: `files` analysed once, then up to `jobs` entities synthesized at
+// a time (ghdl --synth and yosys each single-threaded). Counts in `entities` order; `seconds`
+// per entity excludes the shared analysis. Throws the first failure's n2d2::Error.
+std::vector<SynthCounts> synthesize_all(const std::string& dir, const std::vector<std::string>& files, const std::string& library,
+                                        const std::vector<std::string>& entities, const std::string& family, int jobs);
+
 }  // namespace n2d2::hw

@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <thread>
 
 #include "apps/n2d2-flow/args.h"
 #include "apps/n2d2-flow/commands.h"
@@ -32,18 +33,22 @@ namespace {
 
 const char* kHwUsage =
     "usage: n2d2-flow hw MODEL --device D --clock MHZ [--dsp N] [--bram N] [--lut N] [--int8-packing]\n"
+    "                    [--line-buffers lutram|bram]\n"
     "                    [-o DIR] [--json FILE] [--simulate N [--data fashion-mnist|DIR]] [--seed S]\n"
     "Maps an integer network (ai.n2d2 ops, from n2d2-flow quantize) onto a dataflow pipeline of\n"
     "per-layer blocks and estimates DSP, block RAM (BRAM18 / M20K), LUT, FF, cycles per frame,\n"
     "FPS and latency. MODEL may also be zoo:lenet or zoo:mobilenet (shape-only reference networks).\n"
     "Devices: xc7z020, xczu9eg, xcvu9p, arria10 (10AS027). --dsp/--bram/--lut lower the budgets;\n"
-    "--int8-packing packs two int8 MACs per DSP48E2 (UltraScale+). -o DIR writes report.txt,\n"
+    "--int8-packing packs two int8 MACs per DSP48E2 (UltraScale+). --line-buffers: lutram (default)\n"
+    "costs the VHDL blocks' LUT-RAM line buffers (calibrated against yosys); bram estimates DNeuro's\n"
+    "block-RAM line buffers (no VHDL for them yet). -o DIR writes report.txt,\n"
     "report.json and layers.png there. --simulate N runs N frames through the SystemC cycle model\n"
     "(test images of --data, else seeded random inputs; zoo networks get seeded random weights) and\n"
     "compares its outputs bit for bit with the integer reference and its cycles with the estimate.\n"
     "--emit-vhdl writes the VHDL-2008 design to DIR/vhdl (needs -o) and, with --simulate and ghdl, runs\n"
     "its testbench on the same frames. --synth-check synthesizes every layer entity with ghdl --synth +\n"
-    "yosys synth_xilinx and puts the DSP / BRAM18 / LUT counts next to the estimate.\n";
+    "yosys synth_xilinx and puts the DSP / BRAM18 / LUT / FF counts next to the estimate, --synth-jobs N\n"
+    "entities at a time (default: the number of CPUs).\n";
 
 std::string fmt(const char* f, auto... a) {
   char buf[512];
@@ -56,7 +61,10 @@ std::string table(const hw::Network& net, const hw::Mapping& m) {
   s += fmt("device %s (%s), clock %.1f MHz, budget %d DSP / %d %s / %d LUT%s\n", m.device.name.c_str(),
            m.device.family.c_str(), m.options.clock_mhz, m.options.budget.dsp ? m.options.budget.dsp : m.device.dsp,
            m.options.budget.bram ? m.options.budget.bram : m.device.bram18, m.device.memory_unit().c_str(),
-           m.options.budget.lut ? m.options.budget.lut : m.device.lut, m.options.block.int8_packing ? ", int8 packing" : "");
+           m.options.budget.lut ? m.options.budget.lut : m.device.lut,
+           (std::string(m.options.block.int8_packing ? ", int8 packing" : "") +
+            (m.options.block.bram_line_buffers ? ", block-RAM line buffers" : ""))
+               .c_str());
   s += fmt("%-3s %-16s %-7s %-14s %-12s %5s %4s %4s %4s %4s %10s %10s %5s %6s %6s %s\n", "#", "layer", "block", "in",
            "out", "po", "pi", "pk", "acc", "DSP", "cycles", "MACs", "mem", "LUT", "FF", "FIFO in");
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
@@ -86,6 +94,7 @@ void json_body(JsonWriter& j, const std::string& model, const hw::Network& net, 
   j.key("estimated_fps").value(m.fps()).key("estimated_cycles_per_frame").value(m.cycles_per_frame);
   j.key("estimated_latency_cycles").value(m.latency_cycles).key("macs_per_frame").value(m.macs);
   j.key("mac_per_dsp_cycle").value(m.mac_per_dsp_cycle()).key("int8_packing").value(m.options.block.int8_packing);
+  j.key("line_buffers").value(m.options.block.bram_line_buffers ? "bram" : "lutram");
   j.key("estimate_ms").value(estimate_ms);
   j.key("layers").begin_array();
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
@@ -96,6 +105,11 @@ void json_body(JsonWriter& j, const std::string& model, const hw::Network& net, 
     j.key("po").value(lm.par.po).key("pi").value(lm.par.pi).key("pk").value(lm.par.pk).key("acc_bits").value(lm.cost.acc_bits);
     j.key("rescale").value(hw::rescale_name(l.rescale));
     j.key("dsp").value(lm.cost.dsp).key("bram18").value(lm.cost.bram).key("lut").value(lm.cost.lut).key("ff").value(lm.cost.ff);
+    j.key("lut_features").begin_object();
+    for (int f = 0; f < hw::kNumLutFeatures; ++f) j.key(hw::kLutFeatureNames[f]).value(lm.cost.lut_features[f]);
+    j.end_object().key("ff_features").begin_object();
+    for (int f = 0; f < hw::kNumFfFeatures; ++f) j.key(hw::kFfFeatureNames[f]).value(lm.cost.ff_features[f]);
+    j.end_object();
     j.key("cycles_per_frame").value(lm.cost.cycles).key("macs").value(l.macs());
     j.key("fifo_depths").array(lm.fifo_depth).end_object();
   }
@@ -172,9 +186,13 @@ int emit_vhdl(const Args& a, const hw::Network& net, const hw::Mapping& map, con
     s += fmt("synth-check (ghdl --synth + yosys synth_xilinx -family %s), per layer: yosys / estimate\n", family.c_str());
     s += fmt("%-16s %11s %11s %13s %13s %7s\n", "layer", "DSP", "BRAM18", "LUT", "FF", "time");
     j.key("synth_layers").begin_array();
+    const int jobs = static_cast<int>(a.get_int("--synth-jobs", std::max(1u, std::thread::hardware_concurrency()), 1));
+    std::fprintf(stderr, "synthesizing %zu layer entities, %d at a time...\n", d.layer_entities.size(), jobs);
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<hw::SynthCounts> counts = hw::synthesize_all(d.dir, d.files, "n2d2", d.layer_entities, family, jobs);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
-      std::fprintf(stderr, "synthesizing %s...\n", d.layer_entities[i].c_str());
-      hw::SynthCounts c = hw::synthesize(d.dir, d.files, "n2d2", d.layer_entities[i], family);
+      const hw::SynthCounts& c = counts[i];
       const hw::BlockCost& e = map.layers[i].cost;
       s += fmt("%-16s %5d/%-5d %5d/%-5d %6d/%-6d %6d/%-6d %6.1fs\n", net.layers[i].name.substr(0, 16).c_str(), c.dsp, e.dsp, c.bram18(),
                e.bram, c.lut, e.lut, c.ff, e.ff, c.seconds);
@@ -186,6 +204,8 @@ int emit_vhdl(const Args& a, const hw::Network& net, const hw::Mapping& map, con
     j.end_array();
     s += fmt("%-16s %5d/%-5d %5d/%-5d %6d/%-6d %6d/%-6d %6.1fs\n", "total", total.dsp, map.dsp, total.ramb18, map.bram, total.lut,
              map.lut, total.ff, map.ff, total.seconds);
+    s += fmt("synth-check: %.1f s wall, %d entities at a time\n", wall, jobs);
+    j.key("synth_wall_s").value(wall).key("synth_jobs").value(jobs);
     j.key("yosys_dsp").value(total.dsp).key("yosys_bram").value(total.ramb18).key("yosys_lut").value(total.lut).key("yosys_ff").value(total.ff);
   }
   std::cout << s;
@@ -196,7 +216,8 @@ int emit_vhdl(const Args& a, const hw::Network& net, const hw::Mapping& map, con
 }  // namespace
 
 int cmd_hw(int argc, char** argv) {
-  std::set<std::string> with_value = {"--device", "--clock", "--dsp", "--bram", "--lut", "-o", "--json", "--simulate", "--data", "--seed"};
+  std::set<std::string> with_value = {"--device", "--clock", "--dsp", "--bram", "--lut", "-o", "--json", "--simulate", "--data", "--seed",
+                                       "--synth-jobs", "--line-buffers"};
   with_value.insert(kModelOptions.begin(), kModelOptions.end());
   Args a(argc, argv, 2, with_value, {"--help", "-h", "--int8-packing", "--emit-vhdl", "--synth-check"});
   if (a.has("--help") || a.has("-h")) {
@@ -223,6 +244,14 @@ int cmd_hw(int argc, char** argv) {
   opt.budget.bram = static_cast<int>(a.get_int("--bram", 0, 1));
   opt.budget.lut = static_cast<int>(a.get_int("--lut", 0, 1));
   opt.block.int8_packing = a.has("--int8-packing");
+  if (a.has("--line-buffers")) {
+    const std::string lb = a.get("--line-buffers");
+    if (lb != "lutram" && lb != "bram") fail("--line-buffers: expected lutram or bram, got '", lb, "'");
+    opt.block.bram_line_buffers = lb == "bram";
+  }
+  if (opt.block.bram_line_buffers && (a.has("--emit-vhdl") || a.has("--synth-check")))
+    fail("--line-buffers bram is an estimate of DNeuro's block-RAM line buffers; the VHDL blocks implement LUT-RAM line "
+         "buffers (--line-buffers lutram, the default) only");
 
   const int64_t sim_frames = a.get_int("--simulate", 0, 1);
   const uint64_t seed = static_cast<uint64_t>(a.get_int("--seed", 1, 0));

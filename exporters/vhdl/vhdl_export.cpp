@@ -104,6 +104,9 @@ int beat_size(int channels, int lanes, int b) { return std::min(lanes, channels 
 }  // namespace
 
 void check_supported(const hw::Network& net, const hw::Mapping& map) {
+  if (map.options.block.bram_line_buffers)
+    fail("vhdl: the mapping of '", net.name, "' assumes block-RAM line buffers (--line-buffers bram); the VHDL blocks implement "
+         "LUT-RAM line buffers only");
   hw::validate(net);
   if (map.layers.size() != net.layers.size()) fail("VHDL: the mapping has ", map.layers.size(), " layers, the network ", net.layers.size());
   for (std::size_t i = 0; i < net.layers.size(); ++i) {

@@ -53,6 +53,12 @@ TEST(HwVhdlCli, OptionErrors) {
   r = hw(golden("lenet_q.onnx") + " --device arria10 --synth-check -o " + dir.string());
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("Xilinx"), std::string::npos) << r.out;
+  r = hw(golden("lenet_q.onnx") + " --device xc7z020 --line-buffers bram --emit-vhdl -o " + dir.string());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("LUT-RAM line buffers"), std::string::npos) << r.out;
+  r = hw(golden("lenet_q.onnx") + " --device xc7z020 --line-buffers rows");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("expected lutram or bram"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
 

@@ -240,6 +240,28 @@ TEST(VhdlExport, DenseBlocksMatch) {
 
 // The LeNet-style Fashion-MNIST network of tests/golden/hw (the CLI run in docs/hw.md covers 10
 // images): two test images through GHDL.
+// Dense inputs whose beats are all full (C_IN a multiple of the lanes): the lane-banked input
+// buffer, read PI elements per step across bank and word boundaries (6 = 2 x 3 lanes read 2 at a
+// time, 5 lanes read 3 at a time, one lane read 2 at a time).
+TEST(VhdlExport, DenseLaneBankedInputMatches) {
+  std::string why;
+  if (!tools_or_skip(why)) GTEST_SKIP() << why;
+#ifdef N2D2_HAVE_SYSTEMC
+  std::mt19937_64 rng(seed() + 3);
+  Layer c = conv("c", {2, 4, 4}, 6, 3, 1, 0), f1 = dense("f1", {6, 2, 2}, 5), f2 = dense("f2", {5, 1, 1}, 4),
+        f3 = dense("f3", {4, 1, 1}, 3);
+  fill(c, rng, Rescale::SingleShift);
+  fill(f1, rng, Rescale::SingleShift);
+  fill(f2, rng, Rescale::SingleShift);
+  fill(f3, rng, Rescale::SingleShift);
+  Network net = chain("dbank", {2, 4, 4}, {c, f1, f2, f3});
+  // f3: one-lane input (one bank), read two at a time
+  hw::Mapping m = hw::evaluate(net, hw::find_device("xc7z020"),
+                               {Parallelism{3, 1, 9}, Parallelism{5, 2, 1}, Parallelism{1, 3, 1}, Parallelism{2, 2, 1}}, {200, {}, {}});
+  expect_vhdl_matches("dbank", net, m, random_frames(net, 3, rng));
+#endif
+}
+
 TEST(VhdlExport, LenetFashionMnistBitExactAndCycleEqual) {
   std::string why;
   if (!tools_or_skip(why)) GTEST_SKIP() << why;

@@ -39,6 +39,23 @@ TEST(HwBlock, MemoryBlocks) {
   EXPECT_EQ(memory_blocks(72 * 1024, 72, z), 4);
 }
 
+// The memory mappings of yosys 0.23 synth_xilinx -family xc7 that the estimator reproduces
+// (measured on ghdl --synth netlists, docs/hw.md): LUT RAM primitives of the VHDL line buffers,
+// and which weight ROMs become block RAM.
+TEST(HwBlock, LutRamAndRomBlocksFollowYosys) {
+  EXPECT_EQ(lutram_luts(512, 8, 25), 4 * 576);  // LeNet conv1: 576 RAM64M (quad-port, 9 copies)
+  EXPECT_EQ(lutram_luts(128, 24, 25), 4 * 432); // LeNet conv3, per input beat: 864 RAM64M for two
+  EXPECT_EQ(lutram_luts(128, 24, 1), 4 * 16);   // LeNet pool2, per beat: 32 RAM64M for two
+  EXPECT_EQ(lutram_luts(32, 32, 1), 4 * 6);     // LeNet pool4, per beat: 24 RAM32M for four
+  const Device& z = find_device("xc7z020");
+  EXPECT_EQ(rom_blocks(256, 36, z), 1);   // 9,216 bits: one RAMB18E1
+  EXPECT_EQ(rom_blocks(128, 36, z), 0);   // 4,608 bits: LUTs
+  EXPECT_EQ(rom_blocks(256, 64, z), 0);   // 16,384 bits would take two blocks: LUTs
+  EXPECT_EQ(rom_blocks(256, 16, z), 0);
+  EXPECT_EQ(rom_blocks(24, 800, z), 0);   // LeNet conv3's weights (19,200 bits in 23 blocks' width): LUTs
+  EXPECT_EQ(rom_blocks(1, 4096, z), 0);   // one word: constant weights, no ROM
+}
+
 TEST(HwBlock, ConvCyclesAndResources) {
   // LeNet conv1: 1x28x28 -> 6x24x24, 5x5. 576 output pixels x 6 ch x 25 taps = 86,400 MACs.
   Network n = zoo::lenet();
@@ -55,10 +72,17 @@ TEST(HwBlock, ConvCyclesAndResources) {
   EXPECT_EQ(c.out_beats, 576 * 2);
   EXPECT_EQ(c.cycles, 5760);
   EXPECT_EQ(c.dsp, 15);
-  // line buffer: (5 - 1 + 1 + (5 - 0 - 1)) rows x 28 + 5 pixels = 257 pixels x 8 bits = 2,056
-  // bits, read 5 taps x 8 bits = 40 bits wide: two 512 x 36 blocks side by side.
+  // line buffer: (5 - 1 + 1 + (5 - 0 - 1)) rows x 28 + 5 pixels = 257 pixels (512 slots) x 8 bits,
+  // read at 5 taps: LUT RAM (the VHDL block), 8 x 8 quad-port RAM64M x ceil(5/3) copies = 512 LUTs.
   EXPECT_EQ(c.line_pixels, 257);
-  EXPECT_EQ(c.bram_line, 2);
+  EXPECT_EQ(c.bram_line, 0);
+  EXPECT_EQ(c.lut_features[kLutRam], 512);
+  // DNeuro's block-RAM line buffer instead: 2,056 bits read 5 taps x 8 bits = 40 bits wide, two
+  // 512 x 36 blocks side by side.
+  BlockCost b = block_cost(c1, {3, 1, 5}, {in}, z, {false, true});
+  EXPECT_EQ(b.bram_line, 2);
+  EXPECT_EQ(b.lut_features[kLutRam], 0);
+  EXPECT_LT(b.lut, c.lut);
   // weights 6 x 25 x 8 = 1200 bits: LUT RAM. Requant lanes: ceil(3 / (1*5)) = 1, no DSP (Single-shift).
   EXPECT_EQ(c.bram_weights, 0);
   EXPECT_EQ(c.requant_lanes, 1);
@@ -100,7 +124,12 @@ TEST(HwAllocator, MobilenetOnArria10MatchesDNeuro) {
   // MobileNet v1 x0.5 at 640x480 (912 M MACs): DNeuro reports 162.76 FPS with 794 DSPs at 200 MHz.
   Network n = zoo::mobilenet();
   EXPECT_EQ(n.macs(), 912153600);
-  Mapping m = allocate(n, find_device("arria10"), {200, {}, {}});
+  // with DNeuro's block-RAM line buffers (an estimate: the VHDL blocks' line buffers are LUT RAM
+  // read at PK ports, which do not fit: 640-pixel lines x 9 taps)
+  MapOptions o{200, {}, {}};
+  o.block.bram_line_buffers = true;
+  Mapping m = allocate(n, find_device("arria10"), o);
+  EXPECT_THROW(allocate(n, find_device("arria10"), {200, {}, {}}), Error);
   EXPECT_GE(m.fps(), 162.76);
   EXPECT_LE(m.dsp, 794);
   EXPECT_GE(m.mac_per_dsp_cycle(), 0.88);

@@ -61,8 +61,18 @@ architecture rtl of n2d2_dense is
   end function;
   constant WROM : wrom_t := build_wrom;
 
-  type buf_t is array (0 to 2 * K - 1) of std_logic_vector(IN_BITS - 1 downto 0);
-  signal buf : buf_t;
+  -- Input vector storage (2 x K elements). Lane-banked when every beat is full (C_IN a multiple
+  -- of IN_LANES): element e in bank e mod IN_LANES at word e / IN_LANES, one write port per bank
+  -- (LUT RAM); else one memory written IN_LANES elements per cycle (flip-flops). xin(i): element
+  -- rd_addr + i (read only while k0 + i < K).
+  constant BANKED : boolean := LAST_W = IN_LANES;
+  constant BWORDS : positive := cdiv(2 * K, IN_LANES);
+  constant KW     : natural := K / IN_LANES;                 -- words per half (banked: K = KW * IN_LANES)
+  constant PW     : natural := PI / IN_LANES;                -- a step of PI elements: PW words + PL lanes
+  constant PL     : natural := PI mod IN_LANES;
+  subtype elem_t is std_logic_vector(IN_BITS - 1 downto 0);
+  type xin_t is array (0 to PI - 1) of elem_t;
+  signal xin : xin_t;
   type acc_t is array (0 to PO - 1) of signed(ACC_BITS - 1 downto 0);
   signal acc : acc_t := (others => (others => '0'));
 
@@ -72,6 +82,12 @@ architecture rtl of n2d2_dense is
   signal wr_beat  : natural range 0 to NB_IN := 0;
   signal wr_px    : natural range 0 to HW_IN := 0;
   signal rd_addr  : natural range 0 to 2 * K + PI := 0;     -- element of this step's lane 0 (fc * K + step * PI)
+  -- banked addressing, kept beside wr_addr / rd_addr (no run-time division: yosys builds a full
+  -- divider for / and mod by a constant): wr_word = wr_addr / IN_LANES, rd_addr = rd_word *
+  -- IN_LANES + rd_lane
+  signal wr_word  : natural range 0 to 2 * K := 0;
+  signal rd_word  : natural range 0 to 2 * K + PI := 0;
+  signal rd_lane  : natural range 0 to IN_LANES := 0;  -- (not 0 to 0 for one lane: ghdl --synth emits a 0-bit vector yosys rejects)
   signal step     : natural range 0 to STEPS := 0;
   signal k0       : natural range 0 to STEPS * PI := 0;     -- step * PI
   signal grp      : natural range 0 to NB_OUT := 0;
@@ -110,7 +126,7 @@ begin
     part := (others => (others => '0'));
     for i in 0 to PI - 1 loop
       if k0 + i < K then
-        x := lane_value(buf(rd_addr + i), IN_SIGNED);
+        x := lane_value(xin(i), IN_SIGNED);
         for o in 0 to PO - 1 loop
           wv := signed(wq((o * PI + i + 1) * W_BITS - 1 downto (o * PI + i) * W_BITS));
           part(o) := part(o) + resize(smul(x, wv), ACC_BITS);
@@ -129,6 +145,75 @@ begin
     end loop;
   end process;
 
+  banked_g : if BANKED generate
+    type bank_t is array (0 to BWORDS - 1) of elem_t;
+    type rdp_t is array (0 to IN_LANES * PI - 1) of elem_t;
+    type word_t is array (0 to PI - 1) of natural range 0 to BWORDS - 1;
+    type lane_t is array (0 to PI - 1) of natural range 0 to IN_LANES;
+    signal rdp   : rdp_t;   -- rdp(b * PI + i): bank b at lane i's word
+    signal rword : word_t;
+    signal rlane : lane_t;
+  begin
+    process (all)
+      variable ln : natural;
+    begin
+      for i in 0 to PI - 1 loop  -- element rd_addr + i: word rd_word + i / L (+1), lane rd_lane + i mod L (-L)
+        ln := rd_lane + i mod IN_LANES;
+        if ln >= IN_LANES then
+          rword(i) <= imin(rd_word + i / IN_LANES + 1, BWORDS - 1);
+          rlane(i) <= ln - IN_LANES;
+        else
+          rword(i) <= imin(rd_word + i / IN_LANES, BWORDS - 1);
+          rlane(i) <= ln;
+        end if;
+      end loop;
+    end process;
+    banks_g : for b in 0 to IN_LANES - 1 generate
+      signal bank : bank_t;
+    begin
+      process (clk)
+      begin
+        if rising_edge(clk) then
+          if wr_en = '1' then bank(imin(wr_word, BWORDS - 1)) <= in_data((b + 1) * IN_BITS - 1 downto b * IN_BITS); end if;
+        end if;
+      end process;
+      ports_g : for i in 0 to PI - 1 generate
+        rdp(b * PI + i) <= bank(rword(i));
+      end generate;
+    end generate;
+    one_g : if IN_LANES = 1 generate  -- ghdl --synth mis-emits dynamic indexing of a 1-entry range
+      lanes_g : for i in 0 to PI - 1 generate
+        xin(i) <= rdp(i);
+      end generate;
+    end generate;
+    many_g : if IN_LANES > 1 generate
+      process (all)
+      begin
+        for i in 0 to PI - 1 loop xin(i) <= rdp(rlane(i) * PI + i); end loop;
+      end process;
+    end generate;
+  end generate;
+
+  flat_g : if not BANKED generate
+    type buf_t is array (0 to 2 * K - 1) of elem_t;
+    signal vbuf : buf_t;  -- not "buf": a Verilog gate keyword in ghdl --synth --out=verilog
+  begin
+    process (clk)
+    begin
+      if rising_edge(clk) then
+        if wr_en = '1' then
+          for l in 0 to IN_LANES - 1 loop
+            if wr_beat < NB_IN - 1 or l < LAST_W then vbuf(wr_addr + l) <= in_data((l + 1) * IN_BITS - 1 downto l * IN_BITS); end if;
+          end loop;
+        end if;
+      end if;
+    end process;
+    process (all)
+    begin
+      for i in 0 to PI - 1 loop xin(i) <= vbuf(imin(rd_addr + i, 2 * K - 1)); end loop;
+    end process;
+  end generate;
+
   rq : entity n2d2.n2d2_requant
     generic map (PO => PO, REQ_LANES => REQ_LANES, C_OUT => C_OUT, ACC_BITS => ACC_BITS, OUT_BITS => OUT_BITS,
                  OUT_SIGNED => OUT_SIGNED, RESCALE => RESCALE, MULT_BITS => MULT_BITS, RQW => RQW,
@@ -140,14 +225,10 @@ begin
     variable f : std_logic_vector(1 downto 0);
   begin
     if rising_edge(clk) then
-      if wr_en = '1' then
-        for l in 0 to IN_LANES - 1 loop
-          if wr_beat < NB_IN - 1 or l < LAST_W then buf(wr_addr + l) <= in_data((l + 1) * IN_BITS - 1 downto l * IN_BITS); end if;
-        end loop;
-      end if;
       wq <= WROM(n_wword);
       if rst = '1' then
         full <= "00"; fw <= 0; fc <= 0; wr_addr <= 0; wr_beat <= 0; wr_px <= 0; rd_addr <= 0; step <= 0; k0 <= 0;
+        wr_word <= 0; rd_word <= 0; rd_lane <= 0;
         grp <= 0; oc0 <= 0; wword <= 0; wq <= WROM(0);
       else
         wword <= n_wword;
@@ -159,30 +240,39 @@ begin
               wr_px <= 0;
               f(fw) := '1';
               fw <= 1 - fw;
-              if fw = 0 then wr_addr <= K; else wr_addr <= 0; end if;
+              if fw = 0 then wr_addr <= K; wr_word <= KW; else wr_addr <= 0; wr_word <= 0; end if;
             else
               wr_px <= wr_px + 1;
               wr_addr <= wr_addr + LAST_W;
+              wr_word <= wr_word + 1;
             end if;
           else
             wr_beat <= wr_beat + 1;
             wr_addr <= wr_addr + IN_LANES;
+            wr_word <= wr_word + 1;
           end if;
         end if;
         if advance = '1' then
           acc <= sum_v;
           if last = '0' then
             step <= step + 1; k0 <= k0 + PI; rd_addr <= rd_addr + PI;
+            if rd_lane + PL >= IN_LANES then
+              rd_lane <= rd_lane + PL - IN_LANES; rd_word <= rd_word + PW + 1;
+            else
+              rd_lane <= rd_lane + PL; rd_word <= rd_word + PW;
+            end if;
           else
             step <= 0; k0 <= 0;
             if grp = NB_OUT - 1 then
               grp <= 0; oc0 <= 0;
               f(fc) := '0';
               fc <= 1 - fc;
-              if fc = 0 then rd_addr <= K; else rd_addr <= 0; end if;
+              if fc = 0 then rd_addr <= K; rd_word <= KW; else rd_addr <= 0; rd_word <= 0; end if;
+              rd_lane <= 0;
             else
               grp <= grp + 1; oc0 <= oc0 + PO;
-              if fc = 0 then rd_addr <= 0; else rd_addr <= K; end if;
+              if fc = 0 then rd_addr <= 0; rd_word <= 0; else rd_addr <= K; rd_word <= KW; end if;
+              rd_lane <= 0;
             end if;
           end if;
         end if;

@@ -187,10 +187,16 @@ architecture rtl of n2d2_window is
   end function;
   constant WROM : wrom_t := build_wrom;
 
-  -- Line buffer: one memory per input beat, SLOTS pixels.
-  type lb_t is array (0 to SLOTS - 1) of std_logic_vector(IN_LANES * IN_BITS - 1 downto 0);
-  type lb_arr is array (0 to imax(NB_IN, 2) - 1) of lb_t;  -- >= 2 entries: GHDL 2.0 synth mis-emits 1-entry dynamic indexing
-  signal lb : lb_arr;
+  -- Line buffer: one memory of SLOTS pixels per input beat (a generate each: GHDL 2.0 --synth
+  -- asserts on a 2-D array of memories written at a dynamic index), read at PK slots per cycle
+  -- (asynchronous read ports: LUT RAM, see the ram_style attribute below). rd(b * PK + j): beat b
+  -- of the pixel at tap slot j.
+  subtype beat_t is std_logic_vector(IN_LANES * IN_BITS - 1 downto 0);
+  type lb_t is array (0 to SLOTS - 1) of beat_t;
+  type slot_arr is array (0 to PK - 1) of unsigned(AB - 1 downto 0);
+  type rd_arr is array (0 to NB_IN * PK - 1) of beat_t;
+  signal tap_slot : slot_arr;
+  signal rd    : rd_arr;
 
   type acc_t is array (0 to LANES - 1) of signed(ACC_BITS - 1 downto 0);
   signal acc : acc_t := (others => (others => '0'));
@@ -246,14 +252,39 @@ begin
   end process;
   in_pop <= wr_en;
 
+  -- Line buffer slots of this step's taps.
+  process (all)
+    variable off : signed(31 downto 0);
+  begin
+    for j in 0 to PK - 1 loop
+      off := to_signed(T_ROWB(ho) + T_OX0(wo) + T_OFF(k0 + j), 32);
+      tap_slot(j) <= base_slot + unsigned(off(AB - 1 downto 0));
+    end loop;
+  end process;
+
+  -- Line buffer memories, one per input beat.
+  lb_g : for b in 0 to NB_IN - 1 generate
+    signal lb : lb_t;
+    attribute ram_style : string;
+    attribute ram_style of lb : signal is "distributed";  -- GHDL --synth drops it; hw/synth_check sets it again
+  begin
+    process (clk)
+    begin
+      if rising_edge(clk) then
+        if wr_en = '1' and wr_beat = b then lb(to_integer(wr_slot)) <= in_data; end if;
+      end if;
+    end process;
+    taps_g : for j in 0 to PK - 1 generate
+      rd(b * PK + j) <= lb(to_integer(tap_slot(j)));
+    end generate;
+  end generate;
+
   -- Datapath of one step: taps read from the line buffer, MACs (conv) or maxima (pool).
   process (all)
     type px_t is array (0 to imax(C_IN, 2) - 1) of signed(XB - 1 downto 0);
     variable px     : px_t;
-    variable off    : signed(31 downto 0);
     variable word   : std_logic_vector(IN_LANES * IN_BITS - 1 downto 0);
     variable iy, ix, ky, ci, c : integer;
-    variable slot   : unsigned(AB - 1 downto 0);
     variable inside : boolean;
     variable x      : signed(XB - 1 downto 0);
     variable wv     : signed(W_BITS - 1 downto 0);
@@ -268,12 +299,10 @@ begin
       iy := T_OY0(ho) + ky;
       ix := T_OX0(wo) + T_KX(k0 + j);
       inside := ky >= 0 and iy >= 0 and iy < H_IN and ix >= 0 and ix < W_IN;
-      off := to_signed(T_ROWB(ho) + T_OX0(wo) + T_OFF(k0 + j), 32);
-      slot := base_slot + unsigned(off(AB - 1 downto 0));
-      -- the whole pixel at that slot, channel c at px(c)
+      -- the whole pixel at that tap's slot, channel c at px(c)
       px := (others => (others => '0'));
       for b in 0 to NB_IN - 1 loop
-        word := lb(b)(to_integer(slot));
+        word := rd(b * PK + j);
         for l in 0 to IN_LANES - 1 loop
           if b * IN_LANES + l < C_IN then
             px(b * IN_LANES + l) := lane_value(word((l + 1) * IN_BITS - 1 downto l * IN_BITS), IN_SIGNED);
@@ -336,7 +365,6 @@ begin
   process (clk)
   begin
     if rising_edge(clk) then
-      if wr_en = '1' then lb(wr_beat)(to_integer(wr_slot)) <= in_data; end if;
       wq <= WROM(n_wword);
       if rst = '1' then
         wr_rel <= 0; wr_beat <= 0; wr_slot <= (others => '0'); base_slot <= (others => '0');

@@ -1,0 +1,240 @@
+#!/usr/bin/python3
+"""Calibration of the FPGA estimator's LUT / FF formula (hw/block.cpp) against yosys.
+
+  hw_calibrate.py synth OUTDIR [--flow BUILD/apps/n2d2-flow/n2d2-flow] [--jobs N]
+      builds the sweep networks below (seeded random 8-bit weights), maps each under the listed
+      DSP budgets on xc7z020 and runs `n2d2-flow hw --synth-check` (ghdl --synth + yosys
+      synth_xilinx, per layer). Writes OUTDIR/synth.csv: one row per layer with the layer's
+      parallelism and yosys' DSP / BRAM18 / LUT / FF.
+  hw_calibrate.py fit OUTDIR [--flow ...] [--check NAME ...] [--skip NET:DSP:LAYER ...] [--ridge R]
+      re-runs the estimator (fast) on the same networks and budgets, reads each layer's LUT / FF
+      features (`lut_features`, `ff_features` in the JSON: the physical quantities hw/block.cpp
+      counts), fits one coefficient per feature (non-negative least squares on the sweep rows
+      whose network is not a --check one) and prints the coefficients, and per layer yosys vs the
+      estimate (current coefficients) and vs the fitted formula. --skip drops a row (e.g. one
+      synthesized from an older version of its VHDL block).
+
+Net d (dense only) was added after a, b and c; the seeded weights of a network do not depend
+on which networks are built. The sweep layers are small (synthesis in seconds to a minute each) and distinct from the
+LeNet layers, which `--check lenet` keeps out of the fit to test the formula on.
+"""
+import csv, json, os, subprocess, sys
+import numpy as np
+from onnx import helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_hw_models import D, Net, build  # noqa: E402
+
+# name -> (builder, input shape, output shape, DSP budgets)
+def quant(n):
+    n.nodes.append(helper.make_node("Quantize", ["x"], ["xq"], name="quantize", domain=D, scale=1.0 / 255, nbbits=8, signed=0))
+    return "xq"
+
+
+def pool(n, x, k, s):
+    name = n.name("pool")
+    n.nodes.append(helper.make_node("MaxPool", [x], [name], name=name, kernel_shape=[k, k], strides=[s, s]))
+    return name
+
+
+def flat_deq(n, x, dense):
+    n.nodes.append(helper.make_node("Flatten", [x], ["flat"], name="flatten", axis=1))
+    y = n.gemm("flat", *dense)
+    n.nodes.append(helper.make_node("Dequantize", [y], ["y"], name="dequantize", domain=D, scale=0.05))
+
+
+def net_a(n):  # 2x8x8: conv3x3 pad1 (Single-shift) -> pool2 -> conv3x3 (Fixed-point) -> dense
+    x = n.conv(quant(n), 2, 4, 3, 9, pad=1)
+    x = pool(n, x, 2, 2)
+    x = n.conv(x, 4, 6, 3, 9, mode="Fixed-point16")
+    flat_deq(n, x, (24, 8, 9))
+
+
+def net_b(n):  # 3x10x10: conv5x5 -> pool3 stride 2 -> dense
+    x = n.conv(quant(n), 3, 4, 5, 11)
+    x = pool(n, x, 3, 2)
+    flat_deq(n, x, (16, 10, 8))
+
+
+def net_c(n):  # 4x8x8: depthwise 3x3 pad1 -> 1x1 conv -> pool2 -> dense
+    x = n.conv(quant(n), 4, 4, 3, 8, pad=1, group=4)
+    x = n.conv(x, 4, 8, 1, 9)
+    x = pool(n, x, 2, 2)
+    flat_deq(n, x, (128, 6, 11))
+
+
+def net_lenet(n):  # tests/golden/hw/lenet_q.onnx's structure (the check set; that file is used)
+    x = n.conv(quant(n), 1, 6, 5, 13)
+    x = n.pool(x)
+    x = n.conv(x, 6, 16, 5, 8, mode="Fixed-point16")
+    x = n.pool(x)
+    n.nodes.append(helper.make_node("Flatten", [x], ["flat"], name="flatten", axis=1))
+    x = n.gemm("flat", 256, 120, 10)
+    x = n.gemm(x, 120, 84, 9)
+    x = n.gemm(x, 84, 10, 9, signed=1)
+    n.nodes.append(helper.make_node("Dequantize", [x], ["y"], name="dequantize", domain=D, scale=0.05))
+
+
+def net_d(n):  # 4x3x3: three dense layers (input vectors of 1, PO and PO lanes)
+    n.nodes.append(helper.make_node("Flatten", [quant(n)], ["flat"], name="flatten", axis=1))
+    x = n.gemm("flat", 36, 12, 9)
+    x = n.gemm(x, 12, 6, 8)
+    x = n.gemm(x, 6, 4, 8)
+    n.nodes.append(helper.make_node("Dequantize", [x], ["y"], name="dequantize", domain=D, scale=0.05))
+
+
+NETS = {
+    "a": (net_a, [1, 2, 8, 8], [1, 8], [10, 40]),
+    "b": (net_b, [1, 3, 10, 10], [1, 10], [12, 60]),
+    "c": (net_c, [1, 4, 8, 8], [1, 6], [8, 30]),
+    "lenet": (net_lenet, [1, 1, 28, 28], [1, 10], [220]),
+    "d": (net_d, [1, 4, 3, 3], [1, 4], [6, 24]),
+}
+
+
+def arg(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+def models(out, names):
+    rng = np.random.default_rng(int(arg("--seed", "5")))
+    paths = {}
+    for name in NETS:
+        fn, xs, ys, _ = NETS[name]
+        n = Net(rng)
+        fn(n)
+        p = os.path.join(out, name + ".onnx")
+        if name in names:
+            build(name, n.nodes, n.inits, xs, ys, p)
+            paths[name] = p
+    if "lenet" in names:  # the check set is the committed LeNet of the docs and tests
+        paths["lenet"] = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "golden", "hw", "lenet_q.onnx")
+    return paths
+
+
+def run_flow(flow, model, dsp, out, synth):
+    d = os.path.join(out, f"{os.path.basename(model)[:-5]}_dsp{dsp}")
+    js = d + ".json"
+    cmd = [flow, "hw", model, "--device", "xc7z020", "--clock", "200", "--dsp", str(dsp), "-o", d, "--json", js]
+    if synth:
+        cmd.append("--synth-check")
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    with open(js) as f:
+        return json.load(f)
+
+
+def synth(out, flow, names):
+    paths = models(out, names)
+    rows = []
+    for name in names:
+        for dsp in NETS[name][3]:
+            print(f"synthesizing {name} under {dsp} DSP...", flush=True)
+            j = run_flow(flow, paths[name], dsp, out, True)
+            for lay, s in zip(j["layers"], j["synth_layers"]):
+                rows.append(dict(net=name, dsp_budget=dsp, layer=lay["name"], block=lay["block"],
+                                 po=lay["po"], pi=lay["pi"], pk=lay["pk"], yosys_dsp=s["yosys_dsp"],
+                                 yosys_bram18=s["yosys_bram"], yosys_lut=s["yosys_lut"], yosys_ff=s["yosys_ff"],
+                                 est_dsp=lay["dsp"], est_bram18=lay["bram18"], est_lut=lay["lut"], est_ff=lay["ff"],
+                                 seconds=round(s["seconds"], 1)))
+                print("  " + ", ".join(f"{k}={v}" for k, v in rows[-1].items()), flush=True)
+    path = os.path.join(out, f"synth_{'_'.join(names)}.csv")
+    tmp = path + ".tmp"
+    with open(tmp, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+    os.replace(tmp, path)
+    print("wrote", path)
+
+
+def nnls(a, b):
+    """Non-negative least squares by active-set elimination (small problems)."""
+    keep = list(range(a.shape[1]))
+    while True:
+        x, *_ = np.linalg.lstsq(a[:, keep], b, rcond=None)
+        if (x >= 0).all() or not keep:
+            out = np.zeros(a.shape[1])
+            out[keep] = x
+            return out
+        keep.pop(int(np.argmin(x)))
+
+
+# Physical prior of each weight (1: the feature counts LUTs / FFs one for one; the per-block
+# constant: none), which the fit is pulled towards with weight RIDGE: the sweep's few small layers
+# leave most weights underdetermined, and the plain least-squares optimum trades one feature
+# against another (e.g. LeNet's 25-tap convolutions are larger than any sweep layer).
+PRIOR = {"block": 0.0}
+RIDGE = float(arg("--ridge", "0.3"))
+
+
+def prior_nnls(a, b, prior):
+    """argmin |a x - b|^2 + RIDGE * sum_j |a_j|^2 / n * (x_j - prior_j)^2 over x >= 0."""
+    n = max(1, a.shape[0])
+    w = np.sqrt(RIDGE * (a ** 2).sum(axis=0) / n)
+    return nnls(np.vstack([a, np.diag(w)]), np.concatenate([b, w * prior]))
+
+
+def fit(out, flow, csvs, checks, skips):
+    rows = []
+    for c in csvs:
+        with open(c) as f:
+            rows += list(csv.DictReader(f))
+    rows = [r for r in rows if f"{r['net']}:{r['dsp_budget']}:{r['layer']}" not in skips]
+    names = sorted({r["net"] for r in rows})
+    paths = models(out, names)
+    feats = {}
+    for name in names:
+        for dsp in NETS[name][3]:
+            j = run_flow(flow, paths[name], dsp, out, False)
+            for lay in j["layers"]:
+                feats[(name, str(dsp), lay["name"])] = lay
+    for what in ("lut", "ff"):
+        keys = [k for k in next(iter(feats.values()))[what + "_features"]]
+        # counted exactly, not fitted: LUT RAM LUTs (4 per RAM32M / RAM64M), register bits (only
+        # the per-block constant of the FF count is fitted)
+        fixed = {"lutram": 1.0} if what == "lut" else {"acc": 1.0, "weight_reg": 1.0, "requant": 1.0, "buffer": 1.0}
+        free = [k for k in keys if k not in fixed]
+        by_block = {}
+        for r in rows:
+            by_block.setdefault(r["block"], []).append(r)
+        print(f"\n{what.upper()}: features {keys}")
+        for block, rs in sorted(by_block.items()):
+            fit_rs = [r for r in rs if r["net"] not in checks]
+            fv = lambda r, ks: [feats[(r["net"], r["dsp_budget"], r["layer"])][what + "_features"].get(k, 0) for k in ks]
+            a = np.array([fv(r, free) for r in fit_rs], float)
+            b = np.array([float(r["yosys_" + what]) - sum(fixed[k] * v for k, v in zip(fixed, fv(r, list(fixed)))) for r in fit_rs])
+            sub = prior_nnls(a, b, np.array([PRIOR.get(k, 1.0) for k in free])) if len(fit_rs) else np.zeros(len(free))
+            coef = np.array([fixed[k] if k in fixed else sub[free.index(k)] for k in keys])
+            print(f"  {block}: fitted on {len(fit_rs)} layers: " + ", ".join(f"{k}={c:.3f}" for k, c in zip(keys, coef)))
+            for r in rs:
+                lay = feats[(r["net"], r["dsp_budget"], r["layer"])]
+                if [str(lay[k]) for k in ("po", "pi", "pk")] != [r["po"], r["pi"], r["pk"]]:
+                    sys.exit(f"{r['net']} dsp{r['dsp_budget']} {r['layer']}: mapped differently now than when synthesized")
+                f = np.array([lay[what + "_features"].get(k, 0) for k in keys], float)
+                y, e = float(r["yosys_" + what]), float(lay[what])
+                tag = "check" if r["net"] in checks else "fit  "
+                print(f"    {tag} {r['net']:6s} dsp{r['dsp_budget']:>4s} {r['layer']:10s} po{r['po']} pi{r['pi']} pk{r['pk']}: "
+                      f"yosys {y:7.0f}  estimate {e:7.0f} ({100 * (e - y) / max(y, 1):+6.1f} %)  refit {f @ coef:7.0f}")
+
+
+def main():
+    if len(sys.argv) < 3 or sys.argv[1] not in ("synth", "fit"):
+        sys.exit(__doc__)
+    out = sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    flow = arg("--flow", os.path.join(here, "build", "apps", "n2d2-flow", "n2d2-flow"))
+    names = arg("--nets", "a,b,c").split(",")
+    if sys.argv[1] == "synth":
+        synth(out, flow, names)
+    else:
+        checks = [sys.argv[i + 1] for i, v in enumerate(sys.argv) if v == "--check"]
+        csvs = [os.path.join(out, f) for f in sorted(os.listdir(out)) if f.startswith("synth_") and f.endswith(".csv")]
+        skips = {sys.argv[i + 1] for i, v in enumerate(sys.argv) if v == "--skip"}
+        fit(out, flow, csvs, checks, skips)
+
+
+if __name__ == "__main__":
+    main()
