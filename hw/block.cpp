@@ -30,21 +30,23 @@ int ceil_log2(int64_t v) {
 int64_t mux_luts(int64_t n) { return n <= 1 ? 0 : ceil_div(n, 4); }
 
 // Weights of the LUT / FF features per block kind, fitted to yosys 0.23 synth_xilinx -family xc7
-// (GHDL 2.0 --synth netlists of exporters/vhdl) by `scripts/hw_calibrate.py fit` on the sweep
-// networks a, b, c of that script (docs/hw.md, "Estimator vs yosys"): one non-negative
-// least-squares weight per feature, LeNet's layers kept out of the fit to check it.
+// on GHDL 2.0 --synth netlists of exporters/vhdl by `scripts/hw_calibrate.py fit` (2026-12-03):
+// non-negative least squares, pulled towards the physical weight 1 (ridge 0.3), on the 24 layers
+// of its sweep networks a, b, c, d (docs/hw.md, "Estimator vs yosys"); LeNet's 7 layers were kept
+// out of the fit to check it. LUT RAM (4 LUTs per RAM32M / RAM64M) and register bits are counted,
+// not fitted (weight 1); the FF fit only sets the per-block constant.
 enum CoefKind { kCoefConv, kCoefPool, kCoefDense, kNumCoefKinds };
 // features: LutRam ReadMux TapAddr Adder Select Rom Requant BufWrite Block
 constexpr double kLutCoef[kNumCoefKinds][kNumLutFeatures] = {
-    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 150.0},  // conv / depthwise (n2d2_window)
-    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 100.0},  // max pooling (n2d2_window)
-    {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 150.0},  // dense (n2d2_dense)
+    {1.0, 1.175, 2.121, 1.455, 1.665, 1.322, 1.869, 0.0, 18.732},  // conv / depthwise (n2d2_window), 10 layers
+    {1.0, 0.0, 3.193, 0.819, 1.745, 0.0, 0.0, 0.0, 9.046},         // max pooling (n2d2_window), 6 layers
+    {1.0, 3.359, 0.0, 2.142, 0.0, 0.0, 3.052, 1.335, 0.0},         // dense (n2d2_dense), 8 layers
 };
 // features: Acc WeightReg Requant Buffer Block
 constexpr double kFfCoef[kNumCoefKinds][kNumFfFeatures] = {
-    {1.0, 1.0, 1.0, 1.0, 50.0},
-    {1.0, 1.0, 1.0, 1.0, 50.0},
-    {1.0, 1.0, 1.0, 1.0, 50.0},
+    {1.0, 1.0, 1.0, 1.0, 9.417},
+    {1.0, 1.0, 1.0, 1.0, 28.254},
+    {1.0, 1.0, 1.0, 1.0, 38.193},
 };
 
 void apply_coefficients(BlockCost& c, CoefKind k) {
@@ -232,7 +234,7 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;  // LUT multipliers
       lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
       c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
-      if (c.bram_weights == 0 && words > 2) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
+      if (c.bram_weights == 0 && words > 4) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
       requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi * qk))), p.po);
       apply_coefficients(c, kCoefConv);
       break;
@@ -272,7 +274,7 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
       lf[kLutBlock] = 1;
       c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
-      if (c.bram_weights == 0 && words > 2) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
+      if (c.bram_weights == 0 && words > 4) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
       c.ff_features[kFfBlock] = 1;
       requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi))), p.po);
       apply_coefficients(c, kCoefDense);

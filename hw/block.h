@@ -39,7 +39,7 @@ struct Parallelism {
 
 // The physical quantities the LUT / FF estimate is a weighted sum of (hw/block.cpp documents
 // each; the weights are fitted to yosys synth_xilinx by scripts/hw_calibrate.py).
-enum LutFeature { kLutRam, kLutReadMux, kLutAdder, kLutSelect, kLutRom, kLutRequant, kLutBufWrite, kLutBlock, kNumLutFeatures };
+enum LutFeature { kLutRam, kLutReadMux, kLutTapAddr, kLutAdder, kLutSelect, kLutRom, kLutRequant, kLutBufWrite, kLutBlock, kNumLutFeatures };
 enum FfFeature { kFfAcc, kFfWeightReg, kFfRequant, kFfBuffer, kFfBlock, kNumFfFeatures };
 extern const char* const kLutFeatureNames[kNumLutFeatures];
 extern const char* const kFfFeatureNames[kNumFfFeatures];
