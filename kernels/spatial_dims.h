@@ -16,6 +16,8 @@ struct Spatial3 {
   int64_t in_size() const { return in[0] * in[1] * in[2]; }
   int64_t out_size() const { return out[0] * out[1] * out[2]; }
   int64_t k_size() const { return k[0] * k[1] * k[2]; }
+  // Extent along axis a of a zero-padded input plane that covers every element a window reads.
+  int64_t padded_extent(int a) const { return std::max(in[a] + pb[a], (out[a] - 1) * s[a] + (k[a] - 1) * d[a] + 1); }
 };
 
 // `in_shape`/`out_shape` are full NC... shapes; `w` the window of the node. False for more than

@@ -11,6 +11,14 @@ namespace {
 
 __mmask16 tail_mask(int64_t n) { return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1); }
 
+// Lanes l < n (n clamped to 16) of p[2 l], by the even elements of two masked loads: elements
+// past p[2 (n - 1)] are never read. The second load covers p[16..31], needed by lanes 8..15.
+__m512 load_even(const float* p, int64_t n) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  return _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(tail_mask(2 * n - 1), p), even,
+                                _mm512_maskz_loadu_ps(tail_mask(2 * n - 17), p + 16));
+}
+
 template <int NV>
 void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows, int cols,
            bool accumulate) {
@@ -65,7 +73,6 @@ void conv_micro_f32_avx512(int64_t kc, const float* a, const float* b, int64_t l
 
 void pack_row_f32_avx512(const float* x, const PatchRun* runs, int nruns, float* dst, int nr) {
   for (int j = 0; j < nr; j += 16) _mm512_mask_storeu_ps(dst + j, tail_mask(nr - j), _mm512_setzero_ps());
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   for (int r = 0; r < nruns; ++r) {
     const PatchRun& run = runs[r];
@@ -77,10 +84,7 @@ void pack_row_f32_avx512(const float* x, const PatchRun* runs, int nruns, float*
       if (run.step == 1) {
         v = _mm512_maskz_loadu_ps(m, src + i);
       } else if (run.step == 2) {
-        // Elements 2l of two masked loads: lanes past the run's end are never read.
-        const float* p = src + 2 * i;
-        __mmask16 lo = tail_mask(2 * (run.len - i) - 1), hi = tail_mask(2 * (run.len - i) - 17);
-        v = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(lo, p), even, _mm512_maskz_loadu_ps(hi, p + 16));
+        v = load_even(src + 2 * i, run.len - i);
       } else {
         __m512i idx = _mm512_mullo_epi32(lanes, _mm512_set1_epi32(run.step));
         v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, src + static_cast<int64_t>(i) * run.step, 4);
@@ -94,7 +98,6 @@ void depthwise_row_f32_avx512(const float* x, int64_t stride, const int64_t* tap
                               int64_t n) {
   const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512i idx = _mm512_mullo_epi32(lanes, _mm512_set1_epi32(static_cast<int>(stride)));
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   for (int64_t i = 0; i < n; i += 16) {
     __mmask16 m = tail_mask(n - i);
     __m512 acc = _mm512_maskz_loadu_ps(m, y + i);
@@ -105,9 +108,7 @@ void depthwise_row_f32_avx512(const float* x, int64_t stride, const int64_t* tap
       if (stride == 1) {
         xv = _mm512_maskz_loadu_ps(m, p);
       } else if (stride == 2) {
-        // Lanes 2l of two loads; the second covers inputs 16..31, needed by lanes 8..15.
-        __mmask16 m_lo = tail_mask(2 * (n - i) - 1), m_hi = tail_mask(2 * (n - i) - 17);
-        xv = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(m_lo, p), even, _mm512_maskz_loadu_ps(m_hi, p + 16));
+        xv = load_even(p, n - i);
       } else {
         xv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, p, 4);
       }

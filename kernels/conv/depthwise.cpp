@@ -49,8 +49,7 @@ Status run_depthwise_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   const int64_t P = s.out_size(), taps = s.k[1] * s.k[2];
   if (N == 0 || M == 0 || P == 0) return Status::ok();
   // The padded plane covers every row/column any window reads.
-  const int64_t ph = std::max(s.in[1] + s.pb[1], (s.out[1] - 1) * s.s[1] + (s.k[1] - 1) * s.d[1] + 1);
-  const int64_t pw = std::max(s.in[2] + s.pb[2], (s.out[2] - 1) * s.s[2] + (s.k[2] - 1) * s.d[2] + 1);
+  const int64_t ph = s.padded_extent(1), pw = s.padded_extent(2);
   std::vector<int64_t> tap_off;
   for (int64_t kh = 0; kh < s.k[1]; ++kh)
     for (int64_t kw = 0; kw < s.k[2]; ++kw) tap_off.push_back(kh * s.d[1] * pw + kw * s.d[2]);

@@ -41,12 +41,10 @@ constexpr int64_t kMaxNr = 64;  // columns of the widest micro-kernel (patch_run
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
-// The patch row of one tap as runs of evenly spaced input elements: columns [j0, j0 + len) read
-// xc[src + i * step]; columns in no run are padding (zero). Per chunk: runs of every tap, in tap
-// order, tap t's runs at [first[t], first[t + 1]).
-using Run = PatchRun;
+// The patch row of one tap as runs of evenly spaced input elements (PatchRun, micro.h). Per
+// chunk: runs of every tap, in tap order, tap t's runs at [first[t], first[t + 1]).
 struct ChunkRuns {
-  std::vector<Run> runs;
+  std::vector<PatchRun> runs;
   std::vector<int32_t> first;
 };
 
@@ -164,10 +162,11 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
     return Status::error("packed weights do not match the node's weight shape");
   ep.bias = c.has_input(2) ? c.in(2).data<float>() : nullptr;
 
-  // Rows per task: up to kMaxRows output channels (each task packs its patches once), halved down
-  // to kMinRows while the conv has fewer than kMinTasks tasks. Shapes alone decide the split.
-  const int64_t p_blocks_max = (P + core.nr - 1) / core.nr;
-  const int64_t cols_per_task = std::min(p_blocks_max, kChunksPerTask) * core.nr;
+  // Columns per task: up to kChunksPerTask micro-kernel chunks. Rows per task: up to kMaxRows
+  // output channels (each task packs its patches once), halved down to kMinRows while the conv has
+  // fewer than kMinTasks tasks. Shapes alone decide the split.
+  const int64_t chunks_total = (P + core.nr - 1) / core.nr;
+  const int64_t cols_per_task = std::min(chunks_total, kChunksPerTask) * core.nr;
   const int64_t p_blocks = (P + cols_per_task - 1) / cols_per_task;
   int64_t rows_per_task = std::min(round_up(cout_g, core.mr), kMaxRows);
   while (rows_per_task > kMinRows && N * G * p_blocks * ((cout_g + rows_per_task - 1) / rows_per_task) < kMinTasks)

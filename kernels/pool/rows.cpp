@@ -33,8 +33,7 @@ Status maxpool_rows(const KernelContext& c) {
                                             c.attrs().i_or("ceil_mode", 0) != 0);
   detail::Spatial3 s;
   if (!detail::to_spatial3(xs, y.shape(), win, s)) return Status::error("more than 3 spatial axes");
-  const int64_t ph = std::max(s.in[1] + s.pb[1], (s.out[1] - 1) * s.s[1] + (s.k[1] - 1) * s.d[1] + 1);
-  const int64_t pw = std::max(s.in[2] + s.pb[2], (s.out[2] - 1) * s.s[2] + (s.k[2] - 1) * s.d[2] + 1);
+  const int64_t ph = s.padded_extent(1), pw = s.padded_extent(2);
   const float lowest = std::numeric_limits<float>::lowest();
   const float* xp = x.data<float>();
   float* yp = y.data_mut<float>();
