@@ -3,9 +3,9 @@
 #include "scheduler/executor.h"
 
 #include <tbb/flow_graph.h>
+#include <tbb/task_arena.h>
 
 #include <cstdlib>
-#include <tbb/task_arena.h>
 
 #include "scheduler/run_state.h"
 

@@ -77,11 +77,8 @@ void RunState::execute(const Step& step) noexcept {
     // Outputs all planned in the arena: views of it, no shape inference, zero-filled only for
     // kernels that do not overwrite them. Otherwise run_node allocates them.
     const StaticMemory& sm = plan_.static_memory();
-    bool planned = arena_ != nullptr;
-    for (std::size_t i = 0; planned && i < step.out_slots.size(); ++i)
-      planned = !node.has_output(i) || (step.out_slots[i] >= 0 && sm.offset[step.out_slots[i]] >= 0);
     std::vector<Tensor> out;
-    if (planned) {
+    if (arena_ && sm.step_planned[&step - plan_.steps().data()]) {
       out.resize(node.outputs.size());
       for (std::size_t i = 0; i < out.size(); ++i) {
         if (!node.has_output(i)) continue;

@@ -17,8 +17,9 @@ class RunState {
   // `arena`: plan.static_memory().arena_bytes bytes (64-byte aligned) owned by the executor, or
   // null (every value is then allocated at run time).
   RunState(const Plan& plan, const std::vector<Tensor>& inputs, std::shared_ptr<void> arena = nullptr);
-  // Runs one step: gathers its inputs, runs the kernel, stores outputs, releases inputs whose
-  // last reader this was. Errors are recorded (first one wins) and later steps become no-ops.
+  // Runs one step (an element of plan.steps()): gathers its inputs, runs the kernel, stores
+  // outputs, releases inputs whose last reader this was. Errors are recorded (first one wins) and
+  // later steps become no-ops.
   void execute(const Step& step) noexcept;
   // Rethrows the first error, if any.
   void rethrow_if_failed();

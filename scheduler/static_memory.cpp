@@ -29,6 +29,7 @@ StaticMemory plan_static_memory(const Plan& plan) {
   const std::vector<Step>& steps = plan.steps();
   StaticMemory sm;
   sm.offset.assign(plan.num_slots(), -1);
+  sm.step_planned.assign(steps.size(), false);
   struct Buffer {
     int slot, producer;
     std::vector<int> readers;
@@ -67,6 +68,13 @@ StaticMemory plan_static_memory(const Plan& plan) {
       [&](std::size_t i, std::size_t j) { return !dead_before(buffers[i], buffers[j]) && !dead_before(buffers[j], buffers[i]); },
       kAlign);
   for (std::size_t b = 0; b < buffers.size(); ++b) sm.offset[buffers[b].slot] = static_cast<int64_t>(mp.offsets[b]);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const graph::Node& n = g.node(steps[i].node);
+    bool all = true;
+    for (std::size_t o = 0; all && o < steps[i].out_slots.size(); ++o)
+      all = !n.has_output(o) || (steps[i].out_slots[o] >= 0 && sm.offset[steps[i].out_slots[o]] >= 0);
+    sm.step_planned[i] = all;
+  }
   sm.arena_bytes = mp.arena_bytes;
   sm.naive_bytes = mp.naive_bytes;
   sm.buffers = static_cast<int>(buffers.size());

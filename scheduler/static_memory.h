@@ -18,6 +18,7 @@ class Plan;
 
 struct StaticMemory {
   std::vector<int64_t> offset;  // per slot: byte offset in the arena, or -1 (allocated at run time)
+  std::vector<bool> step_planned;  // per step: every output it has is in the arena
   std::size_t arena_bytes = 0;  // the planned peak of the arena's buffers
   std::size_t naive_bytes = 0;  // the same buffers without reuse
   int buffers = 0;              // slots placed in the arena
