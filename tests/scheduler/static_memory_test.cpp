@@ -65,6 +65,10 @@ TEST(StaticMemory, DiamondBranchesNeverShareBytesChainsDo) {
   EXPECT_EQ(sm.buffers, 16);
   EXPECT_EQ(sm.naive_bytes, 16 * ((one + 63) / 64 * 64));
   EXPECT_EQ(sm.arena_bytes, 4 * ((one + 63) / 64 * 64));
+  // Every Sin step writes into the arena; the last step (the Add, a graph output) does not.
+  ASSERT_EQ(sm.step_planned.size(), plan.steps().size());
+  for (std::size_t i = 0; i + 1 < plan.steps().size(); ++i) EXPECT_TRUE(sm.step_planned[i]) << i;
+  EXPECT_FALSE(sm.step_planned.back());
   // Brute force: any two planned slots whose bytes overlap are ordered by the graph.
   for (std::size_t a = 0; a < sm.offset.size(); ++a)
     for (std::size_t b = a + 1; b < sm.offset.size(); ++b) {
