@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,17 @@ void expect_equal(const Tensor& actual, const Tensor& expected);  // same dtype,
 
 // Seeded uniform random float32 tensor in [lo, hi).
 Tensor random_tensor(Shape shape, uint64_t seed, float lo = -1.f, float hi = 1.f);
+
+// Seeded uniform random integer tensor of element type T, values in [lo, hi].
+template <class T>
+Tensor random_int(Shape shape, uint64_t seed, int lo, int hi) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> d(lo, hi);
+  Tensor t(DTypeOf<T>::value, std::move(shape));
+  T* p = t.data_mut<T>();
+  for (int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(d(rng));
+  return t;
+}
 
 // The whole content of a file (binary), "" when it cannot be opened.
 std::string read_file(const std::string& path);

@@ -13,6 +13,7 @@
 #include "graph/ops/quant_ops.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/quant/quant_kernels.h"
+#include "tests/kernels/quant_kernel_util.h"
 #include "tests/test_util.h"
 
 using namespace n2d2;
@@ -20,40 +21,9 @@ using namespace n2d2::kernels;
 
 namespace {
 
-template <class T>
-Tensor random_int(Shape shape, uint64_t seed, int lo, int hi) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> d(lo, hi);
-  Tensor t(DTypeOf<T>::value, std::move(shape));
-  T* p = t.data_mut<T>();
-  for (int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(d(rng));
-  return t;
-}
-
-std::string isa_skip(const std::string& impl) {
-  if (impl.find("vnni") != std::string::npos) return kernels::detail::require_avx512_vnni();
-  if (impl.find("avx512") != std::string::npos) return require_isa(Isa::Avx512);
-  if (impl.find("avx2") != std::string::npos) return require_isa(Isa::Avx2);
-  return "";
-}
-
-// Runs `op` (domain `domain`) with the implementation named `impl` ("" : the last, the reference)
-// in an arena of `threads` threads.
-Tensor run_impl(const std::string& op, const std::string& impl, const std::vector<Tensor>& inputs, graph::Attributes a,
-                int threads = 1, const std::string& domain = graph::kN2D2Domain) {
-  graph::Node n = test::make_node(op, static_cast<int>(inputs.size()), 1, std::move(a), domain.empty() ? 17 : 1, domain);
-  const auto& list = KernelRegistry::builtin().implementations(op, domain);
-  const KernelImpl* k = &list.back();
-  for (const auto& i : list)
-    if (impl == i.name) k = &i;
-  EXPECT_EQ(impl.empty() ? std::string(list.back().name) : impl, k->name);
-  std::vector<const Tensor*> ptrs;
-  for (const auto& t : inputs) ptrs.push_back(&t);
-  tbb::task_arena arena(threads);
-  Tensor out;
-  arena.execute([&] { out = run_node(n, ptrs, *k, graph::OpRegistry::builtin())[0]; });
-  return out;
-}
+using test::isa_skip;
+using test::random_int;
+using test::run_impl;
 
 // Requantize attributes of `mode` for `channels` channels (1: per tensor).
 graph::Attributes requant_attrs(const std::string& mode, int64_t channels, int nb, bool sg, uint64_t seed) {

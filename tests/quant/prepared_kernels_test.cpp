@@ -16,14 +16,7 @@ using namespace n2d2;
 
 namespace {
 
-template <class T>
-Tensor random_int(Shape shape, uint64_t seed, int lo, int hi) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> d(lo, hi);
-  Tensor t(DTypeOf<T>::value, std::move(shape));
-  for (int64_t i = 0; i < t.numel(); ++i) t.data_mut<T>()[i] = static_cast<T>(d(rng));
-  return t;
-}
+using test::random_int;
 
 void check(const std::string& op, const Tensor& x, const Tensor& w, const Tensor& b, graph::Attributes a) {
   graph::Graph g;
