@@ -4,12 +4,14 @@
 #include "spike/clock_sim.h"
 #include "spike/event_sim.h"
 #include "tests/spike/random_network.h"
+#include "tests/spike/sim_compare.h"
 
 #include <gtest/gtest.h>
 
 using namespace n2d2::spike;
 using n2d2::spike::testing::NetVariant;
 using n2d2::spike::testing::random_network;
+using n2d2::spike::testing::expect_same_result;
 
 namespace {
 
@@ -36,18 +38,7 @@ void compare(const Network& net, const std::vector<InputSpike>& in, SimOptions o
     opt.record_trains = true;
     const SimResult e = simulate_events(net, in, opt);
     const SimResult c = simulate_clock(net, in, opt, 1);
-    ASSERT_EQ(e.trains.size(), c.trains.size());
-    for (std::size_t l = 0; l < e.trains.size(); ++l)
-        EXPECT_EQ(e.trains[l], c.trains[l]) << what << " layer " << net.layers[l].name;
-    EXPECT_EQ(e.spikes, c.spikes) << what;
-    EXPECT_EQ(e.events, c.events) << what;
-    EXPECT_EQ(e.bias_updates, c.bias_updates) << what;
-    EXPECT_EQ(e.output_counts, c.output_counts) << what;
-    EXPECT_EQ(e.output_potential, c.output_potential) << what;
-    EXPECT_EQ(e.output_first_spike, c.output_first_spike) << what;
-    EXPECT_EQ(e.input_spikes, c.input_spikes) << what;
-    EXPECT_EQ(e.end_time, c.end_time) << what;
-    EXPECT_EQ(e.terminated, c.terminated) << what;
+    expect_same_result(e, c, what, &net);
     // Every layer that has neurons fires (the test exercises them) unless it is the readout.
     for (std::size_t l = 0; l < net.layers.size(); ++l)
         if (net.layers[l].kind != LayerKind::Concat && net.layers[l].spiking && !e.terminated) {

@@ -4,6 +4,7 @@
 #include "spike/clock_sim.h"
 #include "spike/event_sim.h"
 #include "spike/fanout.h"
+#include "tests/spike/sim_compare.h"
 
 #include <gtest/gtest.h>
 
@@ -25,25 +26,13 @@ Layer fc_layer(std::string name, int input, Shape3 in, std::uint32_t outs, std::
     return l;
 }
 
-// Both simulators on the same case: everything must be identical.
-void expect_same(const SimResult& a, const SimResult& b) {
-    EXPECT_EQ(a.spikes, b.spikes);
-    EXPECT_EQ(a.events, b.events);
-    EXPECT_EQ(a.output_counts, b.output_counts);
-    EXPECT_EQ(a.output_potential, b.output_potential);
-    EXPECT_EQ(a.output_first_spike, b.output_first_spike);
-    EXPECT_EQ(a.trains, b.trains);
-    EXPECT_EQ(a.input_spikes, b.input_spikes);
-    EXPECT_EQ(a.end_time, b.end_time);
-    EXPECT_EQ(a.terminated, b.terminated);
-    EXPECT_EQ(a.bias_updates, b.bias_updates);
-}
+using n2d2::spike::testing::expect_same_result;
 
 SimResult both(const Network& net, const std::vector<InputSpike>& in, SimOptions opt) {
     opt.record_trains = true;
     SimResult e = simulate_events(net, in, opt);
     SimResult c = simulate_clock(net, in, opt, 1);
-    expect_same(e, c);
+    expect_same_result(e, c);
     return e;
 }
 
@@ -321,7 +310,7 @@ TEST(SpikeEventSim, UnsortedInputIsSortedFirst) {
     opt.record_trains = true;
     const SimResult a = simulate_events(net, std::vector<InputSpike>{{2, 2}, {1, 1}, {2, 0}, {1, 0}}, opt);
     const SimResult b = simulate_events(net, std::vector<InputSpike>{{1, 0}, {1, 1}, {2, 0}, {2, 2}}, opt);
-    expect_same(a, b);
+    expect_same_result(a, b);
 }
 
 // ---- fast fan-out variants vs scalar ----

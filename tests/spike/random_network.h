@@ -36,6 +36,20 @@ inline Layer conv(std::string name, int input, Shape3 in, Shape3 out, std::uint3
     return l;
 }
 
+inline Layer maxpool(std::string name, int input, Shape3 in, Shape3 out, std::uint32_t k, std::uint32_t stride,
+                     std::uint32_t pad) {
+    Layer l;
+    l.name = std::move(name);
+    l.kind = LayerKind::MaxPool;
+    l.inputs = {input};
+    l.in = in;
+    l.out = out;
+    l.kernel_h = l.kernel_w = k;
+    l.stride_h = l.stride_w = stride;
+    l.pad_top = l.pad_left = pad;
+    return l;
+}
+
 // input 2x7x7 -> c1 conv 4ch 3x3 pad 1 groups 2 (+bias) -> p1 maxpool 3x3/2 pad 1 (4x4x4)
 // -> c2 conv 4ch 3x3 dilation_h 2 pad (2, 1) ; a = add(p1, c2) ; cat = concat(a, p1) (8x4x4)
 // -> c3 conv 6ch 2x3 stride 2 pad_left 1 (6x2x2) -> fc 5 (+bias, the output).
@@ -50,15 +64,7 @@ inline Network random_network(std::uint64_t seed, const NetVariant& v = {}) {
     c1.weights = random_weights(rng, 4 * (2 / v.c1_groups) * 9, -0.15 / (2 / v.c1_groups), 0.45 / (2 / v.c1_groups));
     c1.bias = random_weights(rng, 4, -0.1, 0.3);
     c1.neuron.bipolar = v.bipolar;
-    Layer p1;
-    p1.name = "p1";
-    p1.kind = LayerKind::MaxPool;
-    p1.inputs = {0};
-    p1.in = c1.out;
-    p1.out = {4, 4, 4};
-    p1.kernel_h = p1.kernel_w = 3;
-    p1.stride_h = p1.stride_w = 2;
-    p1.pad_top = p1.pad_left = 1;
+    Layer p1 = maxpool("p1", 0, c1.out, {4, 4, 4}, 3, 2, 1);
     Layer c2 = conv("c2", 1, {4, 4, 4}, {4, 4, 4}, 3, 3, rng);
     c2.dilation_h = 2;  // dilation and padding in y only: the row-mode fan-out (event_sim.cpp)
     c2.pad_top = 2;

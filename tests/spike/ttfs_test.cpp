@@ -7,6 +7,7 @@
 #include "spike/formal_eval.h"
 #include "spike/ttfs.h"
 #include "tests/spike/random_network.h"
+#include "tests/spike/sim_compare.h"
 
 #include <gtest/gtest.h>
 
@@ -70,6 +71,7 @@ Network hand_net(bool spiking_output) {
 // -> c3 conv 6ch 2x3 stride 2 pad_left 1 (6x2x2) -> fc 5 (+bias, the output).
 Network ttfs_network(std::uint64_t seed, bool spiking_output, double cutoff) {
     using n2d2::spike::testing::conv;
+    using n2d2::spike::testing::maxpool;
     Rng rng(seed);
     Network net;
     net.input = {2, 7, 7};
@@ -78,15 +80,7 @@ Network ttfs_network(std::uint64_t seed, bool spiking_output, double cutoff) {
     c1.groups = 2;
     c1.weights = random_weights(rng, 4 * 9, -0.1, 0.35);
     c1.bias = random_weights(rng, 4, -0.2, 0.1);
-    Layer p1;
-    p1.name = "p1";
-    p1.kind = LayerKind::MaxPool;
-    p1.inputs = {0};
-    p1.in = c1.out;
-    p1.out = {4, 4, 4};
-    p1.kernel_h = p1.kernel_w = 3;
-    p1.stride_h = p1.stride_w = 2;
-    p1.pad_top = p1.pad_left = 1;
+    Layer p1 = maxpool("p1", 0, c1.out, {4, 4, 4}, 3, 2, 1);
     Layer c2a = conv("c2a", 1, {4, 4, 4}, {4, 4, 4}, 3, 3, rng);
     c2a.dilation_h = 2;
     c2a.pad_top = 2;
@@ -301,17 +295,7 @@ TEST(SpikeTtfs, EventAndClockAgreeSpikeForSpike) {
                         const SimResult e = simulate_events(net, in, opt);
                         for (Time dt : {Time(1), Time(2)}) {
                             const SimResult k = simulate_clock(net, in, opt, dt);
-                            ASSERT_EQ(e.trains.size(), k.trains.size());
-                            for (std::size_t l = 0; l < e.trains.size(); ++l)
-                                EXPECT_EQ(e.trains[l], k.trains[l]) << what << " layer " << net.layers[l].name;
-                            EXPECT_EQ(e.spikes, k.spikes) << what;
-                            EXPECT_EQ(e.events, k.events) << what;
-                            EXPECT_EQ(e.bias_updates, k.bias_updates) << what;
-                            EXPECT_EQ(e.output_counts, k.output_counts) << what;
-                            EXPECT_EQ(e.output_potential, k.output_potential) << what;
-                            EXPECT_EQ(e.output_first_spike, k.output_first_spike) << what;
-                            EXPECT_EQ(e.end_time, k.end_time) << what;
-                            EXPECT_EQ(e.terminated, k.terminated) << what;
+                            n2d2::spike::testing::expect_same_result(e, k, what, &net);
                         }
                         // Fire once: no neuron appears twice in a train.
                         for (std::size_t l = 0; l < e.trains.size(); ++l) {
