@@ -23,7 +23,7 @@ import numpy as np
 from onnx import helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_hw_models import D, Net, build  # noqa: E402
+from make_hw_models import D, Net, build, lenet_layers  # noqa: E402
 
 # name -> (builder, input shape, output shape, DSP budgets)
 def quant(n):
@@ -64,15 +64,7 @@ def net_c(n):  # 4x8x8: depthwise 3x3 pad1 -> 1x1 conv -> pool2 -> dense
 
 
 def net_lenet(n):  # tests/golden/hw/lenet_q.onnx's structure (the check set; that file is used)
-    x = n.conv(quant(n), 1, 6, 5, 13)
-    x = n.pool(x)
-    x = n.conv(x, 6, 16, 5, 8, mode="Fixed-point16")
-    x = n.pool(x)
-    n.nodes.append(helper.make_node("Flatten", [x], ["flat"], name="flatten", axis=1))
-    x = n.gemm("flat", 256, 120, 10)
-    x = n.gemm(x, 120, 84, 9)
-    x = n.gemm(x, 84, 10, 9, signed=1)
-    n.nodes.append(helper.make_node("Dequantize", [x], ["y"], name="dequantize", domain=D, scale=0.05))
+    lenet_layers(n, quant(n))
 
 
 def net_d(n):  # 4x3x3: three dense layers (input vectors of 1, PO and PO lanes)

@@ -68,14 +68,9 @@ class Net:
         return self.requant(n, 0, shift, 0, "Single-shift")
 
 
-def main():
-    out = sys.argv[1]
-    seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 7
-    os.makedirs(out, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    n = Net(rng)
-    n.nodes.append(helper.make_node("Quantize", ["x"], ["xq"], name="quantize", domain=D, scale=1.0 / 255, nbbits=8, signed=0))
-    x = n.conv("xq", 1, 6, 5, 13)
+def lenet_layers(n, x):
+    """The LeNet-style layers after the input Quantize `x` (also scripts/hw_calibrate.py's check net)."""
+    x = n.conv(x, 1, 6, 5, 13)
     x = n.pool(x)
     x = n.conv(x, 6, 16, 5, 8, mode="Fixed-point16")
     x = n.pool(x)
@@ -84,6 +79,16 @@ def main():
     x = n.gemm(x, 120, 84, 9)
     x = n.gemm(x, 84, 10, 9, signed=1)
     n.nodes.append(helper.make_node("Dequantize", [x], ["y"], name="dequantize", domain=D, scale=0.05))
+
+
+def main():
+    out = sys.argv[1]
+    seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 7
+    os.makedirs(out, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    n = Net(rng)
+    n.nodes.append(helper.make_node("Quantize", ["x"], ["xq"], name="quantize", domain=D, scale=1.0 / 255, nbbits=8, signed=0))
+    lenet_layers(n, "xq")
     build("lenet_q", n.nodes, n.inits, [1, 1, 28, 28], [1, 10], os.path.join(out, "lenet_q.onnx"))
 
     n = Net(rng)
