@@ -425,7 +425,8 @@ std::string avx2_supports(const KernelQuery& q) {
 
 template <bool Requant, PanelKernel Kernel>
 Status run_panel(const KernelContext& c) {
-  constexpr bool kVnni = Kernel == detail::panel_kernel_vnni;
+  // Not constexpr: function addresses do not compare in constant expressions under sanitizers.
+  const bool kVnni = Kernel == detail::panel_kernel_vnni;
   return c.in(0).dtype() == DType::I8 ? qconv_panel<int8_t>(c, Kernel, Requant, kVnni)
                                       : qconv_panel<uint8_t>(c, Kernel, Requant, kVnni);
 }
