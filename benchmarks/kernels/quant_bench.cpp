@@ -44,9 +44,10 @@ void BM_QDotVnni(benchmark::State& s) {
   run_core(s, n2d2::kernels::detail::qdot_u8s8_vnni, n2d2::kernels::detail::require_avx512_vnni());
 }
 
-// The panel engine's inner loops without the patch gathering: packed weights [M/8][K4][8][4],
+// The panel engine's inner loops without the patch gathering: packed weights [M/8][K4][8][4] (AVX2: int16 pairs, 8 bytes per group of 4),
 // one packed block per 48 pixels (packed once, as the engine does), every panel over it.
-void run_panel(benchmark::State& state, n2d2::kernels::detail::PanelKernel kernel, const std::string& why) {
+// bytes: per weight in the kernel's packed layout (AVX2: 2, int16 pairs; VNNI: 1).
+void run_panel(benchmark::State& state, n2d2::kernels::detail::PanelKernel kernel, const std::string& why, int64_t bytes) {
   namespace d = n2d2::kernels::detail;
   if (!why.empty()) {
     state.SkipWithError(why.c_str());
@@ -54,7 +55,7 @@ void run_panel(benchmark::State& state, n2d2::kernels::detail::PanelKernel kerne
   }
   int64_t M = state.range(0), P = state.range(1), K = state.range(2), K4 = (K + 3) / 4;
   int64_t panels = (M + d::kPanelRows - 1) / d::kPanelRows, blocks = (P + d::kBlockPixels - 1) / d::kBlockPixels;
-  std::vector<int8_t> w(static_cast<std::size_t>(panels * K4 * d::kPanelRows * 4));
+  std::vector<int8_t> w(static_cast<std::size_t>(panels * K4 * d::kPanelRows * 4 * bytes));
   std::vector<uint8_t> x(static_cast<std::size_t>(blocks * K4 * d::kBlockPixels * 4));
   std::mt19937 rng(1);
   for (auto& v : w) v = static_cast<int8_t>(rng() % 255 - 127);
@@ -72,7 +73,7 @@ void run_panel(benchmark::State& state, n2d2::kernels::detail::PanelKernel kerne
       int64_t p0 = b * d::kBlockPixels, pc = std::min<int64_t>(d::kBlockPixels, P - p0);
       for (int64_t k = 0; k < K4; ++k) x4[k] = x.data() + (b * K4 + k) * d::kBlockPixels * 4;
       for (int64_t pi = 0; pi < panels; ++pi)
-        kernel(std::min<int64_t>(d::kPanelRows, M - pi * d::kPanelRows), pc, K4, w.data() + pi * K4 * d::kPanelRows * 4,
+        kernel(std::min<int64_t>(d::kPanelRows, M - pi * d::kPanelRows), pc, K4, w.data() + pi * K4 * d::kPanelRows * 4 * bytes,
                x4.data(), e, pi * d::kPanelRows, y.data(), P, p0);
     }
     benchmark::DoNotOptimize(y.data());
@@ -81,10 +82,10 @@ void run_panel(benchmark::State& state, n2d2::kernels::detail::PanelKernel kerne
 }
 
 void BM_PanelAvx2(benchmark::State& s) {
-  run_panel(s, n2d2::kernels::detail::panel_kernel_avx2, n2d2::kernels::require_isa(n2d2::kernels::Isa::Avx2));
+  run_panel(s, n2d2::kernels::detail::panel_kernel_avx2, n2d2::kernels::require_isa(n2d2::kernels::Isa::Avx2), 2);
 }
 void BM_PanelVnni(benchmark::State& s) {
-  run_panel(s, n2d2::kernels::detail::panel_kernel_vnni, n2d2::kernels::detail::require_avx512_vnni());
+  run_panel(s, n2d2::kernels::detail::panel_kernel_vnni, n2d2::kernels::detail::require_avx512_vnni(), 1);
 }
 
 void shapes(benchmark::internal::Benchmark* b) {

@@ -6,6 +6,7 @@
 // stores, no horizontal sums).
 //   - weights (int8), packed once per Plan: panels of kPanelRows output channels,
 //     [M / kPanelRows][K4][kPanelRows][4] (K4 = K rounded up to 4, / 4; zero rows and K tail);
+//     for the AVX2 kernel each group of 4 as the int16 values w0 w2 w1 w3 (8 bytes);
 //   - activations (uint8, int8 offset by +128 = x ^ 0x80), packed once per block of kBlockPixels
 //     output pixels and reused by every weight panel: [K4][kBlockPixels][4];
 //   - VNNI: vpdpbusd adds 4 u8 x s8 products per int32 lane (exact); AVX2: the bytes are widened

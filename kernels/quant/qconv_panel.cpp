@@ -67,16 +67,19 @@ namespace q = n2d2::quant;
 // Weights [M][cin_g][T taps] int8 as panels per group: [G][ceil(cout_g / 8)][K4][8][4],
 // zero-padded, with K ordered channel-major (k = ic T + t: the gathered blocks) or, tap-major,
 // k4 = t C4 + ic / 4, byte ic % 4 (C4 = ceil(cin_g / 4): the channel-interleaved input read in
-// place); per-row sums.
+// place); per-row sums. `wide` (the AVX2 kernel's layout): each group of 4 bytes w0 w1 w2 w3
+// stored as the int16 values w0 w2 w1 w3 (the pairs vpmaddwd multiplies, widened once here).
 struct PackedPanels {
   int64_t M = 0, K = 0, K4 = 0, G = 0, R = kPanelRows, panels_per_group = 0;  // R rows per panel
-  bool tap_major = false;
+  bool tap_major = false, wide = false;
   std::vector<int8_t> data;
   std::vector<int64_t> sums;
-  const int8_t* panel(int64_t g, int64_t p) const { return data.data() + ((g * panels_per_group + p) * K4) * R * 4; }
+  const int8_t* panel(int64_t g, int64_t p) const {
+    return data.data() + ((g * panels_per_group + p) * K4) * R * 4 * (wide ? 2 : 1);
+  }
 };
 
-void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G, bool tap_major, int64_t R,
+void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G, bool tap_major, int64_t R, bool wide,
                  PackedPanels& out) {
   const int64_t cout_g = M / G, K = cin_g * T, C4 = (cin_g + 3) / 4;
   out.R = R;
@@ -98,6 +101,14 @@ void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G
         out.sums[m] += w[m * K + k];
       }
   }
+  out.wide = wide;
+  if (!wide) return;
+  std::vector<int8_t> bytes(out.data.size() * 2);
+  for (std::size_t i = 0; i < out.data.size(); i += 4) {
+    const int16_t v[4] = {out.data[i], out.data[i + 2], out.data[i + 1], out.data[i + 3]};
+    std::memcpy(bytes.data() + i * 2, v, sizeof v);
+  }
+  out.data = std::move(bytes);
 }
 
 // Tap-major (in-place input) for 1-D and 2-D convolutions, channel-major (gathered) for 3-D.
@@ -121,7 +132,8 @@ std::shared_ptr<const void> prepare_panels(const KernelQuery& q, std::span<const
     for (std::size_t i = 2; i < q.output_types[0].rank(); ++i) P *= q.output_types[0].dims[i];
   }
   bool lanes = P >= 0 && chanlane_for(Vnni, wr, w.dim(0) / G, P);
-  pack_panels(w.data<int8_t>(), w.dim(0), w.dim(1), T, G, tap_major_for(wr), lanes ? detail::kChanLaneRows : kPanelRows, *p);
+  pack_panels(w.data<int8_t>(), w.dim(0), w.dim(1), T, G, tap_major_for(wr), lanes ? detail::kChanLaneRows : kPanelRows, !Vnni,
+              *p);
   return p;
 }
 
@@ -209,8 +221,8 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant, boo
   const int64_t R = lanes ? detail::kChanLaneRows : kPanelRows;
   PackedPanels local;
   const auto* pp = static_cast<const PackedPanels*>(c.prepared);
-  if (!pp || pp->M != M || pp->K != K || pp->G != G || pp->tap_major != implicit || pp->R != R) {
-    pack_panels(w.data<int8_t>(), M, cin_g, s.k_size(), G, implicit, R, local);
+  if (!pp || pp->M != M || pp->K != K || pp->G != G || pp->tap_major != implicit || pp->R != R || pp->wide == vnni) {
+    pack_panels(w.data<int8_t>(), M, cin_g, s.k_size(), G, implicit, R, !vnni, local);
     pp = &local;
   }
   const PackedPanels& pw = *pp;

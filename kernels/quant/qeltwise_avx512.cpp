@@ -17,9 +17,6 @@ namespace {
 
 namespace q = n2d2::quant;
 
-// Multipliers below 2^22 keep 8-bit a * ma + b * mb inside int32 (no saturation to apply).
-constexpr int64_t kMaxAddMultiplier = int64_t{1} << 22;
-
 template <class T>
 __m512i widen16(const T* p) {
   __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -60,17 +57,7 @@ Status qadd_requantize_typed(const KernelContext& c) {
 
 bool is8(DType t) { return t == DType::U8 || t == DType::I8; }
 
-std::string qadd_supports(const KernelQuery& qr) {
-  std::string r = require_isa(Isa::Avx512);
-  if (!r.empty()) return r;
-  if (!is8(qr.input_types[0].dtype) || !is8(qr.input_types[1].dtype)) return "inputs are not 8-bit";
-  if (!is8(qr.output_types[0].dtype)) return "output is not 8-bit";
-  if (qr.input_types[0].dims != qr.input_types[1].dims) return "inputs differ in shape";
-  int64_t ma = qr.node.attrs.i("a_multiplier"), mb = qr.node.attrs.i("b_multiplier");
-  if (ma <= -kMaxAddMultiplier || ma >= kMaxAddMultiplier || mb <= -kMaxAddMultiplier || mb >= kMaxAddMultiplier)
-    return "a multiplier is 2^22 or more (int32 sums could saturate)";
-  return "";
-}
+std::string qadd_supports(const KernelQuery& qr) { return detail::qadd_requantize_fast_supports(qr, Isa::Avx512); }
 
 Status qadd_requantize_avx512(const KernelContext& c) {
   if (c.in(0).shape() != c.in(1).shape()) return Status::error("QAddRequantize inputs differ in shape");

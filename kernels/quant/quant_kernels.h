@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "kernels/cpu/isa.h"
 #include "kernels/quant/quant_cores.h"
 #include "kernels/registry.h"
 
@@ -12,6 +13,7 @@ namespace n2d2::kernels {
 
 void register_qconv_panel_kernels(KernelRegistry& r);  // qconv_panel.cpp: QConv, QConvRequantize (before the reference)
 void register_quant_eltwise_kernels(KernelRegistry& r);  // qeltwise_avx512.cpp: QAddRequantize, Quantize
+void register_quant_eltwise_avx2_kernels(KernelRegistry& r);  // qeltwise_avx2.cpp: QAddRequantize
 void register_maxpool_int8_kernels(KernelRegistry& r);  // maxpool_int8.cpp (before the pool kernels)
 void register_qglobal_sum_pool_kernels(KernelRegistry& r);  // qglobal_sum_pool.cpp: 8-bit planes (SSE2)
 void register_quant_x86_kernels(KernelRegistry& r);  // x86.cpp: QGemm (before the reference)
@@ -24,6 +26,9 @@ namespace detail {
 std::string require_avx512_vnni();
 // The best allowed core: VNNI, AVX2, else the reference core.
 QDotCore best_qdot_core();
+// supports() of the vector QAddRequantize kernels (requantize.cpp): `isa` allowed, 8-bit inputs
+// and output of one shape, multipliers below 2^22 (int32 sums cannot saturate).
+std::string qadd_requantize_fast_supports(const KernelQuery& q, Isa isa);
 }  // namespace detail
 
 }  // namespace n2d2::kernels

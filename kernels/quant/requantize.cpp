@@ -4,6 +4,7 @@
 // Quantize of 8-bit values where the AVX-512 kernels (qeltwise_avx512.cpp) are not allowed. Same functions of quant_semantics.h, so the
 // same bits (tests/kernels/quant_isa_test.cpp compares it with requantize_ref).
 #include "graph/ops/quant_ops.h"
+#include "kernels/cpu/isa.h"
 #include "kernels/parallel.h"
 #include "kernels/quant/quant_kernels.h"
 
@@ -152,6 +153,25 @@ std::string quantize_planes_supports(const KernelQuery& q) {
 }
 
 }  // namespace
+
+namespace detail {
+
+// Multipliers below 2^22 keep 8-bit a * ma + b * mb inside int32 (no saturation to apply).
+constexpr int64_t kMaxAddMultiplier = int64_t{1} << 22;
+
+std::string qadd_requantize_fast_supports(const KernelQuery& qr, Isa isa) {
+  std::string r = require_isa(isa);
+  if (!r.empty()) return r;
+  if (!is8(qr.input_types[0].dtype) || !is8(qr.input_types[1].dtype)) return "inputs are not 8-bit";
+  if (!is8(qr.output_types[0].dtype)) return "output is not 8-bit";
+  if (qr.input_types[0].dims != qr.input_types[1].dims) return "inputs differ in shape";
+  int64_t ma = qr.node.attrs.i("a_multiplier"), mb = qr.node.attrs.i("b_multiplier");
+  if (ma <= -kMaxAddMultiplier || ma >= kMaxAddMultiplier || mb <= -kMaxAddMultiplier || mb >= kMaxAddMultiplier)
+    return "a multiplier is 2^22 or more (int32 sums could saturate)";
+  return "";
+}
+
+}  // namespace detail
 
 void register_requantize_kernels(KernelRegistry& r) {
   r.add({"requantize_planes", "Requantize", graph::kN2D2Domain, nullptr, requantize_planes});

@@ -166,6 +166,7 @@ static void check_qadd_requantize(const std::string& impl) {
 }
 
 TEST(QuantPanel, QAddRequantizeAvx512MatchesReference) { check_qadd_requantize("qadd_requantize_avx512"); }
+TEST(QuantPanel, QAddRequantizeAvx2MatchesReference) { check_qadd_requantize("qadd_requantize_avx2"); }
 TEST(QuantPanel, QAddRequantizePlanesMatchesReference) { check_qadd_requantize("qadd_requantize_planes"); }
 
 static void check_quantize(const std::string& impl) {

@@ -1,0 +1,82 @@
+// AVX2 QAddRequantize (a * ma + b * mb in int32, then the Requantize of requant_avx2.h, per
+// channel plane): the AVX2 twin of qeltwise_avx512.cpp's, for hosts without AVX-512. Compiled
+// with -mavx2, selected only when require_isa(Isa::Avx2) allows; bit-exact with the reference
+// (tests/kernels/quant_panel_test.cpp).
+#include <immintrin.h>
+
+#include <type_traits>
+
+#include "graph/ops/quant_ops.h"
+#include "kernels/cpu/isa.h"
+#include "kernels/parallel.h"
+#include "kernels/quant/quant_kernels.h"
+#include "kernels/quant/requant_avx2.h"
+
+namespace n2d2::kernels {
+
+namespace {
+
+namespace q = n2d2::quant;
+
+template <class T>
+__m256i widen8(const T* p) {
+  __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+  if constexpr (std::is_same_v<T, int8_t>) return _mm256_cvtepi8_epi32(v);
+  else return _mm256_cvtepu8_epi32(v);
+}
+
+// 8 requantized int32 lanes (in the 8-bit range) -> 8 bytes at y.
+inline void store_bytes8(__m256i r, bool is_signed, uint8_t* y) {
+  __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+  w = is_signed ? _mm_packs_epi16(w, w) : _mm_packus_epi16(w, w);
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(y), w);
+}
+
+template <class A, class B>
+Status qadd_requantize_typed(const KernelContext& c) {
+  const Shape& s = c.in(0).shape();
+  int64_t channels = s.size() >= 2 ? s[1] : 1, planes = s.empty() ? 1 : s[0] * channels, inner = 1;
+  for (std::size_t i = 2; i < s.size(); ++i) inner *= s[i];
+  detail::PanelEpilogueData d;
+  detail::panel_requantize_params(c.node, channels, d);
+  const detail::PanelEpilogue& e = d.e;
+  const int64_t ma64 = c.attrs().i("a_multiplier"), mb64 = c.attrs().i("b_multiplier");
+  const __m256i ma = _mm256_set1_epi32(static_cast<int32_t>(ma64)), mb = _mm256_set1_epi32(static_cast<int32_t>(mb64));
+  const A* a = c.in(0).data<A>();
+  const B* b = c.in(1).data<B>();
+  uint8_t* y = static_cast<uint8_t*>(c.out(0).raw_mut());
+  const int64_t per = d.params.size() == 1 ? 0 : 1;  // per-tensor parameters: channel 0 everywhere
+  parallel_for(planes, std::max<int64_t>(1, 4096 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
+    for (int64_t pl = lo; pl < hi; ++pl) {
+      int64_t m = per * (pl % channels), off = pl * inner;
+      int64_t i = 0;
+      for (; i + 8 <= inner; i += 8) {
+        __m256i v = _mm256_add_epi32(_mm256_mullo_epi32(widen8(a + off + i), ma), _mm256_mullo_epi32(widen8(b + off + i), mb));
+        store_bytes8(detail::requantize8(v, e, m), e.is_signed, y + off + i);
+      }
+      for (; i < inner; ++i) {
+        int64_t v = int64_t{a[off + i]} * ma64 + int64_t{b[off + i]} * mb64;
+        y[off + i] = static_cast<uint8_t>(static_cast<int8_t>(q::requantize(v, e.mode, e.params[m], e.nbbits, e.is_signed)));
+      }
+    }
+  });
+  return Status::ok();
+}
+
+std::string qadd_supports(const KernelQuery& qr) { return detail::qadd_requantize_fast_supports(qr, Isa::Avx2); }
+
+Status qadd_requantize_avx2(const KernelContext& c) {
+  if (c.in(0).shape() != c.in(1).shape()) return Status::error("QAddRequantize inputs differ in shape");
+  bool sa = c.in(0).dtype() == DType::I8, sb = c.in(1).dtype() == DType::I8;
+  if (sa) return sb ? qadd_requantize_typed<int8_t, int8_t>(c) : qadd_requantize_typed<int8_t, uint8_t>(c);
+  return sb ? qadd_requantize_typed<uint8_t, int8_t>(c) : qadd_requantize_typed<uint8_t, uint8_t>(c);
+}
+
+}  // namespace
+
+void register_quant_eltwise_avx2_kernels(KernelRegistry& r) {
+  r.add({"qadd_requantize_avx2", "QAddRequantize", graph::kN2D2Domain, qadd_supports,
+         qadd_requantize_avx2});
+}
+
+}  // namespace n2d2::kernels
