@@ -15,7 +15,17 @@ __m256i tail_mask(int64_t n) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(c), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-template <int NV>
+// Lanes l < n (n clamped to 8) of p[2 l], by the even elements of two masked loads: elements past
+// p[2 (n - 1)] are never read (a strided gather is slow on AMD cores).
+__m256 load_even(const float* p, int64_t n) {
+  __m256 lo = _mm256_maskload_ps(p, tail_mask(2 * n - 1)), hi = _mm256_maskload_ps(p + 8, tail_mask(2 * n - 9));
+  // Per 128-bit lane: lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6; then the 64-bit pairs reordered.
+  __m256 e = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+// Full: cols == 8 NV, every load and store a plain one (masked stores are slow on AMD cores).
+template <int NV, bool Full>
 void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows, int cols,
            bool accumulate) {
   constexpr int MR = 4;
@@ -24,14 +34,14 @@ void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, in
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
-  // The last vector is a masked load: B may be the input itself (pointwise convolutions), whose
-  // last row ends at the tensor's end.
+  // A partial last vector is a masked load: B may be the input itself (pointwise convolutions),
+  // whose last row ends at the tensor's end.
   const __m256i last = tail_mask(cols - 8 * (NV - 1));
   for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
     __m256 bv[NV];
 #pragma GCC unroll 8
     for (int v = 0; v < NV - 1; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
-    bv[NV - 1] = _mm256_maskload_ps(b + 8 * (NV - 1), last);
+    bv[NV - 1] = Full ? _mm256_loadu_ps(b + 8 * (NV - 1)) : _mm256_maskload_ps(b + 8 * (NV - 1), last);
 #pragma GCC unroll 8
     for (int r = 0; r < MR; ++r) {
       __m256 av = _mm256_broadcast_ss(a + r);
@@ -47,10 +57,14 @@ void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, in
     float* cr = c + r * ldc;
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
-      __m256i m = tail_mask(cols - 8 * v);
       __m256 s = acc[r][v];
-      if (accumulate) s = _mm256_add_ps(_mm256_maskload_ps(cr + 8 * v, m), s);
-      _mm256_maskstore_ps(cr + 8 * v, m, s);
+      if (Full || v < NV - 1) {
+        if (accumulate) s = _mm256_add_ps(_mm256_loadu_ps(cr + 8 * v), s);
+        _mm256_storeu_ps(cr + 8 * v, s);
+      } else {
+        if (accumulate) s = _mm256_add_ps(_mm256_maskload_ps(cr + 8 * v, last), s);
+        _mm256_maskstore_ps(cr + 8 * v, last, s);
+      }
     }
   }
 }
@@ -59,12 +73,18 @@ void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, in
 
 void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
                          int cols, bool accumulate) {
-  if (cols > 16)
-    micro<3>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+  if (cols == 24)
+    micro<3, true>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+  else if (cols > 16)
+    micro<3, false>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+  else if (cols == 16)
+    micro<2, true>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
   else if (cols > 8)
-    micro<2>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+    micro<2, false>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+  else if (cols == 8)
+    micro<1, true>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
   else
-    micro<1>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+    micro<1, false>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
 }
 
 void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
@@ -76,8 +96,9 @@ void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_o
     const float* xi = x + i * stride;
     for (int t = 0; t < taps; ++t) {
       const float* p = xi + tap_off[t];
-      __m256 xv = stride == 1 ? _mm256_maskload_ps(p, m)
-                              : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4);
+      __m256 xv = stride == 1   ? _mm256_maskload_ps(p, m)
+                  : stride == 2 ? load_even(p, n - i)
+                                : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4);
       acc = _mm256_fmadd_ps(_mm256_set1_ps(w[t]), xv, acc);
     }
     _mm256_maskstore_ps(y + i, m, acc);
@@ -85,8 +106,8 @@ void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_o
 }
 
 void pack_row_f32_avx2(const float* x, const PatchRun* runs, int nruns, float* dst, int nr) {
-  // Full vectors by plain loads/stores, tails by scalar code (AVX2 masked stores are slow on some
-  // cores).
+  // Full vectors by plain loads/stores, tails by masked loads and a plain store where 8 lanes fit in
+  // the row, else scalar code (AVX2 masked stores are slow on some cores).
   int j = 0;
   for (; j + 8 <= nr; j += 8) _mm256_storeu_ps(dst + j, _mm256_setzero_ps());
   for (; j < nr; ++j) dst[j] = 0.f;
@@ -99,9 +120,21 @@ void pack_row_f32_avx2(const float* x, const PatchRun* runs, int nruns, float* d
     int i = 0;
     if (run.step == 1) {
       for (; i + 8 <= run.len; i += 8) _mm256_storeu_ps(d + i, _mm256_loadu_ps(src + i));
+    } else if (run.step == 2) {
+      for (; i + 8 <= run.len; i += 8) _mm256_storeu_ps(d + i, load_even(src + 2 * i, run.len - i));
     } else {
       for (; i + 8 <= run.len; i += 8)
         _mm256_storeu_ps(d + i, _mm256_i32gather_ps(src + static_cast<int64_t>(i) * run.step, idx, 4));
+    }
+    // A remainder whose 8 lanes end inside the row: one vector, zeros past the run (padding, or
+    // the start of the next run, written after this one; runs come in column order).
+    if (i < run.len && run.j0 + i + 8 <= nr) {
+      const __m256i m = tail_mask(run.len - i);
+      const float* p = src + static_cast<int64_t>(i) * run.step;
+      _mm256_storeu_ps(d + i, run.step == 1   ? _mm256_maskload_ps(p, m)
+                              : run.step == 2 ? load_even(p, run.len - i)
+                                              : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4));
+      i = run.len;
     }
     for (; i < run.len; ++i) d[i] = src[static_cast<int64_t>(i) * run.step];
   }
