@@ -106,37 +106,41 @@ void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_o
 }
 
 void pack_row_f32_avx2(const float* x, const PatchRun* runs, int nruns, float* dst, int nr) {
-  // Full vectors by plain loads/stores, tails by masked loads and a plain store where 8 lanes fit in
-  // the row, else scalar code (AVX2 masked stores are slow on some cores).
-  int j = 0;
-  for (; j + 8 <= nr; j += 8) _mm256_storeu_ps(dst + j, _mm256_setzero_ps());
-  for (; j < nr; ++j) dst[j] = 0.f;
-  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  // Full vectors by plain loads/stores (AVX2 masked stores are slow on some cores); a run's
+  // remainder as its last 8 elements (rewriting some with the same values), or for runs shorter
+  // than 8, a masked load and a plain store where 8 lanes fit in the row, else scalar code.
+  int covered = 0;
+  for (int r = 0; r < nruns; ++r) covered += runs[r].len;
+  if (covered < nr) {  // padding columns: zeros first
+    int j = 0;
+    for (; j + 8 <= nr; j += 8) _mm256_storeu_ps(dst + j, _mm256_setzero_ps());
+    for (; j < nr; ++j) dst[j] = 0.f;
+  }
   for (int r = 0; r < nruns; ++r) {
     const PatchRun& run = runs[r];
     const float* src = x + run.src;
     float* d = dst + run.j0;
-    const __m256i idx = _mm256_mullo_epi32(lanes, _mm256_set1_epi32(run.step));
+    const int64_t step = run.step;
+    // 8 elements from run element i (fewer than 8 left: lanes < n, zeros past them).
+    auto vec = [&](int i, int64_t n) {
+      const float* p = src + i * step;
+      if (step == 1) return n >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, tail_mask(n));
+      if (step == 2) return load_even(p, n);
+      const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(step)));
+      return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(tail_mask(n)), 4);
+    };
     int i = 0;
-    if (run.step == 1) {
-      for (; i + 8 <= run.len; i += 8) _mm256_storeu_ps(d + i, _mm256_loadu_ps(src + i));
-    } else if (run.step == 2) {
-      for (; i + 8 <= run.len; i += 8) _mm256_storeu_ps(d + i, load_even(src + 2 * i, run.len - i));
+    for (; i + 8 <= run.len; i += 8) _mm256_storeu_ps(d + i, vec(i, 8));
+    if (i == run.len) continue;
+    if (run.len >= 8) {
+      _mm256_storeu_ps(d + run.len - 8, vec(run.len - 8, 8));
+    } else if (run.j0 + 8 <= nr) {
+      // Zeros past the run: padding, or the start of the next run, written after this one (runs
+      // come in column order).
+      _mm256_storeu_ps(d, vec(0, run.len));
     } else {
-      for (; i + 8 <= run.len; i += 8)
-        _mm256_storeu_ps(d + i, _mm256_i32gather_ps(src + static_cast<int64_t>(i) * run.step, idx, 4));
+      for (; i < run.len; ++i) d[i] = src[i * step];
     }
-    // A remainder whose 8 lanes end inside the row: one vector, zeros past the run (padding, or
-    // the start of the next run, written after this one; runs come in column order).
-    if (i < run.len && run.j0 + i + 8 <= nr) {
-      const __m256i m = tail_mask(run.len - i);
-      const float* p = src + static_cast<int64_t>(i) * run.step;
-      _mm256_storeu_ps(d + i, run.step == 1   ? _mm256_maskload_ps(p, m)
-                              : run.step == 2 ? load_even(p, run.len - i)
-                                              : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4));
-      i = run.len;
-    }
-    for (; i < run.len; ++i) d[i] = src[static_cast<int64_t>(i) * run.step];
   }
 }
 
