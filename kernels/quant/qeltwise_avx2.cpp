@@ -9,14 +9,13 @@
 #include "graph/ops/quant_ops.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/parallel.h"
+#include "kernels/quant/qadd_planes.h"
 #include "kernels/quant/quant_kernels.h"
 #include "kernels/quant/requant_avx2.h"
 
 namespace n2d2::kernels {
 
 namespace {
-
-namespace q = n2d2::quant;
 
 template <class T>
 __m256i widen8(const T* p) {
@@ -34,30 +33,22 @@ inline void store_bytes8(__m256i r, bool is_signed, uint8_t* y) {
 
 template <class A, class B>
 Status qadd_requantize_typed(const KernelContext& c) {
-  const Shape& s = c.in(0).shape();
-  int64_t channels = s.size() >= 2 ? s[1] : 1, planes = s.empty() ? 1 : s[0] * channels, inner = 1;
-  for (std::size_t i = 2; i < s.size(); ++i) inner *= s[i];
-  detail::PanelEpilogueData d;
-  detail::panel_requantize_params(c.node, channels, d);
-  const detail::PanelEpilogue& e = d.e;
-  const int64_t ma64 = c.attrs().i("a_multiplier"), mb64 = c.attrs().i("b_multiplier");
-  const __m256i ma = _mm256_set1_epi32(static_cast<int32_t>(ma64)), mb = _mm256_set1_epi32(static_cast<int32_t>(mb64));
+  detail::QAddPlanes qp;
+  detail::qadd_planes(c, qp);
+  const detail::PanelEpilogue& e = qp.d.e;
+  const __m256i ma = _mm256_set1_epi32(static_cast<int32_t>(qp.ma)), mb = _mm256_set1_epi32(static_cast<int32_t>(qp.mb));
   const A* a = c.in(0).data<A>();
   const B* b = c.in(1).data<B>();
   uint8_t* y = static_cast<uint8_t*>(c.out(0).raw_mut());
-  const int64_t per = d.params.size() == 1 ? 0 : 1;  // per-tensor parameters: channel 0 everywhere
-  parallel_for(planes, std::max<int64_t>(1, 4096 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
+  const int64_t inner = qp.inner;
+  parallel_for(qp.planes, std::max<int64_t>(1, 4096 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
     for (int64_t pl = lo; pl < hi; ++pl) {
-      int64_t m = per * (pl % channels), off = pl * inner;
-      int64_t i = 0;
+      int64_t m = qp.channel(pl), off = pl * inner, i = 0;
       for (; i + 8 <= inner; i += 8) {
         __m256i v = _mm256_add_epi32(_mm256_mullo_epi32(widen8(a + off + i), ma), _mm256_mullo_epi32(widen8(b + off + i), mb));
         store_bytes8(detail::requantize8(v, e, m), e.is_signed, y + off + i);
       }
-      for (; i < inner; ++i) {
-        int64_t v = int64_t{a[off + i]} * ma64 + int64_t{b[off + i]} * mb64;
-        y[off + i] = static_cast<uint8_t>(static_cast<int8_t>(q::requantize(v, e.mode, e.params[m], e.nbbits, e.is_signed)));
-      }
+      for (; i < inner; ++i) y[off + i] = qp.scalar(a[off + i], b[off + i], m);
     }
   });
   return Status::ok();

@@ -8,6 +8,7 @@
 #include "graph/ops/quant_ops.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/parallel.h"
+#include "kernels/quant/qadd_planes.h"
 #include "kernels/quant/quant_kernels.h"
 #include "kernels/quant/requant_avx512.h"
 
@@ -26,30 +27,22 @@ __m512i widen16(const T* p) {
 
 template <class A, class B>
 Status qadd_requantize_typed(const KernelContext& c) {
-  const Shape& s = c.in(0).shape();
-  int64_t channels = s.size() >= 2 ? s[1] : 1, planes = s.empty() ? 1 : s[0] * channels, inner = 1;
-  for (std::size_t i = 2; i < s.size(); ++i) inner *= s[i];
-  detail::PanelEpilogueData d;
-  detail::panel_requantize_params(c.node, channels, d);
-  const detail::PanelEpilogue& e = d.e;
-  const __m512i ma = _mm512_set1_epi32(static_cast<int32_t>(c.attrs().i("a_multiplier")));
-  const __m512i mb = _mm512_set1_epi32(static_cast<int32_t>(c.attrs().i("b_multiplier")));
+  detail::QAddPlanes qp;
+  detail::qadd_planes(c, qp);
+  const detail::PanelEpilogue& e = qp.d.e;
+  const __m512i ma = _mm512_set1_epi32(static_cast<int32_t>(qp.ma)), mb = _mm512_set1_epi32(static_cast<int32_t>(qp.mb));
   const A* a = c.in(0).data<A>();
   const B* b = c.in(1).data<B>();
   uint8_t* y = static_cast<uint8_t*>(c.out(0).raw_mut());
-  const int64_t per = d.params.size() == 1 ? 0 : 1;  // per-tensor parameters: channel 0 everywhere
-  parallel_for(planes, std::max<int64_t>(1, 4096 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
+  const int64_t inner = qp.inner;
+  parallel_for(qp.planes, std::max<int64_t>(1, 4096 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
     for (int64_t pl = lo; pl < hi; ++pl) {
-      int64_t m = per * (pl % channels), off = pl * inner;
-      int64_t i = 0;
+      int64_t m = qp.channel(pl), off = pl * inner, i = 0;
       for (; i + 16 <= inner; i += 16) {
         __m512i v = _mm512_add_epi32(_mm512_mullo_epi32(widen16(a + off + i), ma), _mm512_mullo_epi32(widen16(b + off + i), mb));
         _mm_storeu_si128(reinterpret_cast<__m128i*>(y + off + i), detail::requantize16(v, e, m));
       }
-      for (; i < inner; ++i) {
-        int64_t v = int64_t{a[off + i]} * c.attrs().i("a_multiplier") + int64_t{b[off + i]} * c.attrs().i("b_multiplier");
-        y[off + i] = static_cast<uint8_t>(static_cast<int8_t>(q::requantize(v, e.mode, e.params[m], e.nbbits, e.is_signed)));
-      }
+      for (; i < inner; ++i) y[off + i] = qp.scalar(a[off + i], b[off + i], m);
     }
   });
   return Status::ok();

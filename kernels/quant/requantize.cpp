@@ -6,6 +6,7 @@
 #include "graph/ops/quant_ops.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/parallel.h"
+#include "kernels/quant/qadd_planes.h"
 #include "kernels/quant/quant_kernels.h"
 
 namespace n2d2::kernels {
@@ -155,6 +156,23 @@ std::string quantize_planes_supports(const KernelQuery& q) {
 }  // namespace
 
 namespace detail {
+
+void qadd_planes(const KernelContext& c, QAddPlanes& p) {
+  const Shape& s = c.in(0).shape();
+  p.channels = s.size() >= 2 ? s[1] : 1;
+  p.planes = s.empty() ? 1 : s[0] * p.channels;
+  p.inner = 1;
+  for (std::size_t i = 2; i < s.size(); ++i) p.inner *= s[i];
+  panel_requantize_params(c.node, p.channels, p.d);
+  p.per = p.d.params.size() == 1 ? 0 : 1;
+  p.ma = c.attrs().i("a_multiplier");
+  p.mb = c.attrs().i("b_multiplier");
+}
+
+uint8_t QAddPlanes::scalar(int64_t a, int64_t b, int64_t m) const {
+  const PanelEpilogue& e = d.e;
+  return static_cast<uint8_t>(static_cast<int8_t>(q::requantize(a * ma + b * mb, e.mode, e.params[m], e.nbbits, e.is_signed)));
+}
 
 // Multipliers below 2^22 keep 8-bit a * ma + b * mb inside int32 (no saturation to apply).
 constexpr int64_t kMaxAddMultiplier = int64_t{1} << 22;
