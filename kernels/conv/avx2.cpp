@@ -87,21 +87,44 @@ void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb
     micro<1, false>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
 }
 
+// 8 lanes of x[l * stride] (all in bounds: the plane is zero-padded), by the cheapest load.
+inline __m256 strided8(const float* p, int64_t stride, __m256i idx) {
+  return stride == 1 ? _mm256_loadu_ps(p) : stride == 2 ? load_even(p, 8) : _mm256_i32gather_ps(p, idx, 4);
+}
+
 void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
                             int64_t n) {
   const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(stride)));
-  for (int64_t i = 0; i < n; i += 8) {
+  int64_t i = 0;
+  // Four vectors at a time (four independent FMA chains over the taps), plain loads and stores.
+  for (; i + 32 <= n; i += 32) {
+    __m256 acc[4];
+#pragma GCC unroll 4
+    for (int v = 0; v < 4; ++v) acc[v] = _mm256_loadu_ps(y + i + 8 * v);
+    const float* xi = x + i * stride;
+    for (int t = 0; t < taps; ++t) {
+      const __m256 wt = _mm256_set1_ps(w[t]);
+#pragma GCC unroll 4
+      for (int v = 0; v < 4; ++v) acc[v] = _mm256_fmadd_ps(wt, strided8(xi + tap_off[t] + 8 * v * stride, stride, idx), acc[v]);
+    }
+#pragma GCC unroll 4
+    for (int v = 0; v < 4; ++v) _mm256_storeu_ps(y + i + 8 * v, acc[v]);
+  }
+  for (; i < n; i += 8) {
+    const bool full = i + 8 <= n;
     __m256i m = tail_mask(n - i);
-    __m256 acc = _mm256_maskload_ps(y + i, m);
+    __m256 acc = full ? _mm256_loadu_ps(y + i) : _mm256_maskload_ps(y + i, m);
     const float* xi = x + i * stride;
     for (int t = 0; t < taps; ++t) {
       const float* p = xi + tap_off[t];
-      __m256 xv = stride == 1   ? _mm256_maskload_ps(p, m)
-                  : stride == 2 ? load_even(p, n - i)
-                                : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4);
+      __m256 xv = full            ? strided8(p, stride, idx)
+                  : stride == 1   ? _mm256_maskload_ps(p, m)
+                  : stride == 2   ? load_even(p, n - i)
+                                  : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4);
       acc = _mm256_fmadd_ps(_mm256_set1_ps(w[t]), xv, acc);
     }
-    _mm256_maskstore_ps(y + i, m, acc);
+    if (full) _mm256_storeu_ps(y + i, acc);
+    else _mm256_maskstore_ps(y + i, m, acc);
   }
 }
 
