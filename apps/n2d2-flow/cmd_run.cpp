@@ -294,14 +294,19 @@ int cmd_run(int argc, char** argv) {
   j.end_array();
   double med = median(times), mn = *std::min_element(times.begin(), times.end());
   const int runs = static_cast<int>(times.size());
+  // The CPU Plan's static arena; the CUDA executor plans device memory of its own (not shown).
+  char arena[64] = "";
+  if (!xo.cuda) std::snprintf(arena, sizeof arena, " (planned arena %.2f MiB)", m.plan->static_memory().arena_bytes / 1048576.0);
   std::printf("load: %.2f ms; run: median %.3f ms, min %.3f ms per batch of %lld over %d run%s in %.2f s (%d warm-up); "
-              "peak activation memory %.2f MiB (planned arena %.2f MiB)\n",
+              "peak activation memory %.2f MiB%s\n",
               m.load_ms, med, mn, static_cast<long long>(batch), runs, runs == 1 ? "" : "s", total_ms / 1000.0, warmup,
-              stats.peak_bytes / 1048576.0, m.plan->static_memory().arena_bytes / 1048576.0);
+              stats.peak_bytes / 1048576.0, arena);
   j.key("timing").begin_object().key("load_ms").value(m.load_ms).key("median_ms").value(med).key("min_ms").value(mn)
       .key("batch").value(batch).key("runs").value(runs).key("warmup").value(warmup).key("total_s").value(total_ms / 1000.0)
       .key("min_time_s").value(min_time).end_object();
-  j.key("peak_memory_bytes").value(stats.peak_bytes).key("arena_bytes").value(m.plan->static_memory().arena_bytes).end_object();
+  j.key("peak_memory_bytes").value(stats.peak_bytes);
+  if (!xo.cuda) j.key("arena_bytes").value(m.plan->static_memory().arena_bytes);
+  j.end_object();
   if (a.has("--json")) write_text_atomic(a.get("--json"), j.str());
   return 0;
 }
