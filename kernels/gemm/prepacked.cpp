@@ -1,15 +1,13 @@
-// The prepacked GEMM driver (prepacked.h). Below the micro-kernel's rows, fixed tasks of
-// kPanelsPerTask panels each run every row of A over their panels (prepacked_cores.h: A read in
-// place, no copy); from there on, A is packed per call into row panels per K block (as in
-// packed.cpp) and fixed (MC x NC) tiles run the packed micro-kernels (packed_cores.h) over the
-// prepacked panels of B. Each task finishes its own outputs (alpha, beta * C, activation) while
-// they are in cache. Tasks depend only on the shapes and each element is summed in one task in
-// a fixed order: bit-identical results for any number of threads.
+// The prepacked GEMM driver (prepacked.h): fixed tasks of kRowBlock rows x kPanelsPerTask panels
+// of Y, each running the ISA core (prepacked_cores.h) on A in place and the prepacked panels of B,
+// then finishing its own outputs (alpha, beta * C, activation) while they are in cache. Tasks
+// depend only on the shapes and each element is summed in one accumulator in k order:
+// bit-identical results for any number of threads.
 #include "kernels/gemm/prepacked.h"
 
 #include <algorithm>
 
-#include "kernels/gemm/packed_cores.h"
+#include "kernels/gemm/packed_cores.h"  // the panel widths
 #include "kernels/gemm/prepacked_cores.h"
 #include "kernels/parallel.h"
 
@@ -17,22 +15,19 @@ namespace n2d2::kernels::detail {
 
 namespace {
 
-constexpr int64_t kKc = 256;             // K block of the packed path (as packed.cpp)
-constexpr int64_t kPanelsPerTask = 4;    // small-M tasks: 64 (AVX2) or 128 (AVX-512) columns
-constexpr int64_t kTilePanels = 8;       // packed path: MC = 8 row panels, NC = 8 column panels
+constexpr int64_t kRowBlock = 48;      // rows per task (8 chunks of the cores' 6)
+constexpr int64_t kPanelsPerTask = 4;  // 64 (AVX2) or 128 (AVX-512) columns per task
 
 using RowsCore = void (*)(int64_t, const float*, int64_t, int64_t, int64_t, const float*, int64_t, float*, int64_t);
-using MicroCore = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool);
 
 struct Cores {
   RowsCore rows;
-  MicroCore micro;
-  int64_t mr, nr;
+  int64_t nr;
 };
 
 Cores cores_of(Isa isa) {
-  if (isa == Isa::Avx512) return {prepacked_rows_f32_avx512, packed_micro_f32_avx512, kPackedMrAvx512, kPackedNrAvx512};
-  return {prepacked_rows_f32_avx2, packed_micro_f32_avx2, kPackedMrAvx2, kPackedNrAvx2};
+  if (isa == Isa::Avx512) return {prepacked_rows_f32_avx512, kPackedNrAvx512};
+  return {prepacked_rows_f32_avx2, kPackedNrAvx2};
 }
 
 // y[j] = act(alpha * y[j] + beta * c[j * c_step]) for j < n (c may be nullptr). One loop per
@@ -108,45 +103,12 @@ void prepacked_gemm(Isa isa, int64_t M, int64_t N, int64_t K, const float* A, bo
     for (int64_t i = 0; i < M; ++i) finish(Y, N, i, 0, N, e);
     return;
   }
-  if (M < co.mr) {
-    parallel_for((np + kPanelsPerTask - 1) / kPanelsPerTask, 1, [&](int64_t t0, int64_t t1) {
-      for (int64_t t = t0; t < t1; ++t) {
-        const int64_t q0 = t * kPanelsPerTask, j0 = q0 * co.nr, j1 = std::min(N, j0 + kPanelsPerTask * co.nr);
-        co.rows(K, A, a_rs, a_cs, M, bp + q0 * K * co.nr, j1 - j0, Y + j0, N);
-        for (int64_t i = 0; i < M; ++i) finish(Y, N, i, j0, j1, e);
-      }
-    });
-    return;
-  }
-  // Ap: per K block kb (length kl), per row panel p: kl groups of mr floats, zero past row M.
-  const int64_t mr = co.mr, row_panels = (M + mr - 1) / mr, kblocks = (K + kKc - 1) / kKc;
-  std::vector<float> Ap(static_cast<std::size_t>(row_panels * mr * K));
-  auto a_block = [&](int64_t kb) { return Ap.data() + kb * kKc * row_panels * mr; };
-  parallel_for(row_panels * kblocks, 4, [&](int64_t t0, int64_t t1) {
+  const int64_t row_blocks = (M + kRowBlock - 1) / kRowBlock, col_groups = (np + kPanelsPerTask - 1) / kPanelsPerTask;
+  parallel_for(row_blocks * col_groups, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
-      const int64_t kb = t / row_panels, p = t % row_panels, k0 = kb * kKc, kl = std::min(kKc, K - k0);
-      float* dst = a_block(kb) + p * kl * mr;
-      for (int64_t k = 0; k < kl; ++k)
-        for (int64_t r = 0; r < mr; ++r) {
-          const int64_t i = p * mr + r;
-          dst[k * mr + r] = i < M ? A[i * a_rs + (k0 + k) * a_cs] : 0.f;
-        }
-    }
-  });
-  const int64_t MC = mr * kTilePanels, NC = co.nr * kTilePanels;
-  const int64_t row_tiles = (M + MC - 1) / MC, col_tiles = (N + NC - 1) / NC;
-  parallel_for(row_tiles * col_tiles, 1, [&](int64_t t0, int64_t t1) {
-    for (int64_t t = t0; t < t1; ++t) {
-      const int64_t i0 = (t / col_tiles) * MC, j0 = (t % col_tiles) * NC;
-      const int64_t i1 = std::min(M, i0 + MC), j1 = std::min(N, j0 + NC);
-      for (int64_t kb = 0; kb < kblocks; ++kb) {
-        const int64_t k0 = kb * kKc, kl = std::min(kKc, K - k0);
-        const float* ablk = a_block(kb);
-        for (int64_t i = i0; i < i1; i += mr)
-          for (int64_t j = j0; j < j1; j += co.nr)
-            co.micro(kl, ablk + (i / mr) * kl * mr, bp + ((j / co.nr) * K + k0) * co.nr, Y + i * N + j, N,
-                     std::min(mr, i1 - i), std::min(co.nr, j1 - j), kb > 0);
-      }
+      const int64_t i0 = (t / col_groups) * kRowBlock, i1 = std::min(M, i0 + kRowBlock);
+      const int64_t q0 = (t % col_groups) * kPanelsPerTask, j0 = q0 * co.nr, j1 = std::min(N, j0 + kPanelsPerTask * co.nr);
+      co.rows(K, A + i0 * a_rs, a_rs, a_cs, i1 - i0, bp + q0 * K * co.nr, j1 - j0, Y + i0 * N + j0, N);
       for (int64_t i = i0; i < i1; ++i) finish(Y, N, i, j0, j1, e);
     }
   });

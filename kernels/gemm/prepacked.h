@@ -1,10 +1,10 @@
 // The prepacked float GEMM (prepacked.cpp): B, the weights of a fully connected layer, packed
 // once (KernelImpl::prepare, when a Plan is compiled) into the column panels the micro-kernels
 // read, after transposition when transB; per run, Y = act(alpha * op(A) * B + beta * C) with the
-// bias, alpha/beta and activation applied per tile while it is in cache. Small M (batch-1
-// classifier heads) runs GEMVs over the panels (prepacked_cores.h), larger M packs A and runs the
-// packed GEMM's register micro-kernels (packed_cores.h). Used by Gemm, MatMul with a constant 2-D
-// B and ai.n2d2 FusedGemm (gemm/prepacked_kernels.cpp).
+// bias, alpha/beta and activation applied per task while it is in cache. A is read in place (no
+// copy per call): register-blocked cores over chunks of rows and panels (prepacked_cores.h), a
+// GEMV over the panels for batch-1 classifier heads. Used by Gemm, MatMul with a constant 2-D B
+// and ai.n2d2 FusedGemm (gemm/prepacked_kernels.cpp).
 #pragma once
 
 #include <memory>

@@ -1,5 +1,6 @@
-// AVX2+FMA small-M core of the prepacked GEMM (prepacked_cores.h): R rows of A (broadcast from
-// memory) times P packed 16-column panels of B per step, R * P * 2 ymm accumulators.
+// AVX2+FMA core of the prepacked GEMM (prepacked_cores.h): R rows of A (broadcast from memory)
+// times P packed 16-column panels of B per k, R * P * 2 ymm accumulators kept in registers over the
+// whole K (R and P are template arguments, so every accumulator index is a constant).
 #include <immintrin.h>
 
 #include "kernels/gemm/packed_cores.h"
@@ -17,25 +18,38 @@ __m256i mask_of(int64_t n) {  // first n (0..8) lanes set
 }
 
 // Y[0:R, 0:cols] for P panels starting at Bp (panel stride ps); cols may end inside the last panel.
+// Every loop over r and p is unrolled: with a loop left, GCC keeps acc in memory and stores
+// it on every k.
 template <int R, int P>
 void block(int64_t K, const float* A, int64_t a_rs, int64_t a_cs, const float* Bp, int64_t ps, float* Y, int64_t ldy,
            int64_t cols) {
   __m256 acc[R][P][2];
+  #pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
+    #pragma GCC unroll 16
     for (int p = 0; p < P; ++p) acc[r][p][0] = acc[r][p][1] = _mm256_setzero_ps();
   for (int64_t k = 0; k < K; ++k, A += a_cs, Bp += kNr) {
-    __m256 a[R];
-    for (int r = 0; r < R; ++r) a[r] = _mm256_broadcast_ss(A + r * a_rs);
+    // The P panels' vectors first, then one broadcast per row: 2P + 2RP + 1 registers.
+    __m256 b[P][2];
+    #pragma GCC unroll 16
     for (int p = 0; p < P; ++p) {
-      __m256 b0 = _mm256_loadu_ps(Bp + p * ps), b1 = _mm256_loadu_ps(Bp + p * ps + 8);
-      for (int r = 0; r < R; ++r) {
-        acc[r][p][0] = _mm256_fmadd_ps(a[r], b0, acc[r][p][0]);
-        acc[r][p][1] = _mm256_fmadd_ps(a[r], b1, acc[r][p][1]);
+      b[p][0] = _mm256_loadu_ps(Bp + p * ps);
+      b[p][1] = _mm256_loadu_ps(Bp + p * ps + 8);
+    }
+    #pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      __m256 a = _mm256_broadcast_ss(A + r * a_rs);
+      #pragma GCC unroll 16
+      for (int p = 0; p < P; ++p) {
+        acc[r][p][0] = _mm256_fmadd_ps(a, b[p][0], acc[r][p][0]);
+        acc[r][p][1] = _mm256_fmadd_ps(a, b[p][1], acc[r][p][1]);
       }
     }
   }
+  #pragma GCC unroll 16
   for (int p = 0; p < P; ++p) {
     int64_t w = cols - p * kNr;
+    #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       float* y = Y + r * ldy + p * kNr;
       if (w >= kNr) {
@@ -76,7 +90,9 @@ void prepacked_rows_f32_avx2(int64_t K, const float* A, int64_t a_rs, int64_t a_
       case 1: rows_of<1, 4>(K, a, a_rs, a_cs, Bp, cols, y, ldy); r += 1; break;
       case 2: rows_of<2, 2>(K, a, a_rs, a_cs, Bp, cols, y, ldy); r += 2; break;
       case 3: rows_of<3, 1>(K, a, a_rs, a_cs, Bp, cols, y, ldy); r += 3; break;
-      default: rows_of<4, 1>(K, a, a_rs, a_cs, Bp, cols, y, ldy); r += 4; break;
+      case 4: rows_of<4, 1>(K, a, a_rs, a_cs, Bp, cols, y, ldy); r += 4; break;
+      case 5: rows_of<5, 1>(K, a, a_rs, a_cs, Bp, cols, y, ldy); r += 5; break;
+      default: rows_of<6, 1>(K, a, a_rs, a_cs, Bp, cols, y, ldy); r += 6; break;  // 12 accumulators
     }
   }
 }

@@ -1,6 +1,6 @@
 // The prepacked Gemm, MatMul and FusedGemm kernels (kernels/gemm/prepacked_kernels.cpp) of every
-// ISA level this CPU has against the reference kernels: odd shapes (M on both sides of the
-// micro-kernel rows, N and K tails, K blocks), transA/transB, alpha/beta, every broadcast form of
+// ISA level this CPU has against the reference kernels: odd shapes (every row chunk of the cores,
+// several row blocks, N and K tails), transA/transB, alpha/beta, every broadcast form of
 // C, every activation; prepared (B packed by prepare()) and unprepared runs give the same bits,
 // and so do 1 and 2 threads. Also the FusedGemm reference against hand-computed values and the
 // dispatch order. Levels the CPU lacks are skipped; N2D2_MAX_ISA does not matter here (kernels
@@ -125,15 +125,15 @@ const char* const kFusedImpls[] = {"fused_gemm_f32_prepacked_avx2", "fused_gemm_
 const char* const kGemmImpls[] = {"gemm_f32_prepacked_avx2", "gemm_f32_prepacked_avx512"};
 const char* const kMatMulImpls[] = {"matmul_f32_prepacked_avx2", "matmul_f32_prepacked_avx512"};
 
-// Shapes: M on both sides of the micro-kernel rows (6 AVX2, 12 AVX-512), N across panel tails
-// (16 / 32 columns, 4 panels per small-M task, 8 per tile), K across the 256 K blocks.
+// Shapes: M through the cores' row chunks (6 rows, tails of 1 to 5) and past one 48-row task, N
+// across panel tails (16 / 32 columns, 4 panels per task).
 void check_shapes(const char* name) {
   const KernelImpl& impl = find_impl("FusedGemm", "ai.n2d2", name);
   if (hardware_isa() < isa_of(name)) GTEST_SKIP() << "CPU lacks " << isa_name(isa_of(name));
   const KernelImpl& ref = find_impl("FusedGemm", "ai.n2d2", "fused_gemm_ref");
   uint64_t seed = 1;
   int i = 0;
-  for (int64_t M : {1, 2, 3, 7, 17, 33})
+  for (int64_t M : {1, 2, 3, 7, 17, 33, 61})
     for (int64_t N : {1, 5, 17, 100, 1000})
       for (int64_t K : {1, 5, 17, 100, 1000}) {
         ++i;
@@ -144,13 +144,13 @@ void check_shapes(const char* name) {
       }
 }
 
-// Every transpose, bias form and activation on one small and one packed-path shape.
+// Every transpose, bias form and activation, M over every row chunk of the cores.
 void check_options(const char* name) {
   const KernelImpl& impl = find_impl("FusedGemm", "ai.n2d2", name);
   if (hardware_isa() < isa_of(name)) GTEST_SKIP() << "CPU lacks " << isa_name(isa_of(name));
   const KernelImpl& ref = find_impl("FusedGemm", "ai.n2d2", "fused_gemm_ref");
   uint64_t seed = 1000;
-  for (int64_t M : {1, 3, 13})
+  for (int64_t M : {1, 2, 3, 4, 5, 13})
     for (bool ta : {false, true})
       for (bool tb : {false, true})
         for (Bias bias : kBiases)
@@ -165,9 +165,9 @@ void check_options(const char* name) {
 void check_threads(const char* name) {
   const KernelImpl& k = find_impl("FusedGemm", "ai.n2d2", name);
   if (hardware_isa() < isa_of(name)) GTEST_SKIP() << "CPU lacks " << isa_name(isa_of(name));
-  // The small-M path (several tasks) and the packed path (several tiles and K blocks).
+  // A GEMV over several tasks, and several row blocks and column groups.
   for (Problem p : {Problem{1, 1000, 512, false, true, 1.f, 1.f, Bias::Row, "Relu"},
-                    Problem{33, 601, 600, true, false, 0.5f, 2.f, Bias::Full, "Sigmoid"}}) {
+                    Problem{97, 601, 600, true, false, 0.5f, 2.f, Bias::Full, "Sigmoid"}}) {
     SCOPED_TRACE(p.str());
     Case c = make_case("FusedGemm", p, 7);
     std::vector<Tensor> y1, y2;
