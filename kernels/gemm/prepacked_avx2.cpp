@@ -52,13 +52,11 @@ void block(int64_t K, const float* A, int64_t a_rs, int64_t a_cs, const float* B
     #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       float* y = Y + r * ldy + p * kNr;
-      if (w >= kNr) {
-        _mm256_storeu_ps(y, acc[r][p][0]);
-        _mm256_storeu_ps(y + 8, acc[r][p][1]);
-      } else {
-        _mm256_maskstore_ps(y, mask_of(w), acc[r][p][0]);
-        _mm256_maskstore_ps(y + 8, mask_of(w - 8), acc[r][p][1]);
-      }
+      // Masked stores only for the partial vector of a tail (they are slow on AMD).
+      if (w >= 8) _mm256_storeu_ps(y, acc[r][p][0]);
+      else _mm256_maskstore_ps(y, mask_of(w), acc[r][p][0]);
+      if (w >= 16) _mm256_storeu_ps(y + 8, acc[r][p][1]);
+      else if (w > 8) _mm256_maskstore_ps(y + 8, mask_of(w - 8), acc[r][p][1]);
     }
   }
 }
