@@ -10,8 +10,10 @@ void register_nn_kernels(KernelRegistry& r) {
   register_conv_kernels(r);
   register_fused_conv_kernels(r);
   register_conv_transpose_kernels(r);
+  register_gemm_prepacked_kernels(r);
   register_gemm_x86_kernels(r);
   register_gemm_kernels(r);
+  register_fused_gemm_kernels(r);
   register_pool_row_kernels(r);
   register_pool_kernels(r);
   register_normalization_kernels(r);

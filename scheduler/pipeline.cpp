@@ -10,6 +10,7 @@ std::string PassReport::str() const {
   return "folded " + std::to_string(constants_folded) + " constant nodes, removed " +
          std::to_string(identities_removed) + " identities and " + std::to_string(dead_removed) + " dead nodes, folded " +
          std::to_string(batchnorms_folded) + " batch norms, fused " + std::to_string(convs_fused) + " conv epilogues" +
+         (gemms_fused ? ", " + std::to_string(gemms_fused) + " gemm epilogues" : "") +
          (requantizes_fused ? " and " + std::to_string(requantizes_fused) + " requantizes" : "");
 }
 
@@ -23,6 +24,7 @@ PassReport optimize_graph(graph::Graph& g, const PassOptions& opts) {
   if (opts.cpu_fusion) {
     r.batchnorms_folded = graph::fold_batchnorm(g);
     r.convs_fused = graph::fuse_conv_epilogue(g);
+    r.gemms_fused = graph::fuse_gemm_epilogue(g);
     r.requantizes_fused = graph::fuse_requantize(g);
   }
   r.dead_removed = graph::remove_dead_nodes(g);

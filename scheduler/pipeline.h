@@ -13,18 +13,20 @@ struct PassReport {
   int dead_removed = 0;
   int batchnorms_folded = 0;
   int convs_fused = 0;
+  int gemms_fused = 0;  // Gemm -> activation into ai.n2d2 FusedGemm
   int requantizes_fused = 0;  // QConv/QAdd -> Requantize (graph/passes/fuse_requantize.h)
   std::string str() const;  // "folded 12 constant nodes, removed 3 identities, 0 dead nodes"
 };
 
 struct PassOptions {
-  // BatchNormalization folding and Conv epilogue fusion into ai.n2d2 FusedConv: for graphs the
-  // CPU kernels run (off for exporters, quantization and the CUDA backend, which expect ONNX ops).
+  // BatchNormalization folding and Conv/Gemm epilogue fusion into ai.n2d2 FusedConv/FusedGemm: for
+  // graphs the CPU kernels run (off for exporters, quantization and the CUDA backend, which expect
+  // ONNX ops).
   bool cpu_fusion = false;
 };
 
 // Identity/Dropout removal, constant folding (kernels evaluate the constant nodes), shape
-// inference, [BatchNormalization folding, Conv epilogue fusion,] dead-node removal, in that order.
+// inference, [BatchNormalization folding, Conv and Gemm epilogue fusion,] dead-node removal, in that order.
 PassReport optimize_graph(graph::Graph& g, const PassOptions& opts = {});
 
 }  // namespace n2d2::sched

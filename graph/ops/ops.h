@@ -12,6 +12,6 @@ void register_tensor_ops(OpRegistry& r);       // tensor_*.cpp: reshape/transpos
 void register_reduce_ops(OpRegistry& r);       // reduce_ops.cpp, softmax_ops.cpp: reductions, ArgMax/ArgMin, Softmax family, CumSum
 void register_spatial_ops(OpRegistry& r);      // spatial_ops.cpp, pad_ops.cpp, resize_ops.cpp: Pad, Resize, Upsample, DepthToSpace, SpaceToDepth
 void register_quant_ops(OpRegistry& r);        // quant_ops.cpp: ai.n2d2 integer ops (Quantize, QConv, Requantize, ...)
-void register_fused_ops(OpRegistry& r);        // fused_ops.cpp: ai.n2d2 FusedConv (after register_nn_ops)
+void register_fused_ops(OpRegistry& r);        // fused_ops.cpp: ai.n2d2 FusedConv, FusedGemm (after register_nn_ops)
 
 }  // namespace n2d2::graph

@@ -1,6 +1,8 @@
 // fuse_conv_epilogue: Conv -> [Add of a residual of the same shape] -> [Relu | Clip | LeakyRelu |
 // Sigmoid | HardSwish] becomes one ai.n2d2 FusedConv (graph/ops/fused_ops.cpp) when each
 // intermediate value has that one use and is not a graph output. Float32 only.
+// fuse_gemm_epilogue: Gemm -> [Relu | Clip | LeakyRelu | Sigmoid | HardSwish] becomes one ai.n2d2
+// FusedGemm on the same conditions (the activations are shared with the conv fusion).
 #include <cfloat>
 
 #include "graph/passes/passes.h"
@@ -101,6 +103,46 @@ int fuse_conv_epilogue(Graph& g, const OpRegistry& ops) {
     ops.bind(f, 1);
     g.remove_node(id);
     for (NodeId n : absorbed) g.remove_node(n);
+    g.add_node(std::move(f));
+    ++fused;
+  }
+  if (fused) g.compact();
+  return fused;
+}
+
+}  // namespace n2d2::graph
+
+namespace n2d2::graph {
+
+int fuse_gemm_epilogue(Graph& g, const OpRegistry& ops) {
+  auto cons = g.consumers();
+  std::vector<bool> is_output(g.num_values(), false);
+  for (ValueId o : g.outputs()) is_output[o] = true;
+  int fused = 0;
+  for (NodeId id : g.topo_order()) {
+    if (g.is_removed(id)) continue;
+    const Node gemm = g.node(id);
+    if (gemm.op_type != "Gemm" || !gemm.domain.empty() || !gemm.has_output(0)) continue;
+    const ValueId y = gemm.outputs[0];
+    if (g.value(y).type.dtype != DType::F32 || cons[y].size() != 1 || is_output[y] || g.is_removed(cons[y][0])) continue;
+    const NodeId next = cons[y][0];
+    Act act;
+    if (!activation_of(g, g.node(next), act)) continue;
+    Node f;
+    f.name = gemm.name;
+    f.op_type = "FusedGemm";
+    f.domain = "ai.n2d2";
+    for (const char* a : {"alpha", "beta"}) f.attrs.set(a, gemm.attrs.f(a));
+    for (const char* a : {"transA", "transB"}) f.attrs.set(a, gemm.attrs.i(a));
+    f.attrs.set("activation", act.name);
+    f.attrs.set("activation_alpha", act.alpha);
+    f.attrs.set("activation_beta", act.beta);
+    f.inputs = gemm.inputs;
+    while (!f.inputs.empty() && f.inputs.back() == kNoValue) f.inputs.pop_back();
+    f.outputs = {g.node(next).outputs[0]};
+    ops.bind(f, 1);
+    g.remove_node(id);
+    g.remove_node(next);
     g.add_node(std::move(f));
     ++fused;
   }

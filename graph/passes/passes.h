@@ -38,6 +38,11 @@ int fold_batchnorm(Graph& g);
 // FusedConv nodes made (graph/passes/fuse_conv_epilogue.cpp).
 int fuse_conv_epilogue(Graph& g, const OpRegistry& ops = OpRegistry::builtin());
 
+// Fuses float32 Gemm -> [Relu|Clip|LeakyRelu|Sigmoid|HardSwish] into ai.n2d2 FusedGemm nodes when
+// the Gemm output has that one use and is not a graph output. Returns the number of FusedGemm
+// nodes made (graph/passes/fuse_conv_epilogue.cpp).
+int fuse_gemm_epilogue(Graph& g, const OpRegistry& ops = OpRegistry::builtin());
+
 // Removes nodes none of whose outputs reach a graph output. Returns the number removed.
 int remove_dead_nodes(Graph& g);
 
