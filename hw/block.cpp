@@ -192,12 +192,6 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
     const int nl = static_cast<int>(ceil_div(po, lanes)) * lanes;
     if (lanes < po) c.ff_features[kFfRequant] = static_cast<double>(nl * acc + 2 * nl * l.out_bits);
   };
-  auto requant_add = [&](int lanes) {  // add block (no VHDL yet): the uncalibrated formula
-    c.requant_lanes = lanes;
-    if (l.rescale == Rescale::FixedPoint) c.dsp_requant = lanes * (acc <= dev.mul_a_bits ? 1 : 2);
-    c.lut += lanes * (acc + l.out_bits + 8);
-    c.ff += lanes * l.out_bits;
-  };
   switch (l.kind) {
     case LayerKind::Conv:
     case LayerKind::MaxPool: {
