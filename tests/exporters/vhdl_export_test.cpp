@@ -388,30 +388,38 @@ TEST(VhdlExport, ResidualAddMatchesReferenceAndSystemC) {
 
 // Concats: concat(conv 3x3, the network input, conv 1x1) -> 8 channels in 4 beats of 2 (the
 // network input forks into both convs and the concat), max pooling 2x2 over it, then
-// concat(pool, conv 1x1 of the pool) as the network output: beats of 2, 2, 2, 2 and 3 lanes (an
-// irregular segmentation; the pool's stream forks).
+// concat(pool, conv 1x1 of the pool) and concat(pool, another conv 1x1 of the pool): beats of 2,
+// 2, 2, 2 and 3 lanes (an irregular segmentation; the pool's stream forks three ways), added
+// (4 * a + 1 * b, per-channel Single-shift) as the network output.
 TEST(VhdlExport, ConcatMatchesReferenceAndSystemC) {
   std::string why;
   if (!tools_or_skip(why)) GTEST_SKIP() << why;
 #ifdef N2D2_HAVE_SYSTEMC
   std::mt19937_64 rng(seed() + 5);
   Layer a = conv("a", {2, 6, 6}, 4, 3, 1, 1), b = conv("b", {2, 6, 6}, 2, 1, 1, 0), p = pool("p", {8, 6, 6}, 2, 2),
-        c = conv("c", {8, 3, 3}, 3, 1, 1, 0);
+        c = conv("c", {8, 3, 3}, 3, 1, 1, 0), e = conv("e", {8, 3, 3}, 3, 1, 1, 0);
   fill(a, rng, Rescale::SingleShift);
   fill(b, rng, Rescale::DoubleShift);
   fill(p, rng, Rescale::None);
   fill(c, rng, Rescale::SingleShift);
-  Layer cat1 = merge("cat1", LayerKind::Concat, {4, 6, 6}, 8), cat2 = merge("cat2", LayerKind::Concat, {8, 3, 3}, 11);
+  fill(e, rng, Rescale::SingleShift);
+  Layer cat1 = merge("cat1", LayerKind::Concat, {4, 6, 6}, 8), cat2 = merge("cat2", LayerKind::Concat, {8, 3, 3}, 11),
+        cat3 = merge("cat3", LayerKind::Concat, {8, 3, 3}, 11), sum = merge("sum", LayerKind::Add, {11, 3, 3}, 11);
+  sum.a_mult = 4;
+  sum.b_mult = 1;
+  sum.rescale = Rescale::SingleShift;
+  for (int ch = 0; ch < 11; ++ch) sum.rescale_params.push_back({1.f, 1, 2 + ch % 3, 0});  // per channel: lanes must find theirs
   Network net = branches("concat", {2, 6, 6},
                          {{a, {hw::kNetworkInput}}, {b, {hw::kNetworkInput}}, {cat1, {0, hw::kNetworkInput, 1}}, {p, {2}}, {c, {3}},
-                          {cat2, {3, 4}}});
+                          {cat2, {3, 4}}, {e, {3}}, {cat3, {3, 6}}, {sum, {5, 7}}});
   hw::Mapping m = hw::evaluate(net, hw::find_device("xc7z020"),
                                {Parallelism{2, 2, 9}, Parallelism{2, 2, 1}, Parallelism{}, Parallelism{1, 1, 4}, Parallelism{3, 8, 1},
-                                Parallelism{}},
+                                Parallelism{}, Parallelism{3, 8, 1}, Parallelism{}, Parallelism{}},
                                {200, {}, {}});
   ASSERT_EQ(m.layers[2].out_seg, hw::split_channels(8, 2));
-  ASSERT_EQ(m.layers[5].out_seg.size(), 5u);
-  EXPECT_EQ(m.layers[5].out_seg.back(), (hw::Segment{8, 3}));
+  ASSERT_EQ(m.layers[8].in_segs[0].size(), 5u);
+  EXPECT_EQ(m.layers[8].in_segs[0].back(), (hw::Segment{8, 3}));
+  EXPECT_EQ(m.layers[8].out_seg, m.layers[8].in_segs[0]);
   expect_vhdl_matches("concat", net, m, random_frames(net, 3, rng));
 #endif
 }
