@@ -1,6 +1,7 @@
 #include "hw/block.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "graph/error.h"
 
@@ -8,7 +9,6 @@ namespace n2d2::hw {
 namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-bool pow2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 // Block RAM aspect ratios (width, depth) of one block in simple dual-port mode.
 struct Aspect {
@@ -28,6 +28,17 @@ int ceil_log2(int64_t v) {
 
 // LUT6s of an n:1 multiplexer per bit (a LUT6 is a 4:1 mux; MUXF7/F8 join them).
 int64_t mux_luts(int64_t n) { return n <= 1 ? 0 : ceil_div(n, 4); }
+
+// Non-zero digits of m's non-adjacent form (m = sum of +-2^k): the terms of a shift-and-add
+// constant multiplier.
+int naf_terms(int64_t m) {
+  int n = 0;
+  while (m != 0) {
+    if (m & 1) m -= 2 - (m & 3), ++n;  // m & 3: m mod 4, also for negative m
+    m /= 2;
+  }
+  return n;
+}
 
 // Weights of the LUT / FF features per block kind, fitted to yosys 0.23 synth_xilinx -family xc7
 // on GHDL 2.0 --synth netlists of exporters/vhdl by `scripts/hw_calibrate.py fit` (2026-12-03):
@@ -181,12 +192,6 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
     const int nl = static_cast<int>(ceil_div(po, lanes)) * lanes;
     if (lanes < po) c.ff_features[kFfRequant] = static_cast<double>(nl * acc + 2 * nl * l.out_bits);
   };
-  auto requant_add = [&](int lanes) {  // add block (no VHDL yet): the uncalibrated formula
-    c.requant_lanes = lanes;
-    if (l.rescale == Rescale::FixedPoint) c.dsp_requant = lanes * (acc <= dev.mul_a_bits ? 1 : 2);
-    c.lut += lanes * (acc + l.out_bits + 8);
-    c.ff += lanes * l.out_bits;
-  };
   switch (l.kind) {
     case LayerKind::Conv:
     case LayerKind::MaxPool: {
@@ -281,23 +286,38 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       break;
     }
     case LayerKind::Add: {
+      // n2d2_add: per lane the two constant multipliers as shifts and adds of their non-adjacent-
+      // form digits (no DSP): one adder per digit beyond the first, on the exact sum's width;
+      // `lanes` rescalers (rounding shift and saturation; Fixed-point: a DSP each); a beat counter.
+      // yosys synth_xilinx (2026-12-03): 8 lanes 3a + 2b Single-shift 337 LUT (this: 356); 3 lanes
+      // 3a - 5b Fixed-point 238 LUT (this: 229).
       const int lanes = lanes_of(inputs[0]);
       c.compute_cycles = c.in_beats = c.out_beats = in_px * in_beats_px;
-      int muls = (pow2(l.a_mult) ? 0 : 1) + (pow2(l.b_mult) ? 0 : 1);
-      c.dsp_mac = lanes * muls;
-      c.lut = 60 + lanes * acc;
-      c.ff = 40 + lanes * acc;
-      requant_add(lanes);
+      auto mag = [](int64_t v) { return static_cast<int>(std::bit_width(static_cast<uint64_t>(v < 0 ? -v : v))); };
+      const int wide = l.in_bits + 2 + std::max({mag(l.a_mult), mag(l.b_mult), 1});
+      const int adders = std::max(0, naf_terms(l.a_mult) + naf_terms(l.b_mult) - 1);
+      // the rescaler's rounding add and saturation on the sum (Fixed-point: on its product)
+      int rescaled = wide;
+      if (l.rescale == Rescale::FixedPoint) {
+        int64_t mult = 1;
+        for (const auto& rp : l.rescale_params) mult = std::max<int64_t>(mult, rp.multiplier < 0 ? -int64_t{rp.multiplier} : rp.multiplier);
+        rescaled += mag(mult) + 1;
+      }
+      c.requant_lanes = lanes;
+      if (l.rescale == Rescale::FixedPoint) c.dsp_requant = lanes * (wide <= dev.mul_a_bits ? 1 : 2);
+      c.lut = 4 + lanes * (adders * wide + rescaled + l.out_bits);
+      c.ff = 1 + ceil_log2(in_beats_px);
       break;
     }
     case LayerKind::Concat: {
+      // n2d2_concat: an n-input multiplexer per output bit, a beat counter.
       int64_t beats = 0;
       for (const Segmentation& s : inputs) beats += static_cast<int64_t>(s.size());
       c.compute_cycles = c.in_beats = c.out_beats = in_px * beats;
       int lanes = 0;
       for (const Segmentation& s : inputs) lanes = std::max(lanes, lanes_of(s));
-      c.lut = 40 + lanes * l.out_bits;
-      c.ff = 20 + lanes * l.out_bits;
+      c.lut = static_cast<int>(4 + int64_t{lanes} * l.out_bits * mux_luts(static_cast<int64_t>(inputs.size())));
+      c.ff = 1 + ceil_log2(beats);
       break;
     }
   }

@@ -75,6 +75,15 @@ int lanes_from(const hw::Network& net, const hw::Mapping& map, int p) {
 int bits_from(const hw::Network& net, int p) {
   return p == hw::kNetworkInput ? net.input_bits : net.layers[static_cast<std::size_t>(p)].out_bits;
 }
+bool signed_from(const hw::Network& net, int p) {
+  return p == hw::kNetworkInput ? net.input_signed : net.layers[static_cast<std::size_t>(p)].out_signed;
+}
+
+// Accumulator of the add block: a_mult * a + b_mult * b exactly, a and b of in_bits (+ a sign bit).
+int add_acc_bits(const hw::Layer& l) {
+  auto mag = [](int64_t v) { return static_cast<int>(std::bit_width(static_cast<uint64_t>(v < 0 ? -v : v))); };
+  return (l.in_bits + 1) + std::max({mag(l.a_mult), mag(l.b_mult), 1}) + 1;
+}
 
 struct Rq {
   std::vector<int64_t> mult, shift, left;
@@ -97,8 +106,9 @@ Rq rescale_tables(const hw::Layer& l, int acc_bits) {
   return r;
 }
 
-// Beat b of a uniform segmentation of `channels` in lanes of `lanes`.
-int beat_size(int channels, int lanes, int b) { return std::min(lanes, channels - b * lanes); }
+// Add and concat: blocks with an input port per stream (in0_*, in1_*, ...).
+bool is_merge(const hw::Layer& l) { return l.kind == hw::LayerKind::Add || l.kind == hw::LayerKind::Concat; }
+std::string in_port(const hw::Layer& l, std::size_t k) { return is_merge(l) ? "in" + std::to_string(k) : std::string("in"); }
 
 
 }  // namespace
@@ -112,15 +122,35 @@ void check_supported(const hw::Network& net, const hw::Mapping& map) {
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const hw::Layer& l = net.layers[i];
     const hw::LayerMap& m = map.layers[i];
-    if (l.kind == hw::LayerKind::Add || l.kind == hw::LayerKind::Concat)
-      fail("VHDL: layer '", l.name, "' (", hw::kind_name(l.kind), "): no VHDL block for residual add / concat yet");
+    if (m.in_segs.size() != l.inputs.size() || m.fifo_depth.size() != l.inputs.size())
+      fail("VHDL: layer '", l.name, "': the mapping has ", m.in_segs.size(), " input streams for ", l.inputs.size(), " inputs");
     if (l.has_mac() && l.weights.empty()) fail("VHDL: layer '", l.name, "' has no weights (a shape-only network cannot be emitted)");
+    const bool rescales = l.has_mac() || l.kind == hw::LayerKind::Add;
+    if (rescales && l.rescale == hw::Rescale::None) fail("VHDL: layer '", l.name, "' (", hw::kind_name(l.kind), ") has no rescaling");
+    if (rescales && (l.rescale_params.empty() || (l.rescale_params.size() != 1 && static_cast<int>(l.rescale_params.size()) != l.out.c)))
+      fail("VHDL: layer '", l.name, "': ", l.rescale_params.size(), " rescaling parameter sets for ", l.out.c, " channels");
+    if (l.kind == hw::LayerKind::Add || l.kind == hw::LayerKind::Concat) {
+      // Both blocks pass their inputs' beats through: any segmentation; each input in the layer's lane format.
+      for (std::size_t k = 0; k < l.inputs.size(); ++k)
+        if (bits_from(net, l.inputs[k]) != l.in_bits || signed_from(net, l.inputs[k]) != l.in_signed)
+          fail("VHDL: ", hw::kind_name(l.kind), " '", l.name, "': input ", k, " is ", bits_from(net, l.inputs[k]), "-bit ",
+               signed_from(net, l.inputs[k]) ? "signed" : "unsigned", ", the block takes ", l.in_bits, "-bit ",
+               l.in_signed ? "signed" : "unsigned", " inputs");
+      if (l.kind == hw::LayerKind::Add) {
+        if (m.in_segs[0] != m.in_segs[1])
+          fail("VHDL: add '", l.name, "': its inputs arrive in different beat segmentations (the mapping must align them)");
+        for (int64_t v : {l.a_mult, l.b_mult})
+          if (v <= -(int64_t{1} << 30) || v >= (int64_t{1} << 30))
+            fail("VHDL: add '", l.name, "': multiplier ", v, " does not fit the block's 31-bit constant");
+      }
+      continue;
+    }
     const int p = l.inputs[0];
     const int in_c = p == hw::kNetworkInput ? net.input.c : net.layers[static_cast<std::size_t>(p)].out.c;
     if (m.in_segs[0] != hw::split_channels(in_c, hw::lanes_of(m.in_segs[0])))
-      fail("VHDL: layer '", l.name, "': its input beats are not a uniform channel split");
-    if (l.has_mac() && (l.rescale_params.empty() || (l.rescale_params.size() != 1 && static_cast<int>(l.rescale_params.size()) != l.out.c)))
-      fail("VHDL: layer '", l.name, "': ", l.rescale_params.size(), " rescaling parameter sets for ", l.out.c, " channels");
+      fail("VHDL: layer '", l.name, "' (", hw::kind_name(l.kind), "): its input beats are not a uniform channel split (the ",
+           "window and dense blocks take ceil(C/lanes) beats of `lanes` channels; a concat of branches of other widths makes ",
+           "irregular beats)");
     if (l.kind == hw::LayerKind::MaxPool && (l.pad_t || l.pad_l || l.pad_b || l.pad_r)) fail("VHDL: layer '", l.name, "': padded pooling");
   }
 }
@@ -151,6 +181,14 @@ Design write_design(const hw::Network& net, const hw::Mapping& map, const std::s
       << "package " << d.top << "_rom is\n";
   for (std::size_t i = 0; i < n; ++i) {
     const hw::Layer& l = net.layers[i];
+    if (l.kind == hw::LayerKind::Add) {
+      Rq r = rescale_tables(l, add_acc_bits(l));
+      rom << "  -- " << l.name << " (add " << l.a_mult << " * a + " << l.b_mult << " * b, " << hw::rescale_name(l.rescale) << ")\n";
+      rom << "  constant L" << i << "_RQ_MULT : integer_vector := " << int_vector(r.mult) << ";\n";
+      rom << "  constant L" << i << "_RQ_SHIFT : integer_vector := " << int_vector(r.shift) << ";\n";
+      rom << "  constant L" << i << "_RQ_LEFT : integer_vector := " << int_vector(r.left) << ";\n";
+      continue;
+    }
     if (!l.has_mac()) continue;
     Rq r = rescale_tables(l, map.layers[i].cost.acc_bits);
     std::vector<int64_t> w(l.weights.begin(), l.weights.end()), b(l.bias.begin(), l.bias.end());
@@ -166,7 +204,9 @@ Design write_design(const hw::Network& net, const hw::Mapping& map, const std::s
   write_atomic(dir / (d.top + "_rom.vhd"), rom.str());
   d.files.push_back(d.top + "_rom.vhd");
 
-  // One wrapper entity per layer: the library block with this layer's generics.
+  // One wrapper entity per layer: the library block with this layer's generics. Ports: clk, rst,
+  // per input stream valid / data / pop (in_* for the one-input blocks, in<k>_* for add and
+  // concat), out_ready / out_push / out_data.
   std::ostringstream wr;
   wr << "-- Generated by n2d2-flow (exporters/vhdl): one entity per layer of '" << net.name << "'. Do not edit.\n";
   for (std::size_t i = 0; i < n; ++i) {
@@ -175,18 +215,61 @@ Design write_design(const hw::Network& net, const hw::Mapping& map, const std::s
     const std::string e = d.top + "_l" + std::to_string(i) + "_" + ident(l.name);
     d.layer_entities.push_back(e);
     const int in_lanes = hw::lanes_of(m.in_segs[0]), out_lanes = hw::lanes_of(m.out_seg);
-    const int acc = std::max(2, m.cost.acc_bits);
+    const bool merge = is_merge(l);
+    const int acc = l.kind == hw::LayerKind::Add ? add_acc_bits(l) : std::max(2, m.cost.acc_bits);
     Rq r = rescale_tables(l, acc);
     wr << "\nlibrary ieee;\nuse ieee.std_logic_1164.all;\nlibrary " << L << ";\nuse " << L << ".n2d2_pkg.all;\nuse " << L << "."
        << d.top << "_rom.all;\n\n";
     wr << "-- " << l.name << ": " << hw::kind_name(l.kind) << " " << l.in.c << "x" << l.in.h << "x" << l.in.w << " -> " << l.out.c << "x"
-       << l.out.h << "x" << l.out.w << ", po " << m.par.po << " pi " << m.par.pi << " pk " << m.par.pk << ", estimate " << m.cost.dsp
-       << " DSP, " << m.cost.bram << " BRAM18, " << m.cost.lut << " LUT\n";
-    wr << "entity " << e << " is\n  port (\n    clk, rst  : in  std_logic;\n    in_valid  : in  std_logic;\n"
-       << "    in_data   : in  std_logic_vector(" << in_lanes * l.in_bits - 1 << " downto 0);\n    in_pop    : out std_logic;\n"
-       << "    out_ready : in  std_logic;\n    out_push  : out std_logic;\n    out_data  : out std_logic_vector("
-       << out_lanes * l.out_bits - 1 << " downto 0));\nend entity;\n\narchitecture rtl of " << e << " is\nbegin\n";
+       << l.out.h << "x" << l.out.w;
+    if (merge)
+      wr << ", " << m.out_seg.size() << " beats of up to " << out_lanes << " lanes per pixel";
+    else
+      wr << ", po " << m.par.po << " pi " << m.par.pi << " pk " << m.par.pk;
+    wr << ", estimate " << m.cost.dsp << " DSP, " << m.cost.bram << " BRAM18, " << m.cost.lut << " LUT\n";
+    wr << "entity " << e << " is\n  port (\n    clk, rst  : in  std_logic;\n";
+    for (std::size_t k = 0; k < l.inputs.size(); ++k) {
+      const std::string P = in_port(l, k);
+      wr << "    " << P << "_valid : in  std_logic;\n    " << P << "_data  : in  std_logic_vector("
+         << hw::lanes_of(m.in_segs[k]) * l.in_bits - 1 << " downto 0);\n    " << P << "_pop   : out std_logic;\n";
+    }
+    wr << "    out_ready : in  std_logic;\n    out_push  : out std_logic;\n    out_data  : out std_logic_vector("
+       << out_lanes * l.out_bits - 1 << " downto 0));\nend entity;\n\narchitecture rtl of " << e << " is\n";
     const std::string I = "L" + std::to_string(i);
+    if (l.kind == hw::LayerKind::Concat) {
+      const int nin = static_cast<int>(l.inputs.size()), w = out_lanes * l.in_bits;
+      std::vector<int64_t> order;
+      for (int k = 0; k < nin; ++k) order.insert(order.end(), m.in_segs[static_cast<std::size_t>(k)].size(), k);
+      wr << "  signal cat_valid, cat_pop : std_logic_vector(" << nin - 1 << " downto 0);\n  signal cat_data : std_logic_vector("
+         << nin * w - 1 << " downto 0);\nbegin\n";
+      for (int k = 0; k < nin; ++k) {
+        const std::string P = in_port(l, static_cast<std::size_t>(k));
+        const int wk = hw::lanes_of(m.in_segs[static_cast<std::size_t>(k)]) * l.in_bits;
+        wr << "  cat_valid(" << k << ") <= " << P << "_valid;\n  " << P << "_pop <= cat_pop(" << k << ");\n  cat_data("
+           << k * w + wk - 1 << " downto " << k * w << ") <= " << P << "_data;\n";
+        if (wk < w) wr << "  cat_data(" << (k + 1) * w - 1 << " downto " << k * w + wk << ") <= (others => '0');\n";
+      }
+      wr << "  blk : entity " << L << ".n2d2_concat\n    generic map (N_IN => " << nin << ", LANES => " << out_lanes << ", BITS => "
+         << l.in_bits << ", NB => " << order.size() << ", ORDER => " << int_vector(order) << ")\n"
+         << "    port map (clk => clk, rst => rst, in_valid => cat_valid, in_data => cat_data, in_pop => cat_pop,\n"
+         << "              out_ready => out_ready, out_push => out_push, out_data => out_data);\nend architecture;\n";
+      continue;
+    }
+    wr << "begin\n";
+    if (l.kind == hw::LayerKind::Add) {
+      std::vector<int64_t> offsets;
+      for (const hw::Segment& g : m.in_segs[0]) offsets.push_back(g.offset);
+      wr << "  blk : entity " << L << ".n2d2_add\n    generic map (C => " << l.out.c << ", LANES => " << in_lanes << ", NB => "
+         << offsets.size() << ", SEG_OFFSET => " << int_vector(offsets) << ",\n      IN_BITS => " << l.in_bits << ", OUT_BITS => "
+         << l.out_bits << ", ACC_BITS => " << acc << ", IN_SIGNED => " << vbool(l.in_signed) << ", OUT_SIGNED => "
+         << vbool(l.out_signed) << ", A_MULT => " << l.a_mult << ", B_MULT => " << l.b_mult << ",\n      RESCALE => "
+         << rescale_code(l.rescale) << ", MULT_BITS => " << r.mult_bits << ", RQW => " << r.rqw << ", RQ_MULT => " << I
+         << "_RQ_MULT, RQ_SHIFT => " << I << "_RQ_SHIFT, RQ_LEFT => " << I << "_RQ_LEFT)\n"
+         << "    port map (clk => clk, rst => rst, a_valid => in0_valid, a_data => in0_data, a_pop => in0_pop,\n"
+         << "              b_valid => in1_valid, b_data => in1_data, b_pop => in1_pop,\n"
+         << "              out_ready => out_ready, out_push => out_push, out_data => out_data);\nend architecture;\n";
+      continue;
+    }
     if (l.kind == hw::LayerKind::Dense) {
       wr << "  blk : entity " << L << ".n2d2_dense\n    generic map (C_IN => " << l.in.c << ", HW_IN => " << l.in.h * l.in.w
          << ", C_OUT => " << l.out.c << ",\n      IN_BITS => " << l.in_bits << ", OUT_BITS => " << l.out_bits << ", W_BITS => " << l.w_bits
@@ -219,7 +302,9 @@ Design write_design(const hw::Network& net, const hw::Mapping& map, const std::s
   write_atomic(dir / (d.top + "_layers.vhd"), wr.str());
   d.files.push_back(d.top + "_layers.vhd");
 
-  // Top entity: FIFOs of the mapping's depths between the layer entities.
+  // Top entity: a FIFO of the mapping's depth per layer input (fifo<i>_<k>); a stream read by
+  // several layers (a fork) moves when every consumer FIFO has room, into all of them at once
+  // (the SystemC OutPort).
   const int out_lanes = lanes_from(net, map, net.output), out_bits = bits_from(net, net.output);
   std::vector<std::vector<std::string>> readies(n + 1);  // per producer (index p+1): consumer FIFOs' can_push
   std::ostringstream top;
@@ -234,27 +319,39 @@ Design write_design(const hw::Network& net, const hw::Mapping& map, const std::s
       << "architecture rtl of " << d.top << " is\n";
   for (std::size_t i = 0; i < n; ++i) {
     const hw::Layer& l = net.layers[i];
-    const int w = lanes_from(net, map, l.inputs[0]) * bits_from(net, l.inputs[0]);
+    for (std::size_t k = 0; k < l.inputs.size(); ++k) {
+      const std::string f = "f" + std::to_string(i) + "_" + std::to_string(k);
+      const int w = lanes_from(net, map, l.inputs[k]) * bits_from(net, l.inputs[k]);
+      top << "  signal " << f << "_din, " << f << "_dout : std_logic_vector(" << w - 1 << " downto 0);\n"
+          << "  signal " << f << "_push, " << f << "_can_push, " << f << "_can_pop, " << f << "_pop : std_logic;\n";
+    }
     const int ow = hw::lanes_of(map.layers[i].out_seg) * l.out_bits;
-    top << "  signal f" << i << "_din, f" << i << "_dout : std_logic_vector(" << w - 1 << " downto 0);\n"
-        << "  signal f" << i << "_push, f" << i << "_can_push, f" << i << "_can_pop, f" << i << "_pop : std_logic;\n"
-        << "  signal l" << i << "_data : std_logic_vector(" << ow - 1 << " downto 0);\n  signal l" << i << "_push, l" << i
+    top << "  signal l" << i << "_data : std_logic_vector(" << ow - 1 << " downto 0);\n  signal l" << i << "_push, l" << i
         << "_ready : std_logic;\n";
   }
   top << "  signal fo_can_push, fo_can_pop : std_logic;\nbegin\n";
   for (std::size_t i = 0; i < n; ++i) {
     const hw::Layer& l = net.layers[i];
-    const int p = l.inputs[0];
-    const std::string src = p == hw::kNetworkInput ? "in" : "l" + std::to_string(p);
-    const int w = lanes_from(net, map, p) * bits_from(net, p);
-    readies[static_cast<std::size_t>(p + 1)].push_back("f" + std::to_string(i) + "_can_push");
-    top << "  -- " << l.name << "\n  f" << i << "_push <= " << (p == hw::kNetworkInput ? "in_valid" : src + "_push") << ";\n  f" << i
-        << "_din <= " << src << "_data;\n  fifo" << i << " : entity " << L << ".n2d2_fifo generic map (DEPTH => "
-        << map.layers[i].fifo_depth[0] << ", WIDTH => " << w << ")\n    port map (clk => clk, rst => rst, push => f" << i
-        << "_push, din => f" << i << "_din, can_push => f" << i << "_can_push,\n              can_pop => f" << i << "_can_pop, dout => f"
-        << i << "_dout, pop => f" << i << "_pop);\n  blk" << i << " : entity " << L << "." << d.layer_entities[i]
-        << "\n    port map (clk => clk, rst => rst, in_valid => f" << i << "_can_pop, in_data => f" << i << "_dout, in_pop => f" << i
-        << "_pop,\n              out_ready => l" << i << "_ready, out_push => l" << i << "_push, out_data => l" << i << "_data);\n";
+    top << "  -- " << l.name << "\n";
+    for (std::size_t k = 0; k < l.inputs.size(); ++k) {
+      const int p = l.inputs[k];
+      const std::string src = p == hw::kNetworkInput ? "in" : "l" + std::to_string(p);
+      const std::string f = "f" + std::to_string(i) + "_" + std::to_string(k);
+      const int w = lanes_from(net, map, p) * bits_from(net, p);
+      readies[static_cast<std::size_t>(p + 1)].push_back(f + "_can_push");
+      top << "  " << f << "_push <= " << (p == hw::kNetworkInput ? "in_valid" : src + "_push") << ";\n  " << f << "_din <= " << src
+          << "_data;\n  fifo" << i << "_" << k << " : entity " << L << ".n2d2_fifo generic map (DEPTH => "
+          << map.layers[i].fifo_depth[k] << ", WIDTH => " << w << ")\n    port map (clk => clk, rst => rst, push => " << f
+          << "_push, din => " << f << "_din, can_push => " << f << "_can_push,\n              can_pop => " << f << "_can_pop, dout => "
+          << f << "_dout, pop => " << f << "_pop);\n";
+    }
+    top << "  blk" << i << " : entity " << L << "." << d.layer_entities[i] << "\n    port map (clk => clk, rst => rst,";
+    for (std::size_t k = 0; k < l.inputs.size(); ++k) {
+      const std::string P = in_port(l, k), f = "f" + std::to_string(i) + "_" + std::to_string(k);
+      top << (k ? "\n             " : "") << " " << P << "_valid => " << f << "_can_pop, " << P << "_data => " << f << "_dout, " << P
+          << "_pop => " << f << "_pop,";
+    }
+    top << "\n              out_ready => l" << i << "_ready, out_push => l" << i << "_push, out_data => l" << i << "_data);\n";
   }
   readies[static_cast<std::size_t>(net.output + 1)].push_back("fo_can_push");
   for (std::size_t p = 0; p <= n; ++p) {
@@ -273,7 +370,10 @@ Design write_design(const hw::Network& net, const hw::Mapping& map, const std::s
 
   // Stimuli and expected outputs in stream order.
   const hw::Layer& ol = net.layers[static_cast<std::size_t>(net.output)];
-  const int out_c = ol.out.c, out_hw = ol.out.h * ol.out.w, nb_out = (out_c + out_lanes - 1) / out_lanes;
+  const hw::Segmentation& out_seg = map.layers[static_cast<std::size_t>(net.output)].out_seg;  // beats of an output pixel
+  const int out_c = ol.out.c, out_hw = ol.out.h * ol.out.w, nb_out = static_cast<int>(out_seg.size());
+  std::vector<int64_t> seg_size;
+  for (const hw::Segment& g : out_seg) seg_size.push_back(g.size);
   const int in_hw = net.input.h * net.input.w;
   std::string in_txt, exp_txt;
   for (std::size_t f = 0; f < frames.size(); ++f) {
@@ -287,10 +387,10 @@ Design write_design(const hw::Network& net, const hw::Mapping& map, const std::s
       in_txt += '\n';
     }
     for (int px = 0; px < out_hw; ++px)
-      for (int b = 0; b < nb_out; ++b) {
-        for (int j = 0; j < beat_size(out_c, out_lanes, b); ++j) {
+      for (const hw::Segment& g : out_seg) {
+        for (int j = 0; j < g.size; ++j) {
           if (j) exp_txt += ' ';
-          exp_txt += std::to_string(expected[f][static_cast<std::size_t>((b * out_lanes + j) * out_hw + px)]);
+          exp_txt += std::to_string(expected[f][static_cast<std::size_t>((g.offset + j) * out_hw + px)]);
         }
         exp_txt += '\n';
       }
@@ -312,6 +412,7 @@ Design write_design(const hw::Network& net, const hw::Mapping& map, const std::s
      << "  constant OUT_C : natural := " << out_c << ";\n  constant OUT_LANES : natural := " << out_lanes << ";\n"
      << "  constant OUT_BITS : natural := " << out_bits << ";\n  constant OUT_SIGNED : boolean := " << vbool(ol.out_signed) << ";\n"
      << "  constant OUT_HW : natural := " << out_hw << ";\n  constant NB_OUT : natural := " << nb_out << ";\n"
+     << "  constant SEG_SIZE : integer_vector := " << int_vector(seg_size) << ";  -- lanes of each beat of an output pixel\n"
      << "  signal clk : std_logic := '1';\n  signal rst : std_logic := '0';\n"
      << "  signal in_data : std_logic_vector(IN_C * IN_BITS - 1 downto 0) := (others => '0');\n"
      << "  signal in_valid, in_ready, out_valid : std_logic;\n  signal out_ready : std_logic := '0';\n"
@@ -352,7 +453,7 @@ Design write_design(const hw::Network& net, const hw::Mapping& map, const std::s
       -- sink: always ready; check each beat against expected.txt
       if out_valid = '1' then
         out_ready <= '1';
-        if bo < NB_OUT - 1 then size := OUT_LANES; else size := OUT_C - (NB_OUT - 1) * OUT_LANES; end if;
+        size := SEG_SIZE(SEG_SIZE'low + bo);
         readline(fexp, le);
         for j in 0 to size - 1 loop
           read(le, e);
@@ -442,19 +543,20 @@ GhdlRun run_ghdl(const Design& d, const hw::Network& net, const hw::Mapping& map
   if (!done) fail("ghdl run of ", d.testbench, ": no result line in ", d.dir, "/result.txt:\n", out2.substr(0, 4000));
   // Outputs, from actual.txt (stream order) back to C,H,W.
   const hw::Layer& ol = net.layers[static_cast<std::size_t>(net.output)];
-  const int lanes = lanes_from(net, map, net.output), out_hw = ol.out.h * ol.out.w, nb = (ol.out.c + lanes - 1) / lanes;
+  const hw::Segmentation& out_seg = map.layers[static_cast<std::size_t>(net.output)].out_seg;
+  const int out_hw = ol.out.h * ol.out.w;
   std::ifstream act(fs::path(d.dir) / "actual.txt");
   const std::size_t nf = r.last_out.size();
   r.outputs.assign(nf, std::vector<int32_t>(static_cast<std::size_t>(ol.out.size())));
   for (std::size_t f = 0; f < nf; ++f)
     for (int px = 0; px < out_hw; ++px)
-      for (int b = 0; b < nb; ++b) {
+      for (const hw::Segment& g : out_seg) {
         if (!std::getline(act, line)) fail("ghdl: ", d.dir, "/actual.txt ends early (frame ", f, ")");
         std::istringstream s(line);
-        for (int j = 0; j < beat_size(ol.out.c, lanes, b); ++j) {
+        for (int j = 0; j < g.size; ++j) {
           int64_t v;
           if (!(s >> v)) fail("ghdl: bad line in actual.txt: '", line, "'");
-          r.outputs[f][static_cast<std::size_t>((b * lanes + j) * out_hw + px)] = static_cast<int32_t>(v);
+          r.outputs[f][static_cast<std::size_t>((g.offset + j) * out_hw + px)] = static_cast<int32_t>(v);
         }
       }
   if (nf > 0) {

@@ -8,8 +8,10 @@
 // beat and last output beat, as the SystemC model counts them).
 //
 // Blocks: conv (incl. grouped / depthwise), max pooling and dense over uniform beat
-// segmentations. Residual add and concat have no VHDL block yet: emitting them is an error
-// naming the layer.
+// segmentations; residual add and channel concat over any segmentation (a concat of branches of
+// other widths makes irregular beats, which only add, concat and the network output may take:
+// a window or dense block reading them is an error naming the layer). A stream read by several
+// layers forks as in the SystemC model (it moves when every consumer FIFO has room).
 #pragma once
 
 #include <cstdint>
