@@ -92,39 +92,52 @@ inline __m256 strided8(const float* p, int64_t stride, __m256i idx) {
   return stride == 1 ? _mm256_loadu_ps(p) : stride == 2 ? load_even(p, 8) : _mm256_i32gather_ps(p, idx, 4);
 }
 
+// NV vectors of one depthwise row from output i (NV independent FMA chains over the taps); the
+// last vector holds `last` outputs (1..8: masked loads and store when fewer than 8).
+template <int NV>
+inline void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const int64_t* tap_off, const float* w,
+                              int taps, float* y, int64_t i, int64_t last) {
+  const __m256i m = tail_mask(last);
+  const bool full = last == 8;
+  __m256 acc[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v)
+    acc[v] = (v < NV - 1 || full) ? _mm256_loadu_ps(y + i + 8 * v) : _mm256_maskload_ps(y + i + 8 * v, m);
+  const float* xi = x + i * stride;
+  for (int t = 0; t < taps; ++t) {
+    const __m256 wt = _mm256_set1_ps(w[t]);
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      const float* p = xi + tap_off[t] + 8 * v * stride;
+      __m256 xv = (v < NV - 1 || full) ? strided8(p, stride, idx)
+                  : stride == 1        ? _mm256_maskload_ps(p, m)
+                  : stride == 2        ? load_even(p, last)
+                                       : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4);
+      acc[v] = _mm256_fmadd_ps(wt, xv, acc[v]);
+    }
+  }
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    if (v < NV - 1 || full) _mm256_storeu_ps(y + i + 8 * v, acc[v]);
+    else _mm256_maskstore_ps(y + i + 8 * v, m, acc[v]);
+  }
+}
+
 void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
                             int64_t n) {
   const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(stride)));
+  // Four vectors at a time (four independent FMA chains over the taps), then the rest of the row
+  // (1-4 vectors, the last one masked when partial) in one pass.
   int64_t i = 0;
-  // Four vectors at a time (four independent FMA chains over the taps), plain loads and stores.
-  for (; i + 32 <= n; i += 32) {
-    __m256 acc[4];
-#pragma GCC unroll 4
-    for (int v = 0; v < 4; ++v) acc[v] = _mm256_loadu_ps(y + i + 8 * v);
-    const float* xi = x + i * stride;
-    for (int t = 0; t < taps; ++t) {
-      const __m256 wt = _mm256_set1_ps(w[t]);
-#pragma GCC unroll 4
-      for (int v = 0; v < 4; ++v) acc[v] = _mm256_fmadd_ps(wt, strided8(xi + tap_off[t] + 8 * v * stride, stride, idx), acc[v]);
-    }
-#pragma GCC unroll 4
-    for (int v = 0; v < 4; ++v) _mm256_storeu_ps(y + i + 8 * v, acc[v]);
-  }
-  for (; i < n; i += 8) {
-    const bool full = i + 8 <= n;
-    __m256i m = tail_mask(n - i);
-    __m256 acc = full ? _mm256_loadu_ps(y + i) : _mm256_maskload_ps(y + i, m);
-    const float* xi = x + i * stride;
-    for (int t = 0; t < taps; ++t) {
-      const float* p = xi + tap_off[t];
-      __m256 xv = full            ? strided8(p, stride, idx)
-                  : stride == 1   ? _mm256_maskload_ps(p, m)
-                  : stride == 2   ? load_even(p, n - i)
-                                  : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4);
-      acc = _mm256_fmadd_ps(_mm256_set1_ps(w[t]), xv, acc);
-    }
-    if (full) _mm256_storeu_ps(y + i, acc);
-    else _mm256_maskstore_ps(y + i, m, acc);
+  for (; i + 32 <= n; i += 32) depthwise_vectors<4>(x, stride, idx, tap_off, w, taps, y, i, 8);
+  const int64_t rest = n - i;
+  if (rest <= 0) return;
+  const int64_t last = rest - 8 * ((rest - 1) / 8);
+  switch ((rest + 7) / 8) {
+    case 1: depthwise_vectors<1>(x, stride, idx, tap_off, w, taps, y, i, last); break;
+    case 2: depthwise_vectors<2>(x, stride, idx, tap_off, w, taps, y, i, last); break;
+    case 3: depthwise_vectors<3>(x, stride, idx, tap_off, w, taps, y, i, last); break;
+    default: depthwise_vectors<4>(x, stride, idx, tap_off, w, taps, y, i, last); break;
   }
 }
 
