@@ -1,5 +1,6 @@
 #include "tests/test_util.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -87,6 +88,36 @@ std::string source_path(const std::string& rel) { return std::string(N2D2_SOURCE
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(f), {}};
+}
+
+double max_abs(const Tensor& t) {
+  double m = 0;
+  for (double v : t.to_double_vector()) m = std::max(m, std::abs(v));
+  return m;
+}
+
+double max_abs_diff(const Tensor& got, const Tensor& want) {
+  auto g = got.to_double_vector(), w = want.to_double_vector();
+  double err = 0;
+  for (std::size_t i = 0; i < g.size() && i < w.size(); ++i) err = std::max(err, std::abs(g[i] - w[i]));
+  return err;
+}
+
+double normalized_max_error(const Tensor& got, const Tensor& want) {
+  const double scale = max_abs(want), err = max_abs_diff(got, want);
+  return scale == 0 ? err : err / scale;
+}
+
+int count_op(const graph::Graph& g, const std::string& op) {
+  int n = 0;
+  for (graph::NodeId i = 0; i < static_cast<graph::NodeId>(g.num_nodes()); ++i) n += !g.is_removed(i) && g.node(i).op_type == op;
+  return n;
+}
+
+const graph::Node* find_op(const graph::Graph& g, const std::string& op) {
+  for (const graph::Node& n : g.nodes())
+    if (n.op_type == op) return &n;
+  return nullptr;
 }
 
 }  // namespace n2d2::test

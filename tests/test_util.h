@@ -32,6 +32,14 @@ std::vector<Tensor> run_op(const std::string& op_type, const std::vector<Tensor>
 // Element-wise comparison with tolerance; reports the first mismatching index.
 void expect_near(const Tensor& actual, const Tensor& expected, double atol = 1e-5, double rtol = 1e-5);
 void expect_equal(const Tensor& actual, const Tensor& expected);  // same dtype, shape and bits
+// The live nodes of type `op` in g; the first node of that type in g.nodes(), or nullptr.
+int count_op(const graph::Graph& g, const std::string& op);
+const graph::Node* find_op(const graph::Graph& g, const std::string& op);
+// Error measures of the differential tests: max |t|, max |got - want|, and the latter / max |want|
+// (the plain error when want is all zeros).
+double max_abs(const Tensor& t);
+double max_abs_diff(const Tensor& got, const Tensor& want);
+double normalized_max_error(const Tensor& got, const Tensor& want);
 
 // Seeded uniform random float32 tensor in [lo, hi).
 Tensor random_tensor(Shape shape, uint64_t seed, float lo = -1.f, float hi = 1.f);

@@ -4,25 +4,16 @@
 #include <immintrin.h>
 
 #include "kernels/conv/micro.h"
+#include "kernels/cpu/avx2_lanes.h"
 
 namespace n2d2::kernels::detail {
 
 namespace {
 
-// Lanes < n set (n clamped to [0, 8]).
-__m256i tail_mask(int64_t n) {
-  int c = n >= 8 ? 8 : n <= 0 ? 0 : static_cast<int>(n);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(c), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-// Lanes l < n (n clamped to 8) of p[2 l], by the even elements of two masked loads: elements past
-// p[2 (n - 1)] are never read (a strided gather is slow on AMD cores).
-__m256 load_even(const float* p, int64_t n) {
-  __m256 lo = _mm256_maskload_ps(p, tail_mask(2 * n - 1)), hi = _mm256_maskload_ps(p + 8, tail_mask(2 * n - 9));
-  // Per 128-bit lane: lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6; then the 64-bit pairs reordered.
-  __m256 e = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
-  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
-}
+using avx2::load_even;
+using avx2::strided8;
+using avx2::strided_tail;
+using avx2::tail_mask;
 
 // Full: cols == 8 NV, every load and store a plain one (masked stores are slow on AMD cores).
 template <int NV, bool Full>
@@ -87,11 +78,6 @@ void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb
     micro<1, false>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
 }
 
-// 8 lanes of x[l * stride] (all in bounds: the plane is zero-padded), by the cheapest load.
-inline __m256 strided8(const float* p, int64_t stride, __m256i idx) {
-  return stride == 1 ? _mm256_loadu_ps(p) : stride == 2 ? load_even(p, 8) : _mm256_i32gather_ps(p, idx, 4);
-}
-
 // NV vectors of one depthwise row from output i (NV independent FMA chains over the taps); the
 // last vector holds `last` outputs (1..8: masked loads and store when fewer than 8).
 template <int NV>
@@ -109,10 +95,7 @@ inline void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       const float* p = xi + tap_off[t] + 8 * v * stride;
-      __m256 xv = (v < NV - 1 || full) ? strided8(p, stride, idx)
-                  : stride == 1        ? _mm256_maskload_ps(p, m)
-                  : stride == 2        ? load_even(p, last)
-                                       : _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, idx, _mm256_castsi256_ps(m), 4);
+      __m256 xv = (v < NV - 1 || full) ? strided8(p, stride, idx) : strided_tail(p, stride, idx, last);
       acc[v] = _mm256_fmadd_ps(wt, xv, acc[v]);
     }
   }

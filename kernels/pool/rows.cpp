@@ -1,5 +1,5 @@
-// Float MaxPool (1 or 2 spatial axes, no Indices output) and GlobalAveragePool as row loops the
-// compiler vectorizes. MaxPool copies each input plane once into a buffer padded with the lowest
+// Float MaxPool (1 or 2 spatial axes, no Indices output) and GlobalAveragePool as row loops (MaxPool's
+// row step per ISA, max_row.h: AVX2 or the portable loop). MaxPool copies each input plane once into a buffer padded with the lowest
 // float (covering ceil_mode overhang), then takes every output row's maximum over the taps with
 // no bounds checks: a window wholly in the padding gives the lowest float, as the reference.
 // Each (n, c) plane is one task; results do not depend on the thread count.
@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "graph/ops/window.h"
+#include "kernels/cpu/isa.h"
 #include "kernels/nn_family.h"
 #include "kernels/parallel.h"
+#include "kernels/pool/max_row.h"
 #include "kernels/spatial_dims.h"
 
 namespace n2d2::kernels {
@@ -25,6 +27,16 @@ std::string maxpool_supports(const KernelQuery& q) {
   return "";
 }
 
+// The portable row step (max_row.h).
+void max_row_f32(const float* row, int64_t stride, float* y, int64_t n) {
+  if (stride == 1) {
+    for (int64_t i = 0; i < n; ++i) y[i] = std::max(y[i], row[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i] = std::max(y[i], row[i * stride]);
+  }
+}
+
+template <detail::MaxRowF32 max_row>
 Status maxpool_rows(const KernelContext& c) {
   const Tensor& x = c.in(0);
   Tensor& y = c.out(0);
@@ -51,11 +63,7 @@ Status maxpool_rows(const KernelContext& c) {
         for (int64_t kh = 0; kh < s.k[1]; ++kh)
           for (int64_t kw = 0; kw < s.k[2]; ++kw) {
             const float* row = plane.data() + (oh * s.s[1] + kh * s.d[1]) * pw + kw * s.d[2];
-            if (s.s[2] == 1) {
-              for (int64_t ow = 0; ow < s.out[2]; ++ow) yr[ow] = std::max(yr[ow], row[ow]);
-            } else {
-              for (int64_t ow = 0; ow < s.out[2]; ++ow) yr[ow] = std::max(yr[ow], row[ow * s.s[2]]);
-            }
+            max_row(row, s.s[2], yr, s.out[2]);
           }
       }
     }
@@ -87,6 +95,11 @@ Status global_avgpool_rows(const KernelContext& c) {
   return Status::ok();
 }
 
+std::string maxpool_avx2_supports(const KernelQuery& q) {
+  std::string r = maxpool_supports(q);
+  return r.empty() ? require_isa(Isa::Avx2) : r;
+}
+
 std::string global_supports(const KernelQuery& q) {
   std::string r = require_input_dtypes(q, {DType::F32});
   if (!r.empty()) return r;
@@ -96,7 +109,8 @@ std::string global_supports(const KernelQuery& q) {
 }  // namespace
 
 void register_pool_row_kernels(KernelRegistry& r) {
-  r.add({"maxpool_f32_rows", "MaxPool", "", maxpool_supports, maxpool_rows, nullptr, true});
+  r.add({"maxpool_f32_avx2", "MaxPool", "", maxpool_avx2_supports, maxpool_rows<detail::max_row_f32_avx2>, nullptr, true});
+  r.add({"maxpool_f32_rows", "MaxPool", "", maxpool_supports, maxpool_rows<max_row_f32>, nullptr, true});
   r.add({"global_avgpool_f32_rows", "GlobalAveragePool", "", global_supports, global_avgpool_rows, nullptr, true});
 }
 

@@ -108,30 +108,6 @@ Case make_case(const Problem& p, uint64_t seed) {
   return c;
 }
 
-// max |got - want| / max |want|.
-double max_abs(const Tensor& t) {
-  double m = 0;
-  for (double v : t.to_double_vector()) m = std::max(m, std::abs(v));
-  return m;
-}
-
-double max_abs_diff(const Tensor& got, const Tensor& want) {
-  auto g = got.to_double_vector(), w = want.to_double_vector();
-  double err = 0;
-  for (std::size_t i = 0; i < g.size(); ++i) err = std::max(err, std::abs(g[i] - w[i]));
-  return err;
-}
-
-double normalized_max_error(const Tensor& got, const Tensor& want) {
-  auto g = got.to_double_vector(), w = want.to_double_vector();
-  double err = 0, scale = 0;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    err = std::max(err, std::abs(g[i] - w[i]));
-    scale = std::max(scale, std::abs(w[i]));
-  }
-  return scale == 0 ? err : err / scale;
-}
-
 void check_impl(const Impl& impl) {
   if (hardware_isa() < impl.isa) GTEST_SKIP() << "CPU lacks " << isa_name(impl.isa);
   const KernelImpl& k = find_impl(impl.name);
@@ -144,7 +120,7 @@ void check_impl(const Impl& impl) {
     Tensor want = kernels::run_node(c.node, c.ptrs, ref, ops)[0];
     Tensor got = kernels::run_node(c.node, c.ptrs, k, ops)[0];
     ASSERT_EQ(got.shape(), want.shape());
-    EXPECT_LE(normalized_max_error(got, want), 1e-5);
+    EXPECT_LE(test::normalized_max_error(got, want), 1e-5);
     if (k.prepare) {
       std::vector<const Tensor*> constants = {nullptr, &c.in[1], p.bias ? &c.in[2] : nullptr};
       KernelQuery q{c.node, {}, {}, {}};
@@ -232,7 +208,7 @@ TEST(ConvIsa, FusedKernelsMatchFusedReference) {
       // at most beta, would inflate it).
       graph::Node pre_node = n;
       pre_node.attrs.set("activation", std::string());
-      double pre_scale = max_abs(kernels::run_node(pre_node, ptrs, *ref, ops)[0]);
+      double pre_scale = test::max_abs(kernels::run_node(pre_node, ptrs, *ref, ops)[0]);
       KernelQuery q{n, {}, {}, {}};
       for (const Tensor* t : ptrs) q.input_types.push_back(t ? t->type() : TensorType{});
       for (const KernelImpl& k : impls) {
@@ -246,7 +222,7 @@ TEST(ConvIsa, FusedKernelsMatchFusedReference) {
         if (dw && !kernels::detail::depthwise_conv_supports(q).empty()) continue;
         SCOPED_TRACE(name + " " + p.str() + " act=" + act);
         Tensor got = kernels::run_node(n, ptrs, k, ops)[0];
-        EXPECT_LE(max_abs_diff(got, want), 1.5e-5 * pre_scale);
+        EXPECT_LE(test::max_abs_diff(got, want), 1.5e-5 * pre_scale);
         ++checked;
       }
     }

@@ -87,19 +87,6 @@ KernelQuery query_of(const Case& c, bool b_constant) {
   return q;
 }
 
-double max_abs(const Tensor& t) {
-  double m = 0;
-  for (double v : t.to_double_vector()) m = std::max(m, std::abs(v));
-  return m;
-}
-
-double max_abs_diff(const Tensor& got, const Tensor& want) {
-  auto g = got.to_double_vector(), w = want.to_double_vector();
-  double err = 0;
-  for (std::size_t i = 0; i < g.size(); ++i) err = std::max(err, std::abs(g[i] - w[i]));
-  return err;
-}
-
 Isa isa_of(const std::string& name) { return name.find("avx512") != std::string::npos ? Isa::Avx512 : Isa::Avx2; }
 
 // Runs `impl` unprepared and prepared on the case against `ref`; returns the unprepared result.
@@ -111,10 +98,10 @@ void check_case(const KernelImpl& impl, const KernelImpl& ref, Case& c, const Pr
   Tensor want = kernels::run_node(c.node, c.ptrs, ref, ops)[0];
   graph::Node pre = c.node;
   if (pre.attrs.has("activation")) pre.attrs.set("activation", std::string());
-  const double scale = std::max(1e-30, max_abs(kernels::run_node(pre, c.ptrs, ref, ops)[0]));
+  const double scale = std::max(1e-30, test::max_abs(kernels::run_node(pre, c.ptrs, ref, ops)[0]));
   Tensor got = kernels::run_node(c.node, c.ptrs, impl, ops)[0];
   ASSERT_EQ(got.shape(), want.shape());
-  EXPECT_LE(max_abs_diff(got, want) / scale, 1e-5);
+  EXPECT_LE(test::max_abs_diff(got, want) / scale, 1e-5);
   std::vector<const Tensor*> constants = {nullptr, &c.in[1], c.in.size() > 2 ? &c.in[2] : nullptr};
   std::shared_ptr<const void> prepared = impl.prepare(query_of(c, true), constants);
   ASSERT_NE(prepared, nullptr);
@@ -268,7 +255,7 @@ TEST(GemmPrepacked, MatMulMatchesReference) {
       Tensor want = kernels::run_node(n, ptrs, ref, ops)[0];
       Tensor got = kernels::run_node(n, ptrs, k, ops)[0];
       ASSERT_EQ(got.shape(), want.shape());
-      EXPECT_LE(max_abs_diff(got, want), 1e-5 * max_abs(want));
+      EXPECT_LE(test::max_abs_diff(got, want), 1e-5 * test::max_abs(want));
       KernelQuery q{n, {in[0].type(), in[1].type()}, {}, {false, true}};
       std::vector<const Tensor*> constants = {nullptr, &in[1]};
       std::shared_ptr<const void> prepared = k.prepare(q, constants);

@@ -12,20 +12,10 @@
 
 using namespace n2d2;
 using namespace n2d2::graph;
+using n2d2::test::count_op;
+using n2d2::test::find_op;
 
 namespace {
-
-int count(const Graph& g, const std::string& op) {
-  int n = 0;
-  for (NodeId i = 0; i < static_cast<NodeId>(g.num_nodes()); ++i) n += !g.is_removed(i) && g.node(i).op_type == op;
-  return n;
-}
-
-const Node* find_op(const Graph& g, const std::string& op) {
-  for (const Node& n : g.nodes())
-    if (n.op_type == op) return &n;
-  return nullptr;
-}
 
 void add(Graph& g, const std::string& op, std::vector<ValueId> in, ValueId out, Attributes a = {}) {
   Node n;
@@ -91,7 +81,7 @@ TEST(FuseGemmEpilogue, FusesEachActivation) {
     Graph g = build({.act = act});
     Graph before = g;
     ASSERT_EQ(fuse_gemm_epilogue(g), 1);
-    EXPECT_EQ(count(g, "Gemm") + count(g, act), 0);
+    EXPECT_EQ(count_op(g, "Gemm") + count_op(g, act), 0);
     const Node* f = find_op(g, "FusedGemm");
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->domain, "ai.n2d2");
@@ -134,12 +124,12 @@ TEST(FuseGemmEpilogue, LeavesSharedValuesAlone) {
   for (Options o : {Options{.second_consumer = true}, Options{.gemm_is_output = true}}) {
     Graph g = build(o);
     EXPECT_EQ(fuse_gemm_epilogue(g), 0);
-    EXPECT_EQ(count(g, "Gemm"), 1);
-    EXPECT_EQ(count(g, "Relu"), 1);
-    EXPECT_EQ(count(g, "FusedGemm"), 0);
+    EXPECT_EQ(count_op(g, "Gemm"), 1);
+    EXPECT_EQ(count_op(g, "Relu"), 1);
+    EXPECT_EQ(count_op(g, "FusedGemm"), 0);
   }
   // An activation FusedGemm does not have.
   Graph t = build({.act = "Tanh"});
   EXPECT_EQ(fuse_gemm_epilogue(t), 0);
-  EXPECT_EQ(count(t, "Gemm"), 1);
+  EXPECT_EQ(count_op(t, "Gemm"), 1);
 }

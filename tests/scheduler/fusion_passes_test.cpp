@@ -10,22 +10,12 @@
 
 using namespace n2d2;
 using namespace n2d2::graph;
+using n2d2::test::count_op;
+using n2d2::test::find_op;
 
 namespace {
 
 using ints = std::vector<int64_t>;
-
-int count(const Graph& g, const std::string& op) {
-  int n = 0;
-  for (NodeId i = 0; i < static_cast<NodeId>(g.num_nodes()); ++i) n += !g.is_removed(i) && g.node(i).op_type == op;
-  return n;
-}
-
-const Node* find_op(const Graph& g, const std::string& op) {
-  for (const Node& n : g.nodes())
-    if (n.op_type == op) return &n;
-  return nullptr;
-}
 
 NodeId add(Graph& g, const std::string& op, std::vector<ValueId> in, ValueId out, Attributes a = {}, int opset = 17) {
   Node n;
@@ -118,7 +108,7 @@ TEST(FoldBatchnorm, FoldsIntoConvWeightsAndBias) {
     Graph g = build({.bias = bias, .residual = false, .act = ""});
     Graph before = g;
     EXPECT_EQ(fold_batchnorm(g), 1);
-    EXPECT_EQ(count(g, "BatchNormalization"), 0);
+    EXPECT_EQ(count_op(g, "BatchNormalization"), 0);
     const Node* conv = find_op(g, "Conv");
     ASSERT_NE(conv, nullptr);
     ASSERT_TRUE(conv->has_input(2));
@@ -151,7 +141,7 @@ TEST(FoldBatchnorm, FoldsIntoGemm) {
     infer_shapes(g);
     Graph before = g;
     EXPECT_EQ(fold_batchnorm(g), 1);
-    EXPECT_EQ(count(g, "BatchNormalization"), 0);
+    EXPECT_EQ(count_op(g, "BatchNormalization"), 0);
     sched::Plan p0 = sched::Plan::compile(before), p1 = sched::Plan::compile(g);
     std::vector<Tensor> in = {test::random_tensor({3, 5}, 9)};
     test::expect_near(sched::make_executor(p1, sched::Engine::Sequential, 1)->run(in)[0],
@@ -162,7 +152,7 @@ TEST(FoldBatchnorm, FoldsIntoGemm) {
 TEST(FoldBatchnorm, LeavesSharedConvOutputsAlone) {
   Graph g = build({.residual = false, .act = "", .shared_conv_output = true});
   EXPECT_EQ(fold_batchnorm(g), 0);
-  EXPECT_EQ(count(g, "BatchNormalization"), 1);
+  EXPECT_EQ(count_op(g, "BatchNormalization"), 1);
 }
 
 TEST(FuseConvEpilogue, FusesResidualAndEachActivation) {
@@ -172,8 +162,8 @@ TEST(FuseConvEpilogue, FusesResidualAndEachActivation) {
     Graph before = g;
     ASSERT_EQ(fold_batchnorm(g), 1);
     ASSERT_EQ(fuse_conv_epilogue(g), 1);
-    EXPECT_EQ(count(g, "Conv") + count(g, "Add") + count(g, "BatchNormalization"), 0);
-    if (*act) EXPECT_EQ(count(g, act), 0);
+    EXPECT_EQ(count_op(g, "Conv") + count_op(g, "Add") + count_op(g, "BatchNormalization"), 0);
+    if (*act) EXPECT_EQ(count_op(g, act), 0);
     const Node* f = find_op(g, "FusedConv");
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->domain, "ai.n2d2");
@@ -205,7 +195,7 @@ TEST(FuseConvEpilogue, LeavesSharedValuesAlone) {
   // The conv output is also a graph output: nothing may be absorbed.
   Graph g = build({.bn = false, .shared_conv_output = true});
   EXPECT_EQ(fuse_conv_epilogue(g), 0);
-  EXPECT_EQ(count(g, "Conv"), 1);
+  EXPECT_EQ(count_op(g, "Conv"), 1);
   // A lone Conv has nothing to fuse.
   Graph lone = build({.bn = false, .residual = false, .act = ""});
   EXPECT_EQ(fuse_conv_epilogue(lone), 0);
