@@ -10,6 +10,7 @@ std::string require_numeric(const KernelQuery& q) {
 std::string require_floats(const KernelQuery& q) { return require_input_dtypes(q, {DType::F32, DType::F64}); }
 
 void register_elementwise_kernels(KernelRegistry& r) {
+  register_elementwise_binary_f32(r);
   register_elementwise_arithmetic(r);
   register_elementwise_logic(r);
   register_elementwise_unary(r);

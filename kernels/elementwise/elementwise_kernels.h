@@ -11,6 +11,7 @@
 
 namespace n2d2::kernels {
 
+void register_elementwise_binary_f32(KernelRegistry& r);  // binary_f32.cpp: vectorized float Add/Sub/Mul/Div (first)
 void register_elementwise_arithmetic(KernelRegistry& r);  // arithmetic.cpp: Add..Pow, BitShift, PRelu, Min/Max/Sum/Mean
 void register_elementwise_logic(KernelRegistry& r);       // logic.cpp: comparisons, And/Or/Xor/Not, Where
 void register_elementwise_unary(KernelRegistry& r);       // unary.cpp: math, activations, Clip, IsNaN/IsInf
