@@ -1,13 +1,16 @@
 // Reference Softmax, LogSoftmax and Hardmax over rows of the input. Before opset 13 a row is
 // everything from `axis` on (the input coerced to 2-D); from 13 it is the `axis` dimension alone,
 // its elements `inner` apart. Rows are independent: each is computed sequentially (in double),
-// rows in parallel blocks.
+// rows in parallel blocks. Float rows that are contiguous (the last axis) run first on the AVX2 row
+// kernel (softmax_row.h) where the CPU allows.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "graph/ops/reduce_ops.h"
+#include "kernels/cpu/isa.h"
 #include "kernels/parallel.h"
+#include "kernels/reduce/softmax_row.h"
 #include "kernels/reduce/reduce_kernels.h"
 
 namespace n2d2::kernels {
@@ -75,9 +78,33 @@ Status softmax_ref(const KernelContext& c) {
 
 std::string require_float_data(const KernelQuery& q) { return require_input_dtypes(q, {DType::F32, DType::F64}); }
 
+// The AVX2 rows (softmax_row.h): float32, contiguous rows (inner == 1).
+std::string avx2_supports(const KernelQuery& q) {
+  std::string r = require_isa(Isa::Avx2);
+  if (!r.empty()) return r;
+  if (!(r = require_input_dtypes(q, {DType::F32})).empty()) return r;
+  if (!q.input_types[0].fully_known()) return "input shape unknown";
+  return rows_of(q.node, q.input_types[0].dims).inner == 1 ? "" : "rows are not contiguous (axis is not the last)";
+}
+
+template <Kind K>
+Status softmax_avx2(const KernelContext& c) {
+  const Rows r = rows_of(c.node, c.in(0).shape());
+  if (r.inner != 1) return Status::error("rows are not contiguous");
+  const float* x = c.in(0).data<float>();
+  float* y = c.out(0).data_mut<float>();
+  const int64_t grain = std::max<int64_t>(1, 16384 / std::max<int64_t>(1, r.len));
+  parallel_for(r.outer, grain, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) detail::softmax_row_f32_avx2(x + i * r.len, y + i * r.len, r.len, K == Kind::LogSoftmax);
+  });
+  return Status::ok();
+}
+
 }  // namespace
 
 void register_reduce_softmax(KernelRegistry& r) {
+  r.add({"softmax_f32_avx2", "Softmax", "", avx2_supports, softmax_avx2<Kind::Softmax>, nullptr, true});
+  r.add({"logsoftmax_f32_avx2", "LogSoftmax", "", avx2_supports, softmax_avx2<Kind::LogSoftmax>, nullptr, true});
   r.add({"softmax_ref", "Softmax", "", require_float_data, softmax_ref<Kind::Softmax>});
   r.add({"logsoftmax_ref", "LogSoftmax", "", require_float_data, softmax_ref<Kind::LogSoftmax>});
   r.add({"hardmax_ref", "Hardmax", "", require_float_data, softmax_ref<Kind::Hardmax>});
