@@ -120,4 +120,10 @@ const graph::Node* find_op(const graph::Graph& g, const std::string& op) {
   return nullptr;
 }
 
+const kernels::KernelImpl& kernel_impl(const std::string& op, const std::string& name) {
+  for (const kernels::KernelImpl& k : kernels::KernelRegistry::builtin().implementations(op))
+    if (name == k.name) return k;
+  throw Error("no kernel " + name + " for " + op);
+}
+
 }  // namespace n2d2::test

@@ -32,6 +32,8 @@ std::vector<Tensor> run_op(const std::string& op_type, const std::vector<Tensor>
 // Element-wise comparison with tolerance; reports the first mismatching index.
 void expect_near(const Tensor& actual, const Tensor& expected, double atol = 1e-5, double rtol = 1e-5);
 void expect_equal(const Tensor& actual, const Tensor& expected);  // same dtype, shape and bits
+// The builtin registry's implementation `name` of `op` (throws n2d2::Error when there is none).
+const kernels::KernelImpl& kernel_impl(const std::string& op, const std::string& name);
 // The live nodes of type `op` in g; the first node of that type in g.nodes(), or nullptr.
 int count_op(const graph::Graph& g, const std::string& op);
 const graph::Node* find_op(const graph::Graph& g, const std::string& op);

@@ -1,47 +1,29 @@
-// The AVX2 loop of the vectorized float binary ops (binary_f32.h; compiled with
-// avx2 flags, called only when require_isa allows): 8 lanes, the tail element by element.
+// The AVX2 instance of the vectorized float binary ops (binary_f32_loop.h;
+// compiled with avx2 flags, called only when require_isa allows): 8 lanes.
 #include <immintrin.h>
 
-#include "kernels/elementwise/binary_f32.h"
+#include "kernels/elementwise/binary_f32_loop.h"
 
 namespace n2d2::kernels::detail {
 
 namespace {
 
-template <BinaryF32 Op>
-inline __m256 apply(__m256 x, __m256 z) {
-  if constexpr (Op == BinaryF32::Add) return _mm256_add_ps(x, z);
-  else if constexpr (Op == BinaryF32::Sub) return _mm256_sub_ps(x, z);
-  else if constexpr (Op == BinaryF32::Mul) return _mm256_mul_ps(x, z);
-  else return _mm256_div_ps(x, z);
-}
-
-template <BinaryF32 Op>
-inline float apply1(float x, float z) {
-  if constexpr (Op == BinaryF32::Add) return x + z;
-  else if constexpr (Op == BinaryF32::Sub) return x - z;
-  else if constexpr (Op == BinaryF32::Mul) return x * z;
-  else return x / z;
-}
-
-template <BinaryF32 Op>
-void run(const float* a, int64_t as, const float* b, int64_t bs, float* y, int64_t n) {
-  const __m256 av = _mm256_set1_ps(a[0]), bv = _mm256_set1_ps(b[0]);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    _mm256_storeu_ps(y + i, apply<Op>(as ? _mm256_loadu_ps(a + i) : av, bs ? _mm256_loadu_ps(b + i) : bv));
-  for (; i < n; ++i) y[i] = apply1<Op>(a[i * as], b[i * bs]);
-}
+struct Avx2Lanes {
+  using type = __m256;
+  static constexpr int64_t lanes = 8;
+  static type load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, type v) { _mm256_storeu_ps(p, v); }
+  static type set1(float x) { return _mm256_set1_ps(x); }
+  static type add(type x, type z) { return _mm256_add_ps(x, z); }
+  static type sub(type x, type z) { return _mm256_sub_ps(x, z); }
+  static type mul(type x, type z) { return _mm256_mul_ps(x, z); }
+  static type div(type x, type z) { return _mm256_div_ps(x, z); }
+};
 
 }  // namespace
 
 void binary_f32_avx2(BinaryF32 op, const float* a, int64_t a_step, const float* b, int64_t b_step, float* y, int64_t n) {
-  switch (op) {
-    case BinaryF32::Add: return run<BinaryF32::Add>(a, a_step, b, b_step, y, n);
-    case BinaryF32::Sub: return run<BinaryF32::Sub>(a, a_step, b, b_step, y, n);
-    case BinaryF32::Mul: return run<BinaryF32::Mul>(a, a_step, b, b_step, y, n);
-    case BinaryF32::Div: return run<BinaryF32::Div>(a, a_step, b, b_step, y, n);
-  }
+  binary_f32_with<Avx2Lanes>(op, a, a_step, b, b_step, y, n);
 }
 
 }  // namespace n2d2::kernels::detail

@@ -1,7 +1,7 @@
 // AVX2 QAddRequantize (a * ma + b * mb in int32, then the Requantize of requant_avx2.h, per
 // channel plane): the AVX2 twin of qeltwise_avx512.cpp's, for hosts without AVX-512. Compiled
-// with -mavx2, selected only when require_isa(Isa::Avx2) allows; bit-exact with the reference
-// (tests/kernels/quant_panel_test.cpp).
+// with -mavx2, called only when require_isa(Isa::Avx2) allows (registered by qeltwise.cpp); bit-exact
+// with the reference (tests/kernels/quant_panel_test.cpp).
 #include <immintrin.h>
 
 #include <type_traits>
@@ -54,7 +54,9 @@ Status qadd_requantize_typed(const KernelContext& c) {
   return Status::ok();
 }
 
-std::string qadd_supports(const KernelQuery& qr) { return detail::qadd_requantize_fast_supports(qr, Isa::Avx2); }
+}  // namespace
+
+namespace detail {
 
 Status qadd_requantize_avx2(const KernelContext& c) {
   if (c.in(0).shape() != c.in(1).shape()) return Status::error("QAddRequantize inputs differ in shape");
@@ -63,11 +65,6 @@ Status qadd_requantize_avx2(const KernelContext& c) {
   return sb ? qadd_requantize_typed<uint8_t, int8_t>(c) : qadd_requantize_typed<uint8_t, uint8_t>(c);
 }
 
-}  // namespace
-
-void register_quant_eltwise_avx2_kernels(KernelRegistry& r) {
-  r.add({"qadd_requantize_avx2", "QAddRequantize", graph::kN2D2Domain, qadd_supports,
-         qadd_requantize_avx2});
-}
+}  // namespace detail
 
 }  // namespace n2d2::kernels

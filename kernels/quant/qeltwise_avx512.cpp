@@ -1,8 +1,9 @@
 // AVX-512 (F/BW/VL) kernels of the element-wise integer ops: QAddRequantize (a * ma + b * mb in
 // int32, then the Requantize of requant_avx512.h, per channel plane) and Quantize (float32 ->
 // 8-bit: double division and rounding as quant_semantics.h). Compiled with -mavx512f -mavx512bw
-// -mavx512vl, selected only when require_isa(Isa::Avx512) allows; bit-exact with the reference
-// (tests/kernels/quant_eltwise_test.cpp).
+// -mavx512vl, called only when require_isa(Isa::Avx512) allows (registration and supports() are in
+// qeltwise.cpp, compiled without ISA flags: code here may use AVX-512 anywhere); bit-exact with the
+// reference (tests/kernels/quant_panel_test.cpp).
 #include <immintrin.h>
 
 #include "graph/ops/quant_ops.h"
@@ -48,9 +49,9 @@ Status qadd_requantize_typed(const KernelContext& c) {
   return Status::ok();
 }
 
-bool is8(DType t) { return t == DType::U8 || t == DType::I8; }
+}  // namespace
 
-std::string qadd_supports(const KernelQuery& qr) { return detail::qadd_requantize_fast_supports(qr, Isa::Avx512); }
+namespace detail {
 
 Status qadd_requantize_avx512(const KernelContext& c) {
   if (c.in(0).shape() != c.in(1).shape()) return Status::error("QAddRequantize inputs differ in shape");
@@ -82,24 +83,11 @@ Status quantize_avx512(const KernelContext& c) {
       r = _mm256_maskz_mov_epi32(static_cast<__mmask8>(~nan), r);
       _mm_storel_epi64(reinterpret_cast<__m128i*>(y + i), _mm256_cvtepi32_epi8(r));
     }
-    for (; i < e; ++i) y[i] = static_cast<uint8_t>(static_cast<int8_t>(q::quantize(x[i], static_cast<float>(scale), nb, sg)));
+    for (; i < e; ++i) y[i] = quantize_one(x[i], static_cast<float>(scale), nb, sg);
   });
   return Status::ok();
 }
 
-std::string quantize_supports(const KernelQuery& qr) {
-  std::string r = require_isa(Isa::Avx512);
-  if (!r.empty()) return r;
-  if (qr.input_types[0].dtype != DType::F32) return "input is not float32";
-  return is8(qr.output_types[0].dtype) ? "" : "output is not 8-bit";
-}
-
-}  // namespace
-
-void register_quant_eltwise_kernels(KernelRegistry& r) {
-  const char* d = graph::kN2D2Domain;
-  r.add({"qadd_requantize_avx512", "QAddRequantize", d, qadd_supports, qadd_requantize_avx512});
-  r.add({"quantize_avx512", "Quantize", d, quantize_supports, quantize_avx512});
-}
+}  // namespace detail
 
 }  // namespace n2d2::kernels

@@ -12,8 +12,7 @@
 namespace n2d2::kernels {
 
 void register_qconv_panel_kernels(KernelRegistry& r);  // qconv_panel.cpp: QConv, QConvRequantize (before the reference)
-void register_quant_eltwise_kernels(KernelRegistry& r);  // qeltwise_avx512.cpp: QAddRequantize, Quantize
-void register_quant_eltwise_avx2_kernels(KernelRegistry& r);  // qeltwise_avx2.cpp: QAddRequantize
+void register_quant_eltwise_kernels(KernelRegistry& r);  // qeltwise.cpp: QAddRequantize (AVX-512, AVX2), Quantize (AVX-512)
 void register_maxpool_int8_kernels(KernelRegistry& r);  // maxpool_int8.cpp (before the pool kernels)
 void register_qglobal_sum_pool_kernels(KernelRegistry& r);  // qglobal_sum_pool.cpp: 8-bit planes (SSE2)
 void register_quant_x86_kernels(KernelRegistry& r);  // x86.cpp: QGemm (before the reference)
@@ -29,6 +28,13 @@ QDotCore best_qdot_core();
 // supports() of the vector QAddRequantize kernels (requantize.cpp): `isa` allowed, 8-bit inputs
 // and output of one shape, multipliers below 2^22 (int32 sums cannot saturate).
 std::string qadd_requantize_fast_supports(const KernelQuery& q, Isa isa);
+// The vector element-wise kernels (qeltwise_avx512.cpp, qeltwise_avx2.cpp; registered by qeltwise.cpp).
+// quant_semantics.h's quantize of one value to 8-bit storage, out of line (requantize.cpp) for the
+// ISA files' tails: an inline copy compiled there could be the one the linker keeps for all callers.
+uint8_t quantize_one(float x, float scale, int nbbits, bool is_signed);
+Status qadd_requantize_avx512(const KernelContext& c);
+Status quantize_avx512(const KernelContext& c);
+Status qadd_requantize_avx2(const KernelContext& c);
 }  // namespace detail
 
 }  // namespace n2d2::kernels

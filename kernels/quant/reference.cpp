@@ -233,7 +233,6 @@ void register_quant_kernels(KernelRegistry& r) {
   register_maxpool_int8_kernels(r);
   register_qconv_panel_kernels(r);
   register_quant_eltwise_kernels(r);
-  register_quant_eltwise_avx2_kernels(r);
   register_qglobal_sum_pool_kernels(r);
   register_quant_x86_kernels(r);
   register_requantize_kernels(r);

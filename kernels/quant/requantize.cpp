@@ -169,6 +169,10 @@ void qadd_planes(const KernelContext& c, QAddPlanes& p) {
   p.mb = c.attrs().i("b_multiplier");
 }
 
+uint8_t quantize_one(float x, float scale, int nbbits, bool is_signed) {
+  return static_cast<uint8_t>(static_cast<int8_t>(q::quantize(x, scale, nbbits, is_signed)));
+}
+
 uint8_t QAddPlanes::scalar(int64_t a, int64_t b, int64_t m) const {
   const PanelEpilogue& e = d.e;
   return static_cast<uint8_t>(static_cast<int8_t>(q::requantize(a * ma + b * mb, e.mode, e.params[m], e.nbbits, e.is_signed)));

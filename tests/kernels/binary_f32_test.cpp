@@ -11,12 +11,6 @@ using namespace n2d2::kernels;
 
 namespace {
 
-const KernelImpl& impl(const char* op, const char* name) {
-  for (const KernelImpl& k : KernelRegistry::builtin().implementations(op))
-    if (std::string(k.name) == name) return k;
-  throw Error(std::string("no kernel ") + name + " for " + op);
-}
-
 struct Impl {
   const char* name;
   Isa isa;
@@ -35,12 +29,12 @@ void check(const Impl& k) {
         std::vector<const Tensor*> in = {&a, &b};
         SCOPED_TRACE(std::string(k.name) + " " + op + " " + shape_str(s) + " scalar " + std::to_string(scalar));
         KernelQuery q{n, {a.type(), b.type()}, {TensorType(DType::F32, s)}, {}};
-        ASSERT_EQ(impl(op, k.name).supports(q), "");
-        Tensor want = run_node(n, in, impl(op, "arith_ref"), ops)[0];
-        Tensor got = run_node(n, in, impl(op, k.name), ops)[0];
+        ASSERT_EQ(test::kernel_impl(op, k.name).supports(q), "");
+        Tensor want = run_node(n, in, test::kernel_impl(op, "arith_ref"), ops)[0];
+        Tensor got = run_node(n, in, test::kernel_impl(op, k.name), ops)[0];
         test::expect_equal(got, want);
         std::vector<Tensor> two;
-        tbb::task_arena(2).execute([&] { two = run_node(n, in, impl(op, k.name), ops); });
+        tbb::task_arena(2).execute([&] { two = run_node(n, in, test::kernel_impl(op, k.name), ops); });
         test::expect_equal(two[0], want);
       }
 }
@@ -49,9 +43,9 @@ void check_declines(const Impl& k) {
   if (std::string why = require_isa(k.isa); !why.empty()) GTEST_SKIP() << why;
   graph::Node n = test::make_node("Add", 2, 1, {}, 14);
   KernelQuery general{n, {TensorType(DType::F32, {2, 3}), TensorType(DType::F32, {3})}, {TensorType(DType::F32, {2, 3})}, {}};
-  EXPECT_EQ(impl("Add", k.name).supports(general), "broadcast other than same shape or a single element");
+  EXPECT_EQ(test::kernel_impl("Add", k.name).supports(general), "broadcast other than same shape or a single element");
   KernelQuery ints{n, {TensorType(DType::I32, {4}), TensorType(DType::I32, {4})}, {TensorType(DType::I32, {4})}, {}};
-  EXPECT_EQ(impl("Add", k.name).supports(ints), "inputs are not float32");
+  EXPECT_EQ(test::kernel_impl("Add", k.name).supports(ints), "inputs are not float32");
 }
 
 constexpr Impl kAvx2{"binary_f32_avx2", Isa::Avx2}, kAvx512{"binary_f32_avx512", Isa::Avx512};

@@ -16,12 +16,6 @@ namespace {
 
 using ints = std::vector<int64_t>;
 
-const KernelImpl& impl(const char* op, const char* name) {
-  for (const KernelImpl& k : KernelRegistry::builtin().implementations(op))
-    if (std::string(k.name) == name) return k;
-  throw Error(std::string("no kernel ") + name);
-}
-
 struct PoolCase {
   ints x, k, s, d, p;
   int64_t ceil;
@@ -53,14 +47,14 @@ TEST(PoolRows, MaxPoolMatchesReference) {
     Tensor x = test::random_tensor(c.x, seed++);
     std::vector<const Tensor*> in = {&x};
     SCOPED_TRACE("case " + std::to_string(seed - 1));
-    Tensor want = run_node(n, in, impl("MaxPool", "maxpool_ref"), ops)[0];
+    Tensor want = run_node(n, in, test::kernel_impl("MaxPool", "maxpool_ref"), ops)[0];
     for (const char* name : {"maxpool_f32_rows", "maxpool_f32_avx2"}) {
       if (name == std::string("maxpool_f32_avx2") && !require_isa(Isa::Avx2).empty()) continue;  // CPU or N2D2_MAX_ISA
       SCOPED_TRACE(name);
-      Tensor got = run_node(n, in, impl("MaxPool", name), ops)[0];
+      Tensor got = run_node(n, in, test::kernel_impl("MaxPool", name), ops)[0];
       test::expect_equal(got, want);  // maxima are exact
       std::vector<Tensor> two;
-      tbb::task_arena(2).execute([&] { two = run_node(n, in, impl("MaxPool", name), ops); });
+      tbb::task_arena(2).execute([&] { two = run_node(n, in, test::kernel_impl("MaxPool", name), ops); });
       test::expect_equal(two[0], got);
     }
   }
@@ -69,7 +63,7 @@ TEST(PoolRows, MaxPoolMatchesReference) {
   a.set("kernel_shape", ints{2, 2});
   graph::Node n2 = test::make_node("MaxPool", 1, 2, a, 12);
   KernelQuery q{n2, {TensorType(DType::F32, {1, 1, 4, 4})}, {}, {}};
-  EXPECT_EQ(impl("MaxPool", "maxpool_f32_rows").supports(q), "Indices output");
+  EXPECT_EQ(test::kernel_impl("MaxPool", "maxpool_f32_rows").supports(q), "Indices output");
 }
 
 TEST(PoolRows, MaxPoolAvx2SupportsAndNaNs) {
@@ -79,17 +73,17 @@ TEST(PoolRows, MaxPoolAvx2SupportsAndNaNs) {
   a.set("strides", ints{2, 2});
   graph::Node n = test::make_node("MaxPool", 1, 1, a, 12);
   KernelQuery q{n, {TensorType(DType::F32, {1, 1, 4, 4})}, {}, {}};
-  EXPECT_EQ(impl("MaxPool", "maxpool_f32_avx2").supports(q), "");
+  EXPECT_EQ(test::kernel_impl("MaxPool", "maxpool_f32_avx2").supports(q), "");
   KernelQuery q8{n, {TensorType(DType::U8, {1, 1, 4, 4})}, {}, {}};
-  EXPECT_EQ(impl("MaxPool", "maxpool_f32_avx2").supports(q8), "input 0 has unsupported type uint8");
+  EXPECT_EQ(test::kernel_impl("MaxPool", "maxpool_f32_avx2").supports(q8), "input 0 has unsupported type uint8");
   // NaNs anywhere in a window: the AVX2 row step keeps std::max's order, bit for bit.
   Tensor x = test::random_tensor({1, 2, 6, 38}, 5);
   float* px = x.data_mut<float>();
   for (int64_t i = 0; i < x.numel(); i += 7) px[i] = std::numeric_limits<float>::quiet_NaN();
   std::vector<const Tensor*> in = {&x};
   const graph::OpRegistry& ops = graph::OpRegistry::builtin();
-  Tensor want = run_node(n, in, impl("MaxPool", "maxpool_f32_rows"), ops)[0];
-  Tensor got = run_node(n, in, impl("MaxPool", "maxpool_f32_avx2"), ops)[0];
+  Tensor want = run_node(n, in, test::kernel_impl("MaxPool", "maxpool_f32_rows"), ops)[0];
+  Tensor got = run_node(n, in, test::kernel_impl("MaxPool", "maxpool_f32_avx2"), ops)[0];
   ASSERT_EQ(got.numel(), want.numel());
   EXPECT_EQ(std::memcmp(got.raw(), want.raw(), static_cast<std::size_t>(got.numel()) * sizeof(float)), 0);
 }
@@ -100,8 +94,8 @@ TEST(PoolRows, GlobalAveragePoolMatchesReference) {
     graph::Node n = test::make_node("GlobalAveragePool", 1, 1);
     Tensor x = test::random_tensor(shape, 9);
     std::vector<const Tensor*> in = {&x};
-    Tensor want = run_node(n, in, impl("GlobalAveragePool", "global_avgpool_ref"), ops)[0];
-    Tensor got = run_node(n, in, impl("GlobalAveragePool", "global_avgpool_f32_rows"), ops)[0];
+    Tensor want = run_node(n, in, test::kernel_impl("GlobalAveragePool", "global_avgpool_ref"), ops)[0];
+    Tensor got = run_node(n, in, test::kernel_impl("GlobalAveragePool", "global_avgpool_f32_rows"), ops)[0];
     test::expect_near(got, want, 1e-6, 1e-6);
   }
 }

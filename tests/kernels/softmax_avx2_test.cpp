@@ -11,16 +11,6 @@
 using namespace n2d2;
 using namespace n2d2::kernels;
 
-namespace {
-
-const KernelImpl& impl(const char* op, const char* name) {
-  for (const KernelImpl& k : KernelRegistry::builtin().implementations(op))
-    if (std::string(k.name) == name) return k;
-  throw Error(std::string("no kernel ") + name + " for " + op);
-}
-
-}  // namespace
-
 TEST(SoftmaxAvx2, MatchesReference) {
   if (std::string why = require_isa(Isa::Avx2); !why.empty()) GTEST_SKIP() << why;
   const graph::OpRegistry& ops = graph::OpRegistry::builtin();
@@ -37,9 +27,9 @@ TEST(SoftmaxAvx2, MatchesReference) {
           const std::string name = std::string(op) == "Softmax" ? "softmax_f32_avx2" : "logsoftmax_f32_avx2";
           SCOPED_TRACE(std::string(op) + " opset " + std::to_string(opset) + " " + shape_str(s) + " scale " + std::to_string(scale));
           KernelQuery q{n, {x.type()}, {x.type()}, {}};
-          ASSERT_EQ(impl(op, name.c_str()).supports(q), "");
-          Tensor want = run_node(n, in, impl(op, std::string(op) == "Softmax" ? "softmax_ref" : "logsoftmax_ref"), ops)[0];
-          Tensor got = run_node(n, in, impl(op, name.c_str()), ops)[0];
+          ASSERT_EQ(test::kernel_impl(op, name.c_str()).supports(q), "");
+          Tensor want = run_node(n, in, test::kernel_impl(op, std::string(op) == "Softmax" ? "softmax_ref" : "logsoftmax_ref"), ops)[0];
+          Tensor got = run_node(n, in, test::kernel_impl(op, name.c_str()), ops)[0];
           if (std::string(op) == "Softmax") EXPECT_LE(test::max_abs_diff(got, want), 1e-6);
           else EXPECT_LE(test::normalized_max_error(got, want), 1e-5);
         }
@@ -53,12 +43,12 @@ TEST(SoftmaxAvx2, NaNRowsAndDeclines) {
   Tensor x = test::random_tensor({2, 11}, 3);
   x.data_mut<float>()[13] = std::numeric_limits<float>::quiet_NaN();  // row 1
   std::vector<const Tensor*> in = {&x};
-  Tensor got = run_node(n, in, impl("Softmax", "softmax_f32_avx2"), graph::OpRegistry::builtin())[0];
+  Tensor got = run_node(n, in, test::kernel_impl("Softmax", "softmax_f32_avx2"), graph::OpRegistry::builtin())[0];
   for (int i = 0; i < 11; ++i) EXPECT_FALSE(std::isnan(got.data<float>()[i])) << i;
   for (int i = 11; i < 22; ++i) EXPECT_TRUE(std::isnan(got.data<float>()[i])) << i;
   graph::Attributes a0;
   a0.set("axis", int64_t{0});
   graph::Node n0 = test::make_node("Softmax", 1, 1, a0, 13);
   KernelQuery q{n0, {TensorType(DType::F32, {3, 4})}, {TensorType(DType::F32, {3, 4})}, {}};
-  EXPECT_EQ(impl("Softmax", "softmax_f32_avx2").supports(q), "rows are not contiguous (axis is not the last)");
+  EXPECT_EQ(test::kernel_impl("Softmax", "softmax_f32_avx2").supports(q), "rows are not contiguous (axis is not the last)");
 }
