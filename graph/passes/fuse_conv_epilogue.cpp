@@ -5,6 +5,7 @@
 // FusedGemm on the same conditions (the activations are shared with the conv fusion).
 #include <cfloat>
 
+#include "graph/passes/fusion_util.h"
 #include "graph/passes/passes.h"
 
 namespace n2d2::graph {
@@ -52,14 +53,7 @@ bool activation_of(const Graph& g, const Node& n, Act& a) {
 }  // namespace
 
 int fuse_conv_epilogue(Graph& g, const OpRegistry& ops) {
-  auto cons = g.consumers();
-  std::vector<bool> is_output(g.num_values(), false);
-  for (ValueId o : g.outputs()) is_output[o] = true;
-  // The one live consumer of v that may absorb it, or kNoNode.
-  auto sole_consumer = [&](ValueId v) -> NodeId {
-    if (cons[v].size() != 1 || is_output[v] || g.is_removed(cons[v][0])) return kNoNode;
-    return cons[v][0];
-  };
+  const SoleConsumers sole_consumer(g);
   int fused = 0;
   for (NodeId id : g.topo_order()) {
     if (g.is_removed(id)) continue;
@@ -100,10 +94,8 @@ int fuse_conv_epilogue(Graph& g, const OpRegistry& ops) {
     f.inputs = {conv.inputs[0], conv.inputs[1], conv.has_input(2) ? conv.inputs[2] : kNoValue, z};
     while (!f.inputs.empty() && f.inputs.back() == kNoValue) f.inputs.pop_back();
     f.outputs = {y};
-    ops.bind(f, 1);
-    g.remove_node(id);
-    for (NodeId n : absorbed) g.remove_node(n);
-    g.add_node(std::move(f));
+    absorbed.insert(absorbed.begin(), id);
+    replace_with(g, ops, absorbed, std::move(f));
     ++fused;
   }
   if (fused) g.compact();
@@ -115,17 +107,15 @@ int fuse_conv_epilogue(Graph& g, const OpRegistry& ops) {
 namespace n2d2::graph {
 
 int fuse_gemm_epilogue(Graph& g, const OpRegistry& ops) {
-  auto cons = g.consumers();
-  std::vector<bool> is_output(g.num_values(), false);
-  for (ValueId o : g.outputs()) is_output[o] = true;
+  const SoleConsumers sole_consumer(g);
   int fused = 0;
   for (NodeId id : g.topo_order()) {
     if (g.is_removed(id)) continue;
     const Node gemm = g.node(id);
     if (gemm.op_type != "Gemm" || !gemm.domain.empty() || !gemm.has_output(0)) continue;
     const ValueId y = gemm.outputs[0];
-    if (g.value(y).type.dtype != DType::F32 || cons[y].size() != 1 || is_output[y] || g.is_removed(cons[y][0])) continue;
-    const NodeId next = cons[y][0];
+    const NodeId next = sole_consumer(y);
+    if (g.value(y).type.dtype != DType::F32 || next == kNoNode) continue;
     Act act;
     if (!activation_of(g, g.node(next), act)) continue;
     Node f;
@@ -140,10 +130,7 @@ int fuse_gemm_epilogue(Graph& g, const OpRegistry& ops) {
     f.inputs = gemm.inputs;
     while (!f.inputs.empty() && f.inputs.back() == kNoValue) f.inputs.pop_back();
     f.outputs = {g.node(next).outputs[0]};
-    ops.bind(f, 1);
-    g.remove_node(id);
-    g.remove_node(next);
-    g.add_node(std::move(f));
+    replace_with(g, ops, {id, next}, std::move(f));
     ++fused;
   }
   if (fused) g.compact();

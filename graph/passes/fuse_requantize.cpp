@@ -1,21 +1,20 @@
 #include "graph/passes/fuse_requantize.h"
 
 #include "graph/ops/quant_ops.h"
+#include "graph/passes/fusion_util.h"
 
 namespace n2d2::graph {
 
 int fuse_requantize(Graph& g, const OpRegistry& ops) {
-  auto cons = g.consumers();
-  std::vector<bool> is_output(g.num_values(), false);
-  for (ValueId o : g.outputs()) is_output[o] = true;
+  const SoleConsumers sole_consumer(g);
   int fused = 0;
   for (NodeId id : g.topo_order()) {
     if (g.is_removed(id)) continue;
     const Node acc = g.node(id);
     if (acc.domain != kN2D2Domain || (acc.op_type != "QConv" && acc.op_type != "QAdd") || !acc.has_output(0)) continue;
     ValueId y = acc.outputs[0];
-    if (cons[y].size() != 1 || is_output[y] || g.is_removed(cons[y][0])) continue;
-    NodeId rid = cons[y][0];
+    const NodeId rid = sole_consumer(y);
+    if (rid == kNoNode) continue;
     const Node& rq = g.node(rid);
     if (rq.domain != kN2D2Domain || rq.op_type != "Requantize" || rq.inputs.size() != 1 || !rq.has_output(0)) continue;
     Node f;
@@ -26,10 +25,7 @@ int fuse_requantize(Graph& g, const OpRegistry& ops) {
     for (const auto& [name, value] : rq.attrs.all()) f.attrs.set(name, value);
     f.inputs = acc.inputs;
     f.outputs = {rq.outputs[0]};
-    ops.bind(f, 1);
-    g.remove_node(id);
-    g.remove_node(rid);
-    g.add_node(std::move(f));
+    replace_with(g, ops, {id, rid}, std::move(f));
     ++fused;
   }
   if (fused) g.compact();
