@@ -41,23 +41,25 @@ int naf_terms(int64_t m) {
 }
 
 // Weights of the LUT / FF features per block kind, fitted to yosys 0.23 synth_xilinx -family xc7
-// on GHDL 2.0 --synth netlists of exporters/vhdl by `scripts/hw_calibrate.py fit` (2026-12-03):
-// non-negative least squares, pulled towards the physical weight 1 (ridge 0.3), on the 24 layers
-// of its sweep networks a, b, c, d (docs/hw.md, "Estimator vs yosys"); LeNet's 7 layers were kept
-// out of the fit to check it. LUT RAM (4 LUTs per RAM32M / RAM64M) and register bits are counted,
-// not fitted (weight 1); the FF fit only sets the per-block constant.
+// on GHDL 2.0 --synth netlists of exporters/vhdl by `scripts/hw_calibrate.py fit --power 1
+// --free-lutram` (2026-12-03): non-negative least squares of the relative errors, pulled towards
+// the physical weight 1 (ridge 0.3; the per-block constant and the counts of multipliers, ports,
+// block-RAM bits and counter bits towards 0), on the 57 layers of its sweep networks a-j
+// (docs/hw.md, "Estimator vs yosys"; leave-one-network-out error there); LeNet's 7 layers were
+// kept out of the fit to check it. Register bits are counted, not fitted (weight 1); the FF fit
+// only sets the per-block constant.
 enum CoefKind { kCoefConv, kCoefPool, kCoefDense, kNumCoefKinds };
-// features: LutRam ReadMux TapAddr Adder Select Rom Requant BufWrite Block
+// features: LutRam ReadMux TapAddr Adder Select Rom Requant BufWrite Mults Ports BramOut Ctrl Block
 constexpr double kLutCoef[kNumCoefKinds][kNumLutFeatures] = {
-    {1.0, 1.175, 2.121, 1.455, 1.665, 1.322, 1.869, 0.0, 18.732},  // conv / depthwise (n2d2_window), 10 layers
-    {1.0, 0.0, 3.193, 0.819, 1.745, 0.0, 0.0, 0.0, 9.046},         // max pooling (n2d2_window), 6 layers
-    {1.0, 3.359, 0.0, 2.142, 0.0, 0.0, 3.052, 1.335, 0.0},         // dense (n2d2_dense), 8 layers
+    {1.405, 0.0, 2.789, 1.485, 0.0, 2.174, 1.555, 0.0, 5.267, 0.0, 0.0, 0.0, 16.342},  // conv / depthwise (n2d2_window), 13 layers
+    {2.022, 0.0, 0.225, 2.260, 1.043, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.235, 0.0},        // max pooling (n2d2_window), 11 layers
+    {0.400, 3.738, 0.0, 1.903, 0.0, 1.871, 0.572, 1.163, 10.221, 0.482, 2.508, 0.0, 38.203},  // dense (n2d2_dense), 33 layers
 };
 // features: Acc WeightReg Requant Buffer Block
 constexpr double kFfCoef[kNumCoefKinds][kNumFfFeatures] = {
-    {1.0, 1.0, 1.0, 1.0, 9.417},
-    {1.0, 1.0, 1.0, 1.0, 28.254},
-    {1.0, 1.0, 1.0, 1.0, 38.193},
+    {1.0, 1.0, 1.0, 1.0, 31.332},
+    {1.0, 1.0, 1.0, 1.0, 27.936},
+    {1.0, 1.0, 1.0, 1.0, 46.374},
 };
 
 void apply_coefficients(BlockCost& c, CoefKind k) {
@@ -80,7 +82,8 @@ double rom_logic_luts(int64_t words, int64_t wbits, int bram) {
 
 }  // namespace
 
-const char* const kLutFeatureNames[kNumLutFeatures] = {"lutram", "read_mux", "tap_addr", "adder", "select", "rom", "requant", "buf_write", "block"};
+const char* const kLutFeatureNames[kNumLutFeatures] = {"lutram", "read_mux", "tap_addr", "adder", "select", "rom", "requant",
+                                                        "buf_write", "mults", "ports", "bram_out", "ctrl", "block"};
 const char* const kFfFeatureNames[kNumFfFeatures] = {"acc", "weight_reg", "requant", "buffer", "block"};
 
 int rom_blocks(int64_t words, int64_t width, const Device& dev) {
@@ -224,6 +227,8 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       const int64_t choices = pool || dw ? qo : qi;
       lf[kLutSelect] = static_cast<double>(int64_t{p.pk} * sel_lanes * xb * (1 + mux_luts(choices)));
       lf[kLutBlock] = 1;
+      lf[kLutCtrl] = static_cast<double>(ceil_log2(l.in.h) + ceil_log2(l.in.w) + ceil_log2(l.in.c) + ceil_log2(l.out.h) +
+                                         ceil_log2(l.out.w));
       c.ff_features[kFfBlock] = 1;
       if (pool) {
         lf[kLutAdder] = static_cast<double>(int64_t{lanes} * p.pk * xb);  // comparators and maxima
@@ -238,6 +243,8 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       lf[kLutAdder] = static_cast<double>(int64_t{c.mults} * acc);
       if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;  // LUT multipliers
       lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
+      lf[kLutMults] = c.mults;
+      if (c.bram_weights > 0) lf[kLutBramOut] = static_cast<double>(wbits);
       c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
       if (c.bram_weights == 0 && words > 4) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
       requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi * qk))), p.po);
@@ -265,6 +272,7 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
         const int64_t words = ceil_div(2 * k, in_lanes);
         lf[kLutRam] = static_cast<double>(in_lanes) * lutram_luts(words, l.in_bits, p.pi);
         lf[kLutReadMux] = static_cast<double>(int64_t{p.pi} * l.in_bits * (in_lanes * mux_luts(ceil_div(words, 64)) + mux_luts(in_lanes)));
+        lf[kLutPorts] = static_cast<double>(int64_t{p.pi} * in_lanes * l.in_bits);
       } else {
         // per element: the lane it is written from (an IN_LANES:1 mux per bit) and its write
         // enable (IN_LANES address compares)
@@ -277,6 +285,8 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       lf[kLutAdder] = static_cast<double>(int64_t{c.mults} * acc);
       if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;
       lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
+      lf[kLutMults] = c.mults;
+      if (c.bram_weights > 0) lf[kLutBramOut] = static_cast<double>(wbits);
       lf[kLutBlock] = 1;
       c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
       if (c.bram_weights == 0 && words > 4) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);

@@ -39,7 +39,14 @@ struct Parallelism {
 
 // The physical quantities the LUT / FF estimate is a weighted sum of (hw/block.cpp documents
 // each; the weights are fitted to yosys synth_xilinx by scripts/hw_calibrate.py).
-enum LutFeature { kLutRam, kLutReadMux, kLutTapAddr, kLutAdder, kLutSelect, kLutRom, kLutRequant, kLutBufWrite, kLutBlock, kNumLutFeatures };
+enum LutFeature {
+  kLutRam, kLutReadMux, kLutTapAddr, kLutAdder, kLutSelect, kLutRom, kLutRequant, kLutBufWrite,
+  kLutMults,    // multipliers (each one's sign corrections and operand muxes around its DSP)
+  kLutPorts,    // dense, lane-banked input: PI x IN_LANES read ports x bits
+  kLutBramOut,  // weight bits read from block RAM per step
+  kLutCtrl,     // window blocks: position counter bits (input and output rows, columns, channels)
+  kLutBlock, kNumLutFeatures
+};
 enum FfFeature { kFfAcc, kFfWeightReg, kFfRequant, kFfBuffer, kFfBlock, kNumFfFeatures };
 extern const char* const kLutFeatureNames[kNumLutFeatures];
 extern const char* const kFfFeatureNames[kNumFfFeatures];

@@ -288,6 +288,36 @@ TEST(VhdlExport, LenetFashionMnistBitExactAndCycleEqual) {
 #endif
 }
 
+TEST(SynthCheck, LenetEstimateAgainstRecordedYosys) {
+  // yosys 0.23 synth_xilinx of this mapping's layer entities (docs/hw_synth_lenet.json, 2026-12-03;
+  // the RTL unchanged since): DSP exact per layer, BRAM18 within 1, LUT total within 15 %.
+#ifndef N2D2_HAVE_SYSTEMC
+  GTEST_SKIP() << "built without SystemC (the ONNX frontend is linked with it here)";
+#else
+  graph::Graph g = onnx::load_model(test::source_path("tests/golden/hw/lenet_q.onnx"));
+  Network net = hw::network_from_graph(g);
+  hw::Mapping m = hw::allocate(net, hw::find_device("xc7z020"), {200, {}, {}});
+  struct Row {
+    int po, pk, dsp, bram18, lut;
+  };
+  const Row yosys[] = {{3, 25, 75, 0, 8233}, {1, 1, 0, 0, 351},   {4, 25, 101, 0, 12667}, {1, 1, 0, 0, 379},
+                       {20, 1, 20, 14, 2862}, {7, 1, 7, 5, 1282}, {1, 1, 1, 0, 430}};
+  ASSERT_EQ(m.layers.size(), std::size(yosys));
+  int lut = 0, want = 0;
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    const hw::LayerMap& l = m.layers[i];
+    SCOPED_TRACE(net.layers[i].name);
+    ASSERT_EQ(l.par.po, yosys[i].po);  // the synthesized design
+    ASSERT_EQ(l.par.pk, yosys[i].pk);
+    EXPECT_EQ(l.cost.dsp, yosys[i].dsp);
+    EXPECT_LE(std::abs(l.cost.bram - yosys[i].bram18), 1);
+    lut += l.cost.lut;
+    want += yosys[i].lut;
+  }
+  EXPECT_LE(std::abs(lut - want), 0.15 * want) << lut << " LUTs estimated, yosys " << want;
+#endif
+}
+
 TEST(SynthCheck, ParsesYosysStat) {
   const std::string log = "=== top ===\n   Number of wires: 10\n   Number of cells:                 99\n     BUFG 1\n"
                           "     CARRY4 7\n     DSP48E1                        25\n     FDRE 300\n     FDSE 39\n     LUT2 10\n"
