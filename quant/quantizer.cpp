@@ -182,6 +182,8 @@ class Builder {
   QuantizedModel run() {
     if (o_.nbbits < kMinBits || o_.nbbits > kMaxBits)
       fail("--nbbits must be in [", kMinBits, ", ", kMaxBits, "], got ", o_.nbbits);
+    if (o_.wt_nbbits != 0 && (o_.wt_nbbits < kMinBits || o_.wt_nbbits > kMaxBits))
+      fail("--wt-nbbits must be in [", kMinBits, ", ", kMaxBits, "], got ", o_.wt_nbbits);
     q_.name = f_.name;
     q_.opset_imports = f_.opset_imports;
     q_.opset_imports[kN2D2Domain] = 1;
@@ -211,6 +213,8 @@ class Builder {
 
  private:
   int64_t levels(bool s) const { return max_value(o_.nbbits, s); }
+  int wbits() const { return o_.wt_nbbits != 0 ? o_.wt_nbbits : o_.nbbits; }
+  int64_t wlevels() const { return max_value(wbits(), true); }
 
   ValueId add(const std::string& domain, const std::string& op, const std::string& name, std::vector<ValueId> ins,
               const std::string& out_name, Attributes attrs = {}) {
@@ -384,13 +388,13 @@ class Builder {
     if (o_.wt_clipping != Clipping::Max) {  // weights clipping on the layer's |w| histogram
       Histogram h;
       h.add(wt.span<float>());
-      double t = clip_threshold(h, o_.wt_clipping, levels(true), o_.quantile);
+      double t = clip_threshold(h, o_.wt_clipping, wlevels(), o_.quantile);
       for (double& v : wmax) v = std::min(v, t);
       lmax = std::min(lmax, t);
     }
     if (!o_.per_channel) std::fill(wmax.begin(), wmax.end(), lmax);
     std::vector<double> sw(static_cast<std::size_t>(M));
-    for (int64_t c = 0; c < M; ++c) sw[c] = wmax[c] > 0 ? wmax[c] / static_cast<double>(levels(true)) : 1.0;
+    for (int64_t c = 0; c < M; ++c) sw[c] = wmax[c] > 0 ? wmax[c] / static_cast<double>(wlevels()) : 1.0;
     ValueId y = n.outputs[0];
     const Node* relu = absorbed_relu(y);
     ValueId out = relu ? relu->outputs[0] : y;
@@ -409,10 +413,10 @@ class Builder {
         if (v != alpha && v < 1.0) sw[c] *= v / alpha;
       }
     Shape wshape = conv ? w->shape() : Shape{M, K};
-    Tensor wq(quant_storage_dtype(o_.nbbits, true), wshape);
+    Tensor wq(quant_storage_dtype(wbits(), true), wshape);
     for (int64_t c = 0; c < M; ++c)
       for (int64_t k = 0; k < K; ++k) {
-        int64_t v = quantize(wp[c * K + k], static_cast<float>(sw[c]), o_.nbbits, true);
+        int64_t v = quantize(wp[c * K + k], static_cast<float>(sw[c]), wbits(), true);
         if (wq.dtype() == DType::I8) wq.data_mut<int8_t>()[c * K + k] = static_cast<int8_t>(v);
         else wq.data_mut<int16_t>()[c * K + k] = static_cast<int16_t>(v);
       }

@@ -3,6 +3,7 @@
 # same quantized model, and both against ORT's float run, in one run.
 #
 #   scripts/bench_int8_vs_ort.sh [--rounds N] [--threads T] [--dir CACHE] [--md FILE] [--rescaling R]
+#                                [--wt-nbbits B]
 #
 # Models (made once into CACHE, default /tmp/n2d2_bench_int8):
 #   float.onnx   torchvision ResNet-18 (scripts/make_zoo_models.py: seeded random weights, opset 13,
@@ -12,7 +13,9 @@
 #   calib/       8 synthetic IDX images 672x224 (seeded uniform pixels, random labels): enough for
 #                latency, meaningless for accuracy (no ImageNet here).
 #   q/model.onnx `n2d2-flow quantize float.onnx --calib-data calib --calib 8 --test-images 0`
-#                (8 bits, MSE clipping, --rescaling R, default Floating-point): ai.n2d2 integer ops.
+#                (8 bits, MSE clipping, --rescaling R, default Floating-point): ai.n2d2 integer ops;
+#                --wt-nbbits B (default 8) quantizes the weights to B bits (7: ORT's reduce_range,
+#                the weight pairs that fit the AVX2 vpmaddubsw kernels), into q_R_wB/.
 #   qdq/model.onnx `n2d2-flow export q/model.onnx --format onnx-int8` (QuantizeLinear /
 #                DequantizeLinear; ORT's 'all' optimizations fuse it into QLinearConv/QLinearAdd/QGemm).
 # Each round runs, alternately: ORT float, ORT QDQ (scripts/ort_run.js, optimization 'all', T
@@ -30,7 +33,7 @@ ROOT=$(pwd)
 abspath() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$ORIG_PWD" "$1" ;; esac; }
 die() { echo "bench_int8_vs_ort: $*" >&2; exit 2; }
 
-ROUNDS=3; THREADS=1; CACHE=/tmp/n2d2_bench_int8; MD=""; RESCALING=Floating-point
+ROUNDS=3; THREADS=1; CACHE=/tmp/n2d2_bench_int8; MD=""; RESCALING=Floating-point; WTBITS=8
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift ;;
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
     --dir) CACHE=$(abspath "$2"); shift ;;
     --md) MD=$(abspath "$2"); shift ;;
     --rescaling) RESCALING=$2; shift ;;
+    --wt-nbbits) WTBITS=$2; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -140,9 +144,10 @@ for split in ("train", "t10k"):
 PY
 fi
 Q="$CACHE/q_$RESCALING"
+[ "$WTBITS" = 8 ] || Q="${Q}_w$WTBITS"
 if [ ! -f "$Q/model.onnx" ]; then
   "$N2D2_FLOW" quantize "$CACHE/float.onnx" --calib-data "$CACHE/calib" --calib 8 --test-images 0 \
-    --act-rescaling "$RESCALING" --force -o "$Q" >/dev/null || die "n2d2-flow quantize failed"
+    --act-rescaling "$RESCALING" --wt-nbbits "$WTBITS" --force -o "$Q" >/dev/null || die "n2d2-flow quantize failed"
 fi
 if [ ! -f "$Q/qdq/model.onnx" ]; then
   "$N2D2_FLOW" export "$Q/model.onnx" --format onnx-int8 --force -o "$Q/qdq" >/dev/null || die "n2d2-flow export failed"
@@ -211,7 +216,7 @@ row=$("$PYTHON" -c "
 f,q,n,fm,qm,nm=${BEST[f]},${BEST[q]},${BEST[n]},${BEST[fmin]},${BEST[qmin]},${BEST[nmin]}
 print(f'{f:.2f} {q:.2f} {n:.2f} {q/f:.2f} {n/q:.2f} {n/f:.2f} {fm:.2f} {qm:.2f} {nm:.2f} {nm/qm:.2f}')")
 read -r f q n qf nq nf fm qm nm nqm <<<"$row"
-echo "ResNet-18 batch 1, $THREADS thread(s), $RESCALING, best of $ROUNDS rounds:"
+echo "ResNet-18 batch 1, $THREADS thread(s), $RESCALING, $WTBITS-bit weights, best of $ROUNDS rounds:"
 echo "  median: ORT float $f ms | ORT QDQ int8 $q ms ($qf x float) | n2d2-flow int8 $n ms"
 echo "  n2d2-flow int8 / ORT int8 = $nq (< 1: n2d2-flow is faster); n2d2-flow int8 / ORT float = $nf"
 echo "  minimum: ORT float $fm ms | ORT QDQ int8 $qm ms | n2d2-flow int8 $nm ms (ratio $nqm)"
@@ -222,7 +227,7 @@ if [ -n "$MD" ]; then
   {
     echo "| threads | rescaling | ORT float ms | ORT QDQ int8 ms | ORT int8/float | n2d2-flow int8 ms | n2d2 int8 / ORT int8 | min ms: ORT int8 / n2d2 | CPU ms: ORT int8 / n2d2 (ratio) |"
     echo "|---|---|---|---|---|---|---|---|---|"
-    echo "| $THREADS | $RESCALING | $f | $q | $qf | $n | $nq | $qm / $nm | $cq / $cn ($cr) |"
+    echo "| $THREADS | $RESCALING, $WTBITS-bit weights | $f | $q | $qf | $n | $nq | $qm / $nm | $cq / $cn ($cr) |"
     echo
     echo "$CPU, $DATE, best of $ROUNDS alternated rounds (medians; minima in the last column)."
   } > "$MD.tmp" && mv "$MD.tmp" "$MD"

@@ -1,7 +1,8 @@
 // Integer dot-product cores of QGemm (kernels/quant/quant_cores.h): reference, AVX2 (vpmaddwd)
 // and AVX-512 VNNI (vpdpbusd), and the panel micro-kernels of QConv (kernels/quant/panel.h: the
 // packed activation block reused by every 8-row weight panel, int32 epilogue), on ResNet-18-like
-// convolution shapes (M output channels x P pixels x K = C*k*k) and a batch-1 classifier.
+// convolution shapes (M output channels x P pixels x K = C*k*k) and a batch-1 classifier; the
+// AVX2 vpmaddubsw panel kernel of weight pairs that fit int16 too.
 // Counter: GOP/s (2 ops per MAC).
 #include <benchmark/benchmark.h>
 
@@ -84,6 +85,10 @@ void run_panel(benchmark::State& state, n2d2::kernels::detail::PanelKernel kerne
 void BM_PanelAvx2(benchmark::State& s) {
   run_panel(s, n2d2::kernels::detail::panel_kernel_avx2, n2d2::kernels::require_isa(n2d2::kernels::Isa::Avx2), 2);
 }
+// The vpmaddubsw kernel for weight pairs that fit int16 (7-bit weights here), byte panels.
+void BM_PanelAvx2Pairs(benchmark::State& s) {
+  run_panel(s, n2d2::kernels::detail::panel_kernel_avx2_pairs, n2d2::kernels::require_isa(n2d2::kernels::Isa::Avx2), 1);
+}
 void BM_PanelVnni(benchmark::State& s) {
   run_panel(s, n2d2::kernels::detail::panel_kernel_vnni, n2d2::kernels::detail::require_avx512_vnni(), 1);
 }
@@ -102,4 +107,5 @@ BENCHMARK(BM_QDotRef)->Apply(shapes);
 BENCHMARK(BM_QDotAvx2)->Apply(shapes);
 BENCHMARK(BM_QDotVnni)->Apply(shapes);
 BENCHMARK(BM_PanelAvx2)->Apply(shapes);
+BENCHMARK(BM_PanelAvx2Pairs)->Apply(shapes);
 BENCHMARK(BM_PanelVnni)->Apply(shapes);

@@ -11,12 +11,15 @@
 //     output pixels and reused by every weight panel: [K4][kBlockPixels][4];
 //   - VNNI: vpdpbusd adds 4 u8 x s8 products per int32 lane (exact); AVX2: the bytes are widened
 //     to int16 and vpmaddwd adds 2 products per lane (exact; no vpmaddubsw, whose int16
-//     saturation could differ from the reference), twice per group of 4.
+//     saturation could differ from the reference), twice per group of 4; where every weight
+//     pair of the convolution has |w0| + |w1| <= 128 (e.g. 7-bit weights), vpmaddubsw cannot
+//     saturate and its kernel (byte panels, vpmaddubsw + vpmaddwd by ones) runs instead.
 // Epilogue, in registers: + (bias - offset * sum_k W[m, k]) in int32 where that cannot leave int32
 // (else per channel in int64 with the reference's saturation), then either the int32 store
 // (QConv) or the Requantize of graph/ops/quant_semantics.h to 8 bits (QConvRequantize).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -78,6 +81,19 @@ void panel_kernel_vnni(int64_t rows, int64_t pixels, int64_t K4, const int8_t* w
                        const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0);
 void panel_kernel_avx2(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                        const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0);
+// The AVX2 kernel for byte panels (the VNNI layout) whose weight pairs (bytes 0 1 and 2 3 of each
+// group) all satisfy |a| + |b| <= 128 (weights_fit_u8_pairs): vpmaddubsw, which cannot saturate then.
+void panel_kernel_avx2_pairs(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
+                             const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0);
+// True when every pair (bytes 2 i, 2 i + 1) of `bytes` (n even) has |a| + |b| <= 128: then
+// 255 (|a| + |b|) <= 32640 and a uint8 x int8 pair sum always fits int16.
+inline bool weights_fit_u8_pairs(const int8_t* bytes, std::size_t n) {
+  for (std::size_t i = 0; i + 1 < n; i += 2) {
+    int a = bytes[i] < 0 ? -bytes[i] : bytes[i], b = bytes[i + 1] < 0 ? -bytes[i + 1] : bytes[i + 1];
+    if (a + b > 128) return false;
+  }
+  return true;
+}
 
 // Channel-lane micro-kernel (chanlane_vnni.cpp) for small maps: 32 output channels (lanes) x
 // `pixels` (<= kChanLaneTile) pixels; weights [K4][32][4]; pixel j's 4 bytes of K group k at

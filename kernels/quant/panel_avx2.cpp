@@ -4,6 +4,7 @@
 // packed widened (panel.h: the int16 pairs w0 w2 | w1 w3 per group, two broadcasts per row), and
 // two vpmaddwd give the 4-product sum exactly (no vpmaddubsw: its int16 saturation would differ
 // from the reference). Micro-tile 4 channels x 16 pixels (2 ymm of 8 lanes), 8 accumulators.
+// panel_kernel_avx2_pairs: the vpmaddubsw tile for weights whose pairs cannot saturate it.
 #include <immintrin.h>
 
 #include "kernels/quant/panel.h"
@@ -80,22 +81,64 @@ void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* const* b, 
     }
 }
 
+// The same tile for panels whose weight pairs fit int16 sums (PackedPanels::u8pairs: the VNNI
+// byte layout, |w0| + |w1| <= 128 and |w2| + |w3| <= 128 for every group, so that
+// 255 (|w0| + |w1|) <= 32640 and vpmaddubsw never saturates): per group of 4, vpmaddubsw gives
+// the two pair sums in int16 and vpmaddwd by ones their int32 sum, exactly; no widening.
+template <int MR, int NV>
+void tile_pairs(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* const* b, const PanelEpilogue& e, int64_t m0,
+                int64_t mr0, int64_t px0, void* y, int64_t ldy, int64_t p0) {
+  __m256i acc[MR][NV];
+  for (int m = 0; m < MR; ++m)
+    for (int v = 0; v < NV; ++v) acc[m][v] = _mm256_setzero_si256();
+  const int32_t* wp = reinterpret_cast<const int32_t*>(w) + mr0;  // per row: the 4 weight bytes
+  const __m256i ones = _mm256_set1_epi16(1);
+  for (int64_t k = 0; k < K4; ++k) {
+    __m256i x[NV];
+    for (int v = 0; v < NV; ++v) x[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[k] + (px0 + v * 8) * 4));
+    for (int m = 0; m < MR; ++m) {
+      __m256i wv = _mm256_set1_epi32(wp[k * kPanelRows + m]);
+      for (int v = 0; v < NV; ++v)
+        acc[m][v] = _mm256_add_epi32(acc[m][v], _mm256_madd_epi16(_mm256_maddubs_epi16(x[v], wv), ones));
+    }
+  }
+  for (int m = 0; m < MR; ++m)
+    for (int v = 0; v < NV; ++v) {
+      int64_t left = pixels - px0 - v * 8;
+      if (left <= 0) continue;
+      int64_t mm = m0 + mr0 + m;
+      store8(acc[m][v], left >= 8 ? 8 : static_cast<int>(left), e, mm, y, mm * ldy + p0 + px0 + v * 8);
+    }
+}
+
 using TileFn = void (*)(int64_t, int64_t, const int8_t*, const uint8_t* const*, const PanelEpilogue&, int64_t, int64_t, int64_t,
                         void*, int64_t, int64_t);
 constexpr TileFn kTiles[4][2] = {{tile<1, 1>, tile<1, 2>}, {tile<2, 1>, tile<2, 2>},
                                  {tile<3, 1>, tile<3, 2>}, {tile<4, 1>, tile<4, 2>}};
+constexpr TileFn kPairTiles[4][2] = {{tile_pairs<1, 1>, tile_pairs<1, 2>}, {tile_pairs<2, 1>, tile_pairs<2, 2>},
+                                     {tile_pairs<3, 1>, tile_pairs<3, 2>}, {tile_pairs<4, 1>, tile_pairs<4, 2>}};
+
+void run_tiles(const TileFn (&tiles)[4][2], int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel,
+               const uint8_t* const* x4, const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0) {
+  for (int64_t mr0 = 0; mr0 < rows; mr0 += 4) {
+    int64_t mr = rows - mr0 < 4 ? rows - mr0 : 4;
+    for (int64_t px0 = 0; px0 < pixels; px0 += 16) {
+      int64_t nv = pixels - px0 >= 16 ? 2 : 1 + (pixels - px0 > 8);
+      tiles[mr - 1][nv - 1](pixels, K4, wpanel, x4, e, m0, mr0, px0, y, ldy, p0);
+    }
+  }
+}
 
 }  // namespace
 
 void panel_kernel_avx2(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
                        const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0) {
-  for (int64_t mr0 = 0; mr0 < rows; mr0 += 4) {
-    int64_t mr = rows - mr0 < 4 ? rows - mr0 : 4;
-    for (int64_t px0 = 0; px0 < pixels; px0 += 16) {
-      int64_t nv = pixels - px0 >= 16 ? 2 : 1 + (pixels - px0 > 8);
-      kTiles[mr - 1][nv - 1](pixels, K4, wpanel, x4, e, m0, mr0, px0, y, ldy, p0);
-    }
-  }
+  run_tiles(kTiles, rows, pixels, K4, wpanel, x4, e, m0, y, ldy, p0);
+}
+
+void panel_kernel_avx2_pairs(int64_t rows, int64_t pixels, int64_t K4, const int8_t* wpanel, const uint8_t* const* x4,
+                             const PanelEpilogue& e, int64_t m0, void* y, int64_t ldy, int64_t p0) {
+  run_tiles(kPairTiles, rows, pixels, K4, wpanel, x4, e, m0, y, ldy, p0);
 }
 
 }  // namespace n2d2::kernels::detail

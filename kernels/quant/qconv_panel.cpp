@@ -68,10 +68,12 @@ namespace q = n2d2::quant;
 // zero-padded, with K ordered channel-major (k = ic T + t: the gathered blocks) or, tap-major,
 // k4 = t C4 + ic / 4, byte ic % 4 (C4 = ceil(cin_g / 4): the channel-interleaved input read in
 // place); per-row sums. `wide` (the AVX2 kernel's layout): each group of 4 bytes w0 w1 w2 w3
-// stored as the int16 values w0 w2 w1 w3 (the pairs vpmaddwd multiplies, widened once here).
+// stored as the int16 values w0 w2 w1 w3 (the pairs vpmaddwd multiplies, widened once here),
+// unless every pair fits vpmaddubsw (`pairs`: the bytes kept for panel_kernel_avx2_pairs).
 struct PackedPanels {
   int64_t M = 0, K = 0, K4 = 0, G = 0, R = kPanelRows, panels_per_group = 0;  // R rows per panel
   bool tap_major = false, wide = false;
+  bool pairs = false;  // AVX2 requested, the byte layout kept: every weight pair fits vpmaddubsw
   std::vector<int8_t> data;
   std::vector<int64_t> sums;
   const int8_t* panel(int64_t g, int64_t p) const {
@@ -101,8 +103,10 @@ void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G
         out.sums[m] += w[m * K + k];
       }
   }
-  out.wide = wide;
-  if (!wide) return;
+  out.wide = false;
+  out.pairs = wide && detail::weights_fit_u8_pairs(out.data.data(), out.data.size());
+  if (!wide || out.pairs) return;
+  out.wide = true;
   std::vector<int8_t> bytes(out.data.size() * 2);
   for (std::size_t i = 0; i < out.data.size(); i += 4) {
     const int16_t v[4] = {out.data[i], out.data[i + 2], out.data[i + 1], out.data[i + 3]};
@@ -221,11 +225,13 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant, boo
   const int64_t R = lanes ? detail::kChanLaneRows : kPanelRows;
   PackedPanels local;
   const auto* pp = static_cast<const PackedPanels*>(c.prepared);
-  if (!pp || pp->M != M || pp->K != K || pp->G != G || pp->tap_major != implicit || pp->R != R || pp->wide == vnni) {
+  if (!pp || pp->M != M || pp->K != K || pp->G != G || pp->tap_major != implicit || pp->R != R ||
+      (pp->wide || pp->pairs) == vnni) {
     pack_panels(w.data<int8_t>(), M, cin_g, s.k_size(), G, implicit, R, !vnni, local);
     pp = &local;
   }
   const PackedPanels& pw = *pp;
+  if (pw.pairs) kernel = detail::panel_kernel_avx2_pairs;
   const int64_t K4 = pw.K4;
   detail::PanelEpilogueData ed;
   make_epilogue(c, pw, kSigned ? 128 : 0, requant, ed);

@@ -35,6 +35,7 @@ uint8_t quantize_one(float x, float scale, int nbbits, bool is_signed);
 Status qadd_requantize_avx512(const KernelContext& c);
 Status quantize_avx512(const KernelContext& c);
 Status qadd_requantize_avx2(const KernelContext& c);
+Status quantize_avx2(const KernelContext& c);
 }  // namespace detail
 
 }  // namespace n2d2::kernels

@@ -2,16 +2,18 @@
 // (panel engine, VNNI and AVX2 micro-kernels, VNNI channel lanes on small maps: in-place /
 // phase-split / gathered patches, every
 // rescaling mode per tensor and per channel, 8 and fewer bits, the int64 slow channels),
-// QAddRequantize and Quantize (AVX-512), uint8/int8 MaxPool (row kernel), QGlobalSumPool (SSE2);
+// QAddRequantize and Quantize (AVX-512, AVX2), uint8/int8 MaxPool (row kernel), QGlobalSumPool (SSE2);
 // each kernel run by name so every ISA level of the machine is covered, and at 1 and 2 threads.
 #include <tbb/task_arena.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 
 #include "graph/ops/quant_ops.h"
 #include "kernels/cpu/isa.h"
+#include "kernels/quant/panel.h"
 #include "kernels/quant/quant_kernels.h"
 #include "tests/kernels/quant_kernel_util.h"
 #include "tests/test_util.h"
@@ -125,7 +127,60 @@ void check_qconv_edges(const std::string& impl) {
   test::expect_equal(run_impl("QConv", plain, {x3, w3}, a3), run_impl("QConv", "", {x3, w3}, a3));
 }
 
+// Weights whose pairs fit vpmaddubsw (|w0| + |w1| <= 128: the AVX2 pair kernel), at the limit:
+// all-255 / all-0 inputs (x ^ 0x80 for int8) against pairs summing to 128 in magnitude.
+void check_qconv_pairs(const std::string& impl) {
+  if (std::string why = isa_skip(impl); !why.empty()) GTEST_SKIP() << why;
+  const ConvCase cases[] = {{1, 8, 6, 9, 8, 1, 1, 0, 1, 1},  {1, 5, 9, 11, 13, 3, 1, 1, 1, 1}, {2, 6, 12, 10, 9, 5, 2, 2, 1, 1},
+                            {1, 3, 15, 14, 10, 7, 2, 3, 1, 1}, {2, 8, 7, 9, 12, 3, 1, 1, 1, 4}, {1, 2, 1, 50, 3, 3, 1, 1, 1, 1}};
+  const int8_t limit[][2] = {{127, 1}, {-128, 0}, {64, -64}, {-64, -64}, {1, -127}, {0, 128 - 1}};
+  uint64_t seed = 5000;
+  for (const ConvCase& t : cases)
+    for (int fill = 0; fill < 3; ++fill)  // 0: random x, 1: all 255 (uint8) / 127 (int8), 2: 0 / -128
+      for (bool sx : {false, true}) {
+        Tensor x = sx ? random_int<int8_t>({t.n, t.c, t.h, t.w}, seed++, -128, 127)
+                      : random_int<uint8_t>({t.n, t.c, t.h, t.w}, seed++, 0, 255);
+        if (fill > 0) {
+          uint8_t v = fill == 1 ? (sx ? 127 : 255) : (sx ? 0x80 : 0);
+          std::memset(x.raw_mut(), v, static_cast<std::size_t>(x.numel()));
+        }
+        Tensor w = random_int<int8_t>({t.m, t.c / t.group, t.k, t.k}, seed++, -64, 64);
+        if (fill > 0) {  // pairs at the limit (consecutive bytes of a row pair up only in some layouts)
+          int8_t* p = w.data_mut<int8_t>();
+          for (int64_t i = 0; i + 1 < w.numel(); i += 2) {
+            const int8_t* l = limit[(i / 2) % 6];
+            p[i] = l[0] / 2, p[i + 1] = l[1] / 2;  // halves: any two weights of the tensor still fit
+          }
+          p[0] = fill == 1 ? 64 : -64;
+        }
+        Tensor b = random_int<int32_t>({t.m}, seed++, -200000, 200000);
+        for (const char* mode : {"Floating-point", "Single-shift"}) {
+          graph::Attributes a = requant_attrs(mode, t.m, 8, fill == 2, seed++);
+          a.set("strides", std::vector<int64_t>{t.stride, t.stride});
+          a.set("pads", std::vector<int64_t>{t.pad, t.pad, t.pad, t.pad});
+          a.set("group", t.group);
+          SCOPED_TRACE("c=" + std::to_string(t.c) + " k=" + std::to_string(t.k) + " fill=" + std::to_string(fill) + " " + mode +
+                       (sx ? " int8 in" : " uint8 in"));
+          test::expect_equal(run_impl("QConvRequantize", impl, {x, w, b}, a), run_impl("QConvRequantize", "", {x, w, b}, a));
+          test::expect_equal(run_impl("QConvRequantize", impl, {x, w, b}, a, 2), run_impl("QConvRequantize", "", {x, w, b}, a));
+          const std::string plain = "qconv_u8s8_" + impl.substr(impl.rfind('_') + 1);
+          test::expect_equal(run_impl("QConv", plain, {x, w, b}, a), run_impl("QConv", "", {x, w, b}, a));
+          if (::testing::Test::HasFailure()) return;
+        }
+      }
+}
+
 }  // namespace
+
+TEST(QuantPanel, WeightPairsFitTheU8Kernel) {
+  const int8_t fit[] = {127, 1, -128, 0, 64, -64, -64, -64, 0, 0};
+  EXPECT_TRUE(kernels::detail::weights_fit_u8_pairs(fit, 10));
+  const int8_t over[] = {1, 1, 127, 2};
+  EXPECT_FALSE(kernels::detail::weights_fit_u8_pairs(over, 4));
+  const int8_t over2[] = {-128, -1};
+  EXPECT_FALSE(kernels::detail::weights_fit_u8_pairs(over2, 2));
+}
+TEST(QuantPanel, Avx2PairKernelMatchesReference) { check_qconv_pairs("qconv_requantize_avx2"); }
 
 TEST(QuantPanel, QConvRequantizeVnniMatchesReference) { check_qconv_requantize("qconv_requantize_vnni"); }
 TEST(QuantPanel, QConvRequantizeAvx2MatchesReference) { check_qconv_requantize("qconv_requantize_avx2"); }
@@ -192,6 +247,7 @@ static void check_quantize(const std::string& impl) {
 }
 
 TEST(QuantPanel, QuantizeAvx512MatchesReference) { check_quantize("quantize_avx512"); }
+TEST(QuantPanel, QuantizeAvx2MatchesReference) { check_quantize("quantize_avx2"); }
 TEST(QuantPanel, QuantizePlanesMatchesReference) { check_quantize("quantize_planes"); }
 
 TEST(QuantPanel, MaxPoolInt8MatchesReference) {

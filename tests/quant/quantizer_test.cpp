@@ -118,6 +118,35 @@ TEST(Quantizer, LeNetEightBitEveryRescalingMode) {
   }
 }
 
+TEST(Quantizer, SevenBitWeightsWithEightBitActivations) {
+  // --wt-nbbits 7: weights in [-63, 63] (each layer's largest reaches 63), activations 8 bits,
+  // still close to the float run.
+  graph::Graph g = load("lenet_fmnist");
+  Tensor x = input("lenet_fmnist"), want = run(g, x);
+  quant::Calibration cal = calibrate_on(g, x);
+  quant::QuantOptions o;
+  o.wt_nbbits = 7;
+  o.act_clipping = quant::Clipping::Max;
+  quant::QuantizedModel q = quant::quantize(g, cal, o);
+  int weighted = 0;
+  for (const auto& n : q.graph.nodes()) {
+    if (n.op_type != "QConv" && n.op_type != "QGemm") continue;
+    const auto& init = q.graph.value(n.inputs[1]).initializer;
+    ASSERT_TRUE(init.has_value()) << n.name;
+    const Tensor* w = &*init;
+    ASSERT_EQ(w->dtype(), DType::I8) << n.name;
+    int lo = 0, hi = 0;
+    for (int8_t v : w->span<int8_t>()) lo = std::min<int>(lo, v), hi = std::max<int>(hi, v);
+    EXPECT_GE(lo, -63) << n.name;
+    EXPECT_EQ(std::max(-lo, hi), 63) << n.name;
+    ++weighted;
+  }
+  EXPECT_EQ(weighted, 5);
+  EXPECT_LT(rel_diff(run(q.graph, x), want), 0.06);
+  o.wt_nbbits = 1;
+  EXPECT_THROW(quant::quantize(g, cal, o), Error);
+}
+
 TEST(Quantizer, ResidualNetAlignsBranchScales) {
   graph::Graph g = load("resnet_tiny");
   Tensor x = input("resnet_tiny"), want = run(g, x);
