@@ -1,6 +1,7 @@
 // AVX2+FMA micro-kernels of the packed and depthwise convolutions (compiled with -mavx2 -mfma;
 // called only when max_isa() allows). Packed tile: 4 rows x 24 columns in 12 ymm accumulators,
-// masked column tails.
+// masked column tails; B rows strided (packed patches, pointwise input) or pointed to (the
+// in-place stride-1 convolution, inplace.cpp).
 #include <immintrin.h>
 
 #include "kernels/conv/micro.h"
@@ -15,10 +16,22 @@ using avx2::strided8;
 using avx2::strided_tail;
 using avx2::tail_mask;
 
+// B row k of the packed patches / the pointwise input: b + k ldb.
+struct StridedRows {
+  const float* b;
+  int64_t ldb;
+  const float* operator()(int64_t k) const { return b + k * ldb; }
+};
+// B row k read in place from a padded input: rows[k] + q.
+struct PointedRows {
+  const float* const* rows;
+  int64_t q;
+  const float* operator()(int64_t k) const { return rows[k] + q; }
+};
+
 // Full: cols == 8 NV, every load and store a plain one (masked stores are slow on AMD cores).
-template <int NV, bool Full>
-void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows, int cols,
-           bool accumulate) {
+template <int NV, bool Full, class Rows>
+void micro(int64_t kc, const float* a, Rows brow, float* c, int64_t ldc, int rows, int cols, bool accumulate) {
   constexpr int MR = 4;
   __m256 acc[MR][NV];
 #pragma GCC unroll 8
@@ -28,7 +41,8 @@ void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, in
   // A partial last vector is a masked load: B may be the input itself (pointwise convolutions),
   // whose last row ends at the tensor's end.
   const __m256i last = tail_mask(cols - 8 * (NV - 1));
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
+  for (int64_t k = 0; k < kc; ++k, a += MR) {
+    const float* b = brow(k);
     __m256 bv[NV];
 #pragma GCC unroll 8
     for (int v = 0; v < NV - 1; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
@@ -60,28 +74,40 @@ void micro(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, in
   }
 }
 
+template <class Rows>
+void micro_cols(int64_t kc, const float* a, Rows brow, float* c, int64_t ldc, int rows, int cols, bool accumulate) {
+  if (cols == 24)
+    micro<3, true>(kc, a, brow, c, ldc, rows, cols, accumulate);
+  else if (cols > 16)
+    micro<3, false>(kc, a, brow, c, ldc, rows, cols, accumulate);
+  else if (cols == 16)
+    micro<2, true>(kc, a, brow, c, ldc, rows, cols, accumulate);
+  else if (cols > 8)
+    micro<2, false>(kc, a, brow, c, ldc, rows, cols, accumulate);
+  else if (cols == 8)
+    micro<1, true>(kc, a, brow, c, ldc, rows, cols, accumulate);
+  else
+    micro<1, false>(kc, a, brow, c, ldc, rows, cols, accumulate);
+}
+
 }  // namespace
 
 void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
                          int cols, bool accumulate) {
-  if (cols == 24)
-    micro<3, true>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
-  else if (cols > 16)
-    micro<3, false>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
-  else if (cols == 16)
-    micro<2, true>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
-  else if (cols > 8)
-    micro<2, false>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
-  else if (cols == 8)
-    micro<1, true>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
-  else
-    micro<1, false>(kc, a, b, ldb, c, ldc, rows, cols, accumulate);
+  micro_cols(kc, a, StridedRows{b, ldb}, c, ldc, rows, cols, accumulate);
 }
+
+void conv_micro_rows_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,
+                              int rows, int cols, bool accumulate) {
+  micro_cols(kc, a, PointedRows{brows, q}, c, ldc, rows, cols, accumulate);
+}
+
+namespace {
 
 // NV vectors of one depthwise row from output i (NV independent FMA chains over the taps); the
 // last vector holds `last` outputs (1..8: masked loads and store when fewer than 8).
 template <int NV>
-inline void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const int64_t* tap_off, const float* w,
+void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const int64_t* tap_off, const float* w,
                               int taps, float* y, int64_t i, int64_t last) {
   const __m256i m = tail_mask(last);
   const bool full = last == 8;
@@ -105,6 +131,8 @@ inline void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const
     else _mm256_maskstore_ps(y + i + 8 * v, m, acc[v]);
   }
 }
+
+}  // namespace
 
 void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
                             int64_t n) {

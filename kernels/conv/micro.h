@@ -21,6 +21,11 @@ void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb
 void conv_micro_f32_avx512(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
                            int cols, bool accumulate);
 
+// The AVX2 tile with B row k at brows[k] + q (the in-place convolution, inplace.cpp: rows of a
+// zero-padded input; every B row readable for 24 floats).
+void conv_micro_rows_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,
+                              int rows, int cols, bool accumulate);
+
 // One run of a packed patch row: columns [j0, j0 + len) read src[i * step] (src relative to the
 // input plane of the row's channel); columns in no run are padding.
 struct PatchRun {

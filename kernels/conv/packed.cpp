@@ -174,6 +174,7 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   const int64_t m_blocks = (cout_g + rows_per_task - 1) / rows_per_task;
   const float* xp = x.data<float>();
   float* yp = y.data_mut<float>();
+  if (K > 0 && inplace_conv_applies(s, isa)) return run_inplace_conv(xp, yp, s, N, C, M, G, *pw, ep);
   const int64_t ksz = s.k_size();
   // Pointwise (1x1, stride 1, no padding): the patch matrix is the input itself, [K][P].
   bool pointwise = true;

@@ -10,6 +10,7 @@
 #include "kernels/conv/epilogue.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/kernel.h"
+#include "kernels/spatial_dims.h"
 
 namespace n2d2::kernels::detail {
 
@@ -25,6 +26,13 @@ std::shared_ptr<const PackedConvWeights> pack_conv_weights(const Tensor& w, int6
 // Runs Conv (inputs X, W[, B]) on the core of `isa` with the epilogue's residual/activation
 // (its bias is taken from input 2). Uses c.prepared as PackedConvWeights when set, else packs.
 Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue epilogue);
+
+// The in-place stride-1 convolution (inplace.cpp, AVX2): whether it runs the conv of geometry s
+// (1-D / 2-D, stride 1, more than one tap), and the run on the packed weights (mr 4): x [N][C]
+// planes, y [N][M] output planes, the epilogue's bias, residual and activation.
+bool inplace_conv_applies(const Spatial3& s, Isa isa);
+Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, int64_t C, int64_t M, int64_t G,
+                        const PackedConvWeights& pw, const ConvEpilogue& ep);
 
 // The micro-kernel rows of `isa`'s core.
 int packed_conv_rows(Isa isa);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "graph/ops/quant_ops.h"
+#include "kernels/buffer_lease.h"
 #include "kernels/conv/conv.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/parallel.h"
@@ -171,36 +172,9 @@ const uint8_t* zero_row() {
   return z;
 }
 
-// The conv-wide buffers of one call (padded input copies, uncompacted output), kept per thread
-// between calls so that each run does not map and clear fresh pages. A call made while another
-// is waiting in parallel_for on the same thread (TBB may run it there) takes fresh vectors.
+// The conv-wide buffers of one call (padded input copies, uncompacted output), leased per thread.
 struct ConvBuffers {
   std::vector<uint8_t> xq, xq4, yv;
-};
-class BufferLease {
- public:
-  BufferLease() : b_(busy() ? &own_ : &cache()), taken_(b_ == &cache()) {
-    if (taken_) busy() = true;
-  }
-  ~BufferLease() {
-    if (taken_) busy() = false;
-  }
-  BufferLease(const BufferLease&) = delete;
-  BufferLease& operator=(const BufferLease&) = delete;
-  ConvBuffers& get() { return *b_; }
-
- private:
-  static ConvBuffers& cache() {
-    thread_local ConvBuffers c;
-    return c;
-  }
-  static bool& busy() {
-    thread_local bool b = false;
-    return b;
-  }
-  ConvBuffers own_;
-  ConvBuffers* b_;
-  bool taken_;
 };
 
 // Per-thread buffers of the activation packing.
@@ -253,7 +227,7 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant, boo
   const int64_t Hq = (Hp + sh - 1) / sh, Wq = (Wp + sw - 1) / sw, HWq = Hq * Wq, PL = sh * sw * HWq;
   const int64_t Pk = implicit ? s.out[1] * Wq : P;  // pixels in the kernel's output rows
   const bool compact = implicit && !lanes && Pk != P;
-  BufferLease lease;
+  BufferLease<ConvBuffers> lease;
   std::vector<uint8_t>&xq = lease.get().xq, &xq4 = lease.get().xq4, &yv = lease.get().yv;
   if (implicit && sw == 1 && sh == 1) {
     // Stride 1: interleave the input rows straight into their padded places (one phase).
