@@ -20,16 +20,12 @@ namespace n2d2::kernels::detail {
 
 namespace {
 
-constexpr int kMr = 4, kNr = 24;       // the AVX2 tile
-constexpr int64_t kKc = 256;           // k per block (as packed.cpp)
-constexpr int64_t kColsPerTask = 4 * kNr;
-constexpr int64_t kMaxRows = 128, kMinRows = 64, kMinTasks = 8;
+constexpr int kMr = 4, kNr = 24;  // the AVX2 tile
+constexpr int64_t kKc = kConvKc;
 
 struct InplaceBuffers {
   std::vector<float> xq, yv;
 };
-
-int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 }  // namespace
 
@@ -58,20 +54,11 @@ Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, 
   for (int64_t kh = 0, t = 0; kh < s.k[1]; ++kh)
     for (int64_t kw = 0; kw < s.k[2]; ++kw, ++t) tap_off[t] = kh * s.d[1] * Wp + kw * s.d[2];
 
-  const int64_t cols_per_task = std::min(round_up(Pk, kNr), kColsPerTask);
-  const int64_t p_blocks = (Pk + cols_per_task - 1) / cols_per_task;
-  int64_t rows_per_task = std::min(round_up(cout_g, kMr), kMaxRows);
-  while (rows_per_task > kMinRows && N * G * p_blocks * ((cout_g + rows_per_task - 1) / rows_per_task) < kMinTasks)
-    rows_per_task = round_up(rows_per_task / 2, kMr);
-  const int64_t m_blocks = (cout_g + rows_per_task - 1) / rows_per_task;
-  parallel_for(N * G * m_blocks * p_blocks, 1, [&](int64_t begin, int64_t end) {
+  const ConvTasks split(N, G, cout_g, Pk, kMr, kNr);
+  parallel_for(split.count(N, G), 1, [&](int64_t begin, int64_t end) {
     const float* brow[kKc];
     for (int64_t t = begin; t < end; ++t) {
-      int64_t pb = t % p_blocks, rest = t / p_blocks;
-      int64_t mb = rest % m_blocks, ng = rest / m_blocks;
-      int64_t g = ng % G, n = ng / G;
-      int64_t p0 = pb * cols_per_task, pcount = std::min(cols_per_task, Pk - p0);
-      int64_t m0 = mb * rows_per_task, m1 = std::min(cout_g, m0 + rows_per_task);
+      const auto [n, g, m0, m1, p0, pcount] = split.task(t, G, cout_g, Pk);
       const float* xg = xq.data() + (n * C + g * cin_g) * plane;
       float* yg = yv.data() + (n * M + g * cout_g) * Pk;
       for (int64_t k0 = 0; k0 < K; k0 += kKc) {

@@ -32,7 +32,7 @@ Core core_of(Isa isa) {  // nr <= kMaxNr
   return {conv_micro_f32_scalar, pack_row_f32_scalar, 4, 16};
 }
 
-constexpr int64_t kKc = 256;        // k per block
+constexpr int64_t kKc = kConvKc;
 constexpr int64_t kMaxRows = 128;  // output channels per task
 constexpr int64_t kMinRows = 64;    // ... split down to this while a conv has fewer than kMinTasks tasks
 constexpr int64_t kMinTasks = 8;
@@ -107,6 +107,15 @@ void pack_patches(PackRowF32 pack_row, const ChunkRuns& cr, const float* xg, int
 
 }  // namespace
 
+ConvTasks::ConvTasks(int64_t N, int64_t G, int64_t cout_g, int64_t P, int mr, int nr) {
+  cols_per_task = std::min((P + nr - 1) / nr, kChunksPerTask) * nr;
+  p_blocks = (P + cols_per_task - 1) / cols_per_task;
+  rows_per_task = std::min(round_up(cout_g, mr), kMaxRows);
+  while (rows_per_task > kMinRows && N * G * p_blocks * ((cout_g + rows_per_task - 1) / rows_per_task) < kMinTasks)
+    rows_per_task = round_up(rows_per_task / 2, mr);
+  m_blocks = (cout_g + rows_per_task - 1) / rows_per_task;
+}
+
 int packed_conv_rows(Isa isa) { return core_of(isa).mr; }
 
 std::shared_ptr<const PackedConvWeights> pack_conv_weights(const Tensor& w, int64_t groups, int mr) {
@@ -162,16 +171,7 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
     return Status::error("packed weights do not match the node's weight shape");
   ep.bias = c.has_input(2) ? c.in(2).data<float>() : nullptr;
 
-  // Columns per task: up to kChunksPerTask micro-kernel chunks. Rows per task: up to kMaxRows
-  // output channels (each task packs its patches once), halved down to kMinRows while the conv has
-  // fewer than kMinTasks tasks. Shapes alone decide the split.
-  const int64_t chunks_total = (P + core.nr - 1) / core.nr;
-  const int64_t cols_per_task = std::min(chunks_total, kChunksPerTask) * core.nr;
-  const int64_t p_blocks = (P + cols_per_task - 1) / cols_per_task;
-  int64_t rows_per_task = std::min(round_up(cout_g, core.mr), kMaxRows);
-  while (rows_per_task > kMinRows && N * G * p_blocks * ((cout_g + rows_per_task - 1) / rows_per_task) < kMinTasks)
-    rows_per_task = round_up(rows_per_task / 2, core.mr);
-  const int64_t m_blocks = (cout_g + rows_per_task - 1) / rows_per_task;
+  const ConvTasks split(N, G, cout_g, P, core.mr, core.nr);
   const float* xp = x.data<float>();
   float* yp = y.data_mut<float>();
   if (K > 0 && inplace_conv_applies(s, isa)) return run_inplace_conv(xp, yp, s, N, C, M, G, *pw, ep);
@@ -180,16 +180,12 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   bool pointwise = true;
   for (int a = 0; a < 3; ++a)
     pointwise = pointwise && s.k[a] == 1 && s.s[a] == 1 && s.pb[a] == 0 && s.pe[a] == 0;
-  parallel_for(N * G * m_blocks * p_blocks, 1, [&](int64_t begin, int64_t end) {
+  parallel_for(split.count(N, G), 1, [&](int64_t begin, int64_t end) {
     thread_local std::vector<float> patches;
     thread_local std::vector<ChunkRuns> runs;
-    patches.resize(static_cast<std::size_t>(kKc * cols_per_task));
+    patches.resize(static_cast<std::size_t>(kKc * split.cols_per_task));
     for (int64_t t = begin; t < end; ++t) {
-      int64_t pb = t % p_blocks, rest = t / p_blocks;
-      int64_t mb = rest % m_blocks, ng = rest / m_blocks;
-      int64_t g = ng % G, n = ng / G;
-      int64_t p0 = pb * cols_per_task, pcount = std::min(cols_per_task, P - p0);
-      int64_t m0 = mb * rows_per_task, m1 = std::min(cout_g, m0 + rows_per_task);
+      const auto [n, g, m0, m1, p0, pcount] = split.task(t, G, cout_g, P);
       int64_t chunks = (pcount + core.nr - 1) / core.nr;
       const float* xg = xp + (n * C + g * cin_g) * s.in_size();
       float* yg = yp + (n * M + g * cout_g) * P;

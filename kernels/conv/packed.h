@@ -4,6 +4,7 @@
 // Conv kernels and by the fused conv of graph pass fuse_conv_epilogue.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -26,6 +27,25 @@ std::shared_ptr<const PackedConvWeights> pack_conv_weights(const Tensor& w, int6
 // Runs Conv (inputs X, W[, B]) on the core of `isa` with the epilogue's residual/activation
 // (its bias is taken from input 2). Uses c.prepared as PackedConvWeights when set, else packs.
 Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue epilogue);
+
+// The fixed task split of the packed and in-place drivers: (image, group, row block, column
+// block) over P columns (the in-place driver's padded-width ones) in chunks of nr: columns per
+// task up to kChunksPerTask chunks, rows per task up to kMaxRows output channels, halved down to
+// kMinRows while the conv has fewer than kMinTasks tasks. Shapes alone decide the split.
+struct ConvTasks {
+  int64_t cols_per_task = 0, p_blocks = 0, rows_per_task = 0, m_blocks = 0;
+  ConvTasks(int64_t N, int64_t G, int64_t cout_g, int64_t P, int mr, int nr);
+  int64_t count(int64_t N, int64_t G) const { return N * G * m_blocks * p_blocks; }
+  struct Task {
+    int64_t n, g, m0, m1, p0, pcount;
+  };
+  Task task(int64_t t, int64_t G, int64_t cout_g, int64_t P) const {
+    int64_t pb = t % p_blocks, rest = t / p_blocks, mb = rest % m_blocks, ng = rest / m_blocks;
+    int64_t p0 = pb * cols_per_task, m0 = mb * rows_per_task;
+    return {ng / G, ng % G, m0, std::min(cout_g, m0 + rows_per_task), p0, std::min(cols_per_task, P - p0)};
+  }
+};
+constexpr int64_t kConvKc = 256;  // k per block of both drivers
 
 // The in-place stride-1 convolution (inplace.cpp, AVX2): whether it runs the conv of geometry s
 // (1-D / 2-D, stride 1, more than one tap), and the run on the packed weights (mr 4): x [N][C]

@@ -50,6 +50,20 @@ void store8(__m256i acc, int n, const PanelEpilogue& e, int64_t m, void* y, int6
   }
 }
 
+// The tile's accumulators through the epilogue: row m of the panel, pixels px0 + 8 v ... (those
+// below `pixels`).
+template <int MR, int NV>
+void store_tile(const __m256i (&acc)[MR][NV], int64_t pixels, const PanelEpilogue& e, int64_t m0, int64_t mr0, int64_t px0,
+                void* y, int64_t ldy, int64_t p0) {
+  for (int m = 0; m < MR; ++m)
+    for (int v = 0; v < NV; ++v) {
+      int64_t left = pixels - px0 - v * 8;
+      if (left <= 0) continue;
+      int64_t mm = m0 + mr0 + m;
+      store8(acc[m][v], left >= 8 ? 8 : static_cast<int>(left), e, mm, y, mm * ldy + p0 + px0 + v * 8);
+    }
+}
+
 // Rows [mr0, mr0 + MR) of the panel x pixels [px0, px0 + 8 NV) of the block.
 template <int MR, int NV>
 void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* const* b, const PanelEpilogue& e, int64_t m0, int64_t mr0,
@@ -72,13 +86,7 @@ void tile(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* const* b, 
         acc[m][v] = _mm256_add_epi32(acc[m][v], _mm256_add_epi32(_mm256_madd_epi16(xl[v], wl), _mm256_madd_epi16(xh[v], wh)));
     }
   }
-  for (int m = 0; m < MR; ++m)
-    for (int v = 0; v < NV; ++v) {
-      int64_t left = pixels - px0 - v * 8;
-      if (left <= 0) continue;
-      int64_t mm = m0 + mr0 + m;
-      store8(acc[m][v], left >= 8 ? 8 : static_cast<int>(left), e, mm, y, mm * ldy + p0 + px0 + v * 8);
-    }
+  store_tile<MR, NV>(acc, pixels, e, m0, mr0, px0, y, ldy, p0);
 }
 
 // The same tile for panels whose weight pairs fit int16 sums (PackedPanels::u8pairs: the VNNI
@@ -102,13 +110,7 @@ void tile_pairs(int64_t pixels, int64_t K4, const int8_t* w, const uint8_t* cons
         acc[m][v] = _mm256_add_epi32(acc[m][v], _mm256_madd_epi16(_mm256_maddubs_epi16(x[v], wv), ones));
     }
   }
-  for (int m = 0; m < MR; ++m)
-    for (int v = 0; v < NV; ++v) {
-      int64_t left = pixels - px0 - v * 8;
-      if (left <= 0) continue;
-      int64_t mm = m0 + mr0 + m;
-      store8(acc[m][v], left >= 8 ? 8 : static_cast<int>(left), e, mm, y, mm * ldy + p0 + px0 + v * 8);
-    }
+  store_tile<MR, NV>(acc, pixels, e, m0, mr0, px0, y, ldy, p0);
 }
 
 using TileFn = void (*)(int64_t, int64_t, const int8_t*, const uint8_t* const*, const PanelEpilogue&, int64_t, int64_t, int64_t,
