@@ -1,9 +1,11 @@
-// The in-place float convolution (AVX2): stride-1 1-D / 2-D convolutions without patch packing.
-// The input is copied once per run into zero-padded planes of Hp x Wp (the padded extents), and
-// outputs are computed over the padded width: output position q = oh * Wp + ow reads, for input
-// channel c and tap (kh, kw), the padded plane at q + kh dh Wp + kw dw, so that B row k = (c, tap)
-// of a micro-kernel tile is a contiguous run of the padded input, read in place
-// (conv_micro_rows_f32_avx2). The Wp - OW columns past each output row are computed into a
+// The in-place float convolution (AVX2): 1-D / 2-D convolutions without patch packing. The
+// input is copied once per run into zero-padded planes (Hp x Wp, the padded extents), split by
+// stride phase (sh x sw phases of Hq x Wq, Hq = ceil(Hp / sh), Wq = ceil(Wp / sw): padded (h, w)
+// goes to phase (h % sh, w % sw), place (h / sh, w / sw); one phase for stride 1), and outputs are
+// computed over the phase width: output q = oh * Wq + ow reads, for input channel c and tap
+// (kh, kw), phase (kh dh % sh, kw dw % sw) at q + (kh dh / sh) Wq + kw dw / sw, so that B row
+// k = (c, tap) of a micro-kernel tile is a contiguous run of the copy, read in place
+// (conv_micro_rows_f32_avx2). The Wq - OW columns past each output row are computed into a
 // scratch matrix and dropped by the final copy, which also applies the epilogue (bias, residual,
 // activation). Tasks, K blocks and summation order are those of the packed driver (packed.cpp):
 // results do not depend on the thread count, and equal the packed kernel's.
@@ -30,29 +32,45 @@ struct InplaceBuffers {
 }  // namespace
 
 bool inplace_conv_applies(const Spatial3& s, Isa isa) {
-  return isa == Isa::Avx2 && s.in[0] == 1 && s.k[0] == 1 && s.out[0] == 1 && s.s[1] == 1 && s.s[2] == 1 &&
-         s.k_size() > 1;
+  // Pointwise stride-1 unpadded convolutions read the input itself already (packed.cpp).
+  bool pointwise = s.k_size() == 1 && s.s[1] == 1 && s.s[2] == 1 && s.pb[1] == 0 && s.pb[2] == 0;
+  return isa == Isa::Avx2 && s.in[0] == 1 && s.k[0] == 1 && s.out[0] == 1 && !pointwise;
 }
 
 Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, int64_t C, int64_t M, int64_t G,
                         const PackedConvWeights& pw, const ConvEpilogue& ep) {
   const int64_t cin_g = C / G, cout_g = M / G, ksz = s.k_size(), K = cin_g * ksz;
   const int64_t H = s.in[1], W = s.in[2], OH = s.out[1], OW = s.out[2];
-  const int64_t Hp = s.padded_extent(1), Wp = s.padded_extent(2), plane = Hp * Wp, Pk = OH * Wp;
+  const int64_t sh = s.s[1], sw = s.s[2];
+  const int64_t Hq = (s.padded_extent(1) + sh - 1) / sh, Wq = (s.padded_extent(2) + sw - 1) / sw;
+  const int64_t phase = Hq * Wq, plane = sh * sw * phase, Pk = OH * Wq;
   BufferLease<InplaceBuffers> lease;
   std::vector<float>&xq = lease.get().xq, &yv = lease.get().yv;
-  // Padded planes, then kNr floats of slack: the last tile of a row reads full vectors.
+  // Padded, phase-split planes, then kNr floats of slack: the last tile of a row reads full vectors.
   xq.assign(static_cast<std::size_t>(N * C * plane + kNr + 8), 0.f);
   parallel_for(N * C, 4, [&](int64_t b, int64_t e) {
     for (int64_t nc = b; nc < e; ++nc)
-      for (int64_t ih = 0; ih < H; ++ih)
-        std::memcpy(xq.data() + nc * plane + (ih + s.pb[1]) * Wp + s.pb[2], x + (nc * H + ih) * W,
-                    static_cast<std::size_t>(W) * sizeof(float));
+      for (int64_t ih = 0; ih < H; ++ih) {
+        const float* src = x + (nc * H + ih) * W;
+        const int64_t h = ih + s.pb[1];
+        float* dst = xq.data() + nc * plane + (h % sh) * sw * phase + (h / sh) * Wq;
+        if (sw == 1) {
+          std::memcpy(dst + s.pb[2], src, static_cast<std::size_t>(W) * sizeof(float));
+          continue;
+        }
+        for (int64_t iw = 0; iw < W; ++iw) {
+          const int64_t w = iw + s.pb[2];
+          dst[(w % sw) * phase + w / sw] = src[iw];
+        }
+      }
   });
   yv.resize(static_cast<std::size_t>(N * M * Pk));
   std::vector<int64_t> tap_off(static_cast<std::size_t>(ksz));
   for (int64_t kh = 0, t = 0; kh < s.k[1]; ++kh)
-    for (int64_t kw = 0; kw < s.k[2]; ++kw, ++t) tap_off[t] = kh * s.d[1] * Wp + kw * s.d[2];
+    for (int64_t kw = 0; kw < s.k[2]; ++kw, ++t) {
+      const int64_t th = kh * s.d[1], tw = kw * s.d[2];
+      tap_off[t] = ((th % sh) * sw + tw % sw) * phase + (th / sh) * Wq + tw / sw;
+    }
 
   const ConvTasks split(N, G, cout_g, Pk, kMr, kNr);
   parallel_for(split.count(N, G), 1, [&](int64_t begin, int64_t end) {
@@ -85,7 +103,7 @@ Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, 
       const float bias = ep.bias ? ep.bias[nm % M] : 0.f;
       for (int64_t oh = 0; oh < OH; ++oh) {
         float* out = y + (nm * OH + oh) * OW;
-        std::memcpy(out, yv.data() + nm * Pk + oh * Wp, static_cast<std::size_t>(OW) * sizeof(float));
+        std::memcpy(out, yv.data() + nm * Pk + oh * Wq, static_cast<std::size_t>(OW) * sizeof(float));
         if (epilogue) apply_epilogue(out, ep.residual ? ep.residual + (nm * OH + oh) * OW : nullptr, OW, bias, ep);
       }
     }

@@ -47,9 +47,10 @@ struct ConvTasks {
 };
 constexpr int64_t kConvKc = 256;  // k per block of both drivers
 
-// The in-place stride-1 convolution (inplace.cpp, AVX2): whether it runs the conv of geometry s
-// (1-D / 2-D, stride 1, more than one tap), and the run on the packed weights (mr 4): x [N][C]
-// planes, y [N][M] output planes, the epilogue's bias, residual and activation.
+// The in-place convolution (inplace.cpp, AVX2): whether it runs the conv of geometry s (1-D /
+// 2-D, any stride, dilation and padding, but the unpadded pointwise stride-1 case, which the
+// packed driver reads in place), and the run on the packed weights (mr 4): x [N][C] planes,
+// y [N][M] output planes, the epilogue's bias, residual and activation.
 bool inplace_conv_applies(const Spatial3& s, Isa isa);
 Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, int64_t C, int64_t M, int64_t G,
                         const PackedConvWeights& pw, const ConvEpilogue& ep);
