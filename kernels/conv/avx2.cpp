@@ -30,8 +30,26 @@ struct PointedRows {
 };
 
 // Full: cols == 8 NV, every load and store a plain one (masked stores are slow on AMD cores).
+// The epilogue on one vector of row r (columns 8 v ...): + bias, + residual, activation, with the
+// scalar activate()'s results for NaN and signed zeros (operand orders of max/min chosen so).
+template <bool Full>
+inline __m256 epilogue8(__m256 s, const MicroEpilogue& e, int r, int v, int NV, __m256i last) {
+  if (e.bias) s = _mm256_add_ps(s, _mm256_set1_ps(e.bias[r]));
+  if (e.residual) {
+    const float* p = e.residual + r * e.ldr + 8 * v;
+    s = _mm256_add_ps(s, (Full || v < NV - 1) ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, last));
+  }
+  switch (e.act) {
+    case 1: return _mm256_max_ps(s, _mm256_setzero_ps());  // v > 0 ? v : 0 (NaN: 0)
+    case 2: return _mm256_min_ps(_mm256_set1_ps(e.beta), _mm256_max_ps(_mm256_set1_ps(e.alpha), s));  // NaN stays
+    case 3: return _mm256_blendv_ps(_mm256_mul_ps(_mm256_set1_ps(e.alpha), s), s, _mm256_cmp_ps(s, _mm256_setzero_ps(), _CMP_GE_OQ));
+    default: return s;
+  }
+}
+
 template <int NV, bool Full, class Rows>
-void micro(int64_t kc, const float* a, Rows brow, float* c, int64_t ldc, int rows, int cols, bool accumulate) {
+void micro(int64_t kc, const float* a, Rows brow, float* c, int64_t ldc, int rows, int cols, bool accumulate,
+           const MicroEpilogue* ep = nullptr) {
   constexpr int MR = 4;
   __m256 acc[MR][NV];
 #pragma GCC unroll 8
@@ -65,9 +83,11 @@ void micro(int64_t kc, const float* a, Rows brow, float* c, int64_t ldc, int row
       __m256 s = acc[r][v];
       if (Full || v < NV - 1) {
         if (accumulate) s = _mm256_add_ps(_mm256_loadu_ps(cr + 8 * v), s);
+        if (ep) s = epilogue8<true>(s, *ep, r, v, NV, last);
         _mm256_storeu_ps(cr + 8 * v, s);
       } else {
         if (accumulate) s = _mm256_add_ps(_mm256_maskload_ps(cr + 8 * v, last), s);
+        if (ep) s = epilogue8<Full>(s, *ep, r, v, NV, last);
         _mm256_maskstore_ps(cr + 8 * v, last, s);
       }
     }
@@ -75,19 +95,20 @@ void micro(int64_t kc, const float* a, Rows brow, float* c, int64_t ldc, int row
 }
 
 template <class Rows>
-void micro_cols(int64_t kc, const float* a, Rows brow, float* c, int64_t ldc, int rows, int cols, bool accumulate) {
+void micro_cols(int64_t kc, const float* a, Rows brow, float* c, int64_t ldc, int rows, int cols, bool accumulate,
+                const MicroEpilogue* ep = nullptr) {
   if (cols == 24)
-    micro<3, true>(kc, a, brow, c, ldc, rows, cols, accumulate);
+    micro<3, true>(kc, a, brow, c, ldc, rows, cols, accumulate, ep);
   else if (cols > 16)
-    micro<3, false>(kc, a, brow, c, ldc, rows, cols, accumulate);
+    micro<3, false>(kc, a, brow, c, ldc, rows, cols, accumulate, ep);
   else if (cols == 16)
-    micro<2, true>(kc, a, brow, c, ldc, rows, cols, accumulate);
+    micro<2, true>(kc, a, brow, c, ldc, rows, cols, accumulate, ep);
   else if (cols > 8)
-    micro<2, false>(kc, a, brow, c, ldc, rows, cols, accumulate);
+    micro<2, false>(kc, a, brow, c, ldc, rows, cols, accumulate, ep);
   else if (cols == 8)
-    micro<1, true>(kc, a, brow, c, ldc, rows, cols, accumulate);
+    micro<1, true>(kc, a, brow, c, ldc, rows, cols, accumulate, ep);
   else
-    micro<1, false>(kc, a, brow, c, ldc, rows, cols, accumulate);
+    micro<1, false>(kc, a, brow, c, ldc, rows, cols, accumulate, ep);
 }
 
 }  // namespace
@@ -95,6 +116,11 @@ void micro_cols(int64_t kc, const float* a, Rows brow, float* c, int64_t ldc, in
 void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
                          int cols, bool accumulate) {
   micro_cols(kc, a, StridedRows{b, ldb}, c, ldc, rows, cols, accumulate);
+}
+
+void conv_micro_ep_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
+                            int cols, bool accumulate, const MicroEpilogue& e) {
+  micro_cols(kc, a, StridedRows{b, ldb}, c, ldc, rows, cols, accumulate, &e);
 }
 
 void conv_micro_rows_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,

@@ -21,6 +21,20 @@ void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb
 void conv_micro_f32_avx512(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
                            int cols, bool accumulate);
 
+// What the AVX2 tile may apply in registers after its last K block: y = act(y + bias[r] +
+// residual[r][j]) in that order (the epilogue of epilogue.h); act 0 none, 1 Relu, 2 Clip
+// (alpha, beta), 3 LeakyRelu (alpha).
+struct MicroEpilogue {
+  const float* bias = nullptr;      // the tile's rows' biases, or nullptr
+  const float* residual = nullptr;  // row r of the tile at residual + r * ldr, or nullptr
+  int64_t ldr = 0;
+  int act = 0;
+  float alpha = 0.f, beta = 0.f;
+};
+// conv_micro_f32_avx2 followed by the epilogue e.
+void conv_micro_ep_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
+                            int cols, bool accumulate, const MicroEpilogue& e);
+
 // The AVX2 tile with B row k at brows[k] + q (the in-place convolution, inplace.cpp: rows of a
 // zero-padded input; every B row readable for 24 floats).
 void conv_micro_rows_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,

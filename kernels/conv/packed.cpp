@@ -17,16 +17,30 @@ namespace n2d2::kernels::detail {
 
 namespace {
 
+using ConvMicroEpF32 = void (*)(int64_t, const float*, const float*, int64_t, float*, int64_t, int, int, bool,
+                                 const MicroEpilogue&);
 struct Core {
   ConvMicroF32 micro;
   PackRowF32 pack_row;
   int mr, nr;
+  ConvMicroEpF32 micro_ep = nullptr;  // the micro-kernel with the epilogue in registers, if any
 };
+
+// The MicroEpilogue activation code of `a`, -1 when the micro-kernels do not apply it.
+int micro_act(Activation a) {
+  switch (a) {
+    case Activation::None: return 0;
+    case Activation::Relu: return 1;
+    case Activation::Clip: return 2;
+    case Activation::LeakyRelu: return 3;
+    default: return -1;
+  }
+}
 
 Core core_of(Isa isa) {  // nr <= kMaxNr
   switch (isa) {
     case Isa::Avx512: return {conv_micro_f32_avx512, pack_row_f32_avx512, 8, 48};
-    case Isa::Avx2: return {conv_micro_f32_avx2, pack_row_f32_avx2, 4, 24};
+    case Isa::Avx2: return {conv_micro_f32_avx2, pack_row_f32_avx2, 4, 24, conv_micro_ep_f32_avx2};
     case Isa::Scalar: break;
   }
   return {conv_micro_f32_scalar, pack_row_f32_scalar, 4, 16};
@@ -180,6 +194,9 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   bool pointwise = true;
   for (int a = 0; a < 3; ++a)
     pointwise = pointwise && s.k[a] == 1 && s.s[a] == 1 && s.pb[a] == 0 && s.pe[a] == 0;
+  // The epilogue in the last K block's tile stores where the micro-kernel has it (AVX2).
+  const int act = micro_act(ep.act);
+  const bool fuse = core.micro_ep && act >= 0 && K > 0 && (ep.bias || ep.residual || act > 0);
   parallel_for(split.count(N, G), 1, [&](int64_t begin, int64_t end) {
     thread_local std::vector<float> patches;
     thread_local std::vector<ChunkRuns> runs;
@@ -209,11 +226,18 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
           for (int64_t m = m0; m < m1; m += core.mr) {
             int rows = static_cast<int>(std::min<int64_t>(core.mr, m1 - m));
             const float* a = pw->a.data() + ((g * pw->panels + m / core.mr) * K + k0) * core.mr;
-            core.micro(kc, a, b, ldb, yg + m * P + q0, P, rows, cols, k0 > 0);
+            if (fuse && k0 + kc == K) {
+              MicroEpilogue me{ep.bias ? ep.bias + g * cout_g + m : nullptr,
+                               ep.residual ? ep.residual + (n * M + g * cout_g + m) * P + q0 : nullptr, P, act, ep.alpha,
+                               ep.beta};
+              core.micro_ep(kc, a, b, ldb, yg + m * P + q0, P, rows, cols, k0 > 0, me);
+            } else {
+              core.micro(kc, a, b, ldb, yg + m * P + q0, P, rows, cols, k0 > 0);
+            }
           }
         }
       }
-      if (ep.bias || ep.residual || ep.act != Activation::None)
+      if (!fuse && (ep.bias || ep.residual || ep.act != Activation::None))
         for (int64_t m = m0; m < m1; ++m) {
           int64_t off = m * P + p0;
           apply_epilogue(yg + off, ep.residual ? ep.residual + (n * M + g * cout_g) * P + off : nullptr, pcount,

@@ -178,14 +178,15 @@ TEST(ConvIsa, DispatchOrder) {
 
 TEST(ConvIsa, FusedKernelsMatchFusedReference) {
   // Every FusedConv kernel (packed and depthwise, each ISA) against fused_conv_ref, with a
-  // residual and each activation.
+  // residual and each activation (3-D and pointwise ones: the AVX2 epilogue in registers).
   const graph::OpRegistry& ops = graph::OpRegistry::builtin();
   const auto& impls = KernelRegistry::builtin().implementations("FusedConv", "ai.n2d2");
   const KernelImpl* ref = nullptr;
   for (const auto& k : impls)
     if (std::string(k.name) == "fused_conv_ref") ref = &k;
   ASSERT_NE(ref, nullptr);
-  const Problem problems[] = {general_problems()[5], general_problems()[6], general_problems()[8],
+  const Problem problems[] = {general_problems()[5],  general_problems()[6], general_problems()[8], general_problems()[10],
+                              general_problems()[12], general_problems()[13],
                               depthwise_problems()[1], depthwise_problems()[2]};
   int checked = 0;
   for (const Problem& p : problems)
