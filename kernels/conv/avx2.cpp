@@ -131,16 +131,19 @@ void conv_micro_rows_f32_avx2(int64_t kc, const float* a, const float* const* br
 namespace {
 
 // NV vectors of one depthwise row from output i (NV independent FMA chains over the taps); the
-// last vector holds `last` outputs (1..8: masked loads and store when fewer than 8).
+// last vector holds `last` outputs (1..8: masked loads and store when fewer than 8). Without an
+// epilogue the sums start from y; with one, from `init` (the bias), and e is applied before the
+// store (its residual pointer is the row's).
 template <int NV>
-void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const int64_t* tap_off, const float* w,
-                              int taps, float* y, int64_t i, int64_t last) {
+void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const int64_t* tap_off, const float* w, int taps,
+                       float* y, int64_t i, int64_t last, const MicroEpilogue* ep, float init) {
   const __m256i m = tail_mask(last);
   const bool full = last == 8;
   __m256 acc[NV];
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v)
-    acc[v] = (v < NV - 1 || full) ? _mm256_loadu_ps(y + i + 8 * v) : _mm256_maskload_ps(y + i + 8 * v, m);
+    acc[v] = ep ? _mm256_set1_ps(init)
+                : (v < NV - 1 || full) ? _mm256_loadu_ps(y + i + 8 * v) : _mm256_maskload_ps(y + i + 8 * v, m);
   const float* xi = x + i * stride;
   for (int t = 0; t < taps; ++t) {
     const __m256 wt = _mm256_set1_ps(w[t]);
@@ -151,10 +154,36 @@ void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const int64_
       acc[v] = _mm256_fmadd_ps(wt, xv, acc[v]);
     }
   }
+  MicroEpilogue e;
+  if (ep) {
+    e = *ep;
+    if (e.residual) e.residual += i;
+  }
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v) {
-    if (v < NV - 1 || full) _mm256_storeu_ps(y + i + 8 * v, acc[v]);
-    else _mm256_maskstore_ps(y + i + 8 * v, m, acc[v]);
+    if (v < NV - 1 || full) {
+      _mm256_storeu_ps(y + i + 8 * v, ep ? epilogue8<true>(acc[v], e, 0, v, NV, m) : acc[v]);
+    } else {
+      _mm256_maskstore_ps(y + i + 8 * v, m, ep ? epilogue8<false>(acc[v], e, 0, v, NV, m) : acc[v]);
+    }
+  }
+}
+
+void depthwise_row(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y, int64_t n,
+                   const MicroEpilogue* ep, float init) {
+  const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(stride)));
+  // Four vectors at a time (four independent FMA chains over the taps), then the rest of the row
+  // (1-4 vectors, the last one masked when partial) in one pass.
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) depthwise_vectors<4>(x, stride, idx, tap_off, w, taps, y, i, 8, ep, init);
+  const int64_t rest = n - i;
+  if (rest <= 0) return;
+  const int64_t last = rest - 8 * ((rest - 1) / 8);
+  switch ((rest + 7) / 8) {
+    case 1: depthwise_vectors<1>(x, stride, idx, tap_off, w, taps, y, i, last, ep, init); break;
+    case 2: depthwise_vectors<2>(x, stride, idx, tap_off, w, taps, y, i, last, ep, init); break;
+    case 3: depthwise_vectors<3>(x, stride, idx, tap_off, w, taps, y, i, last, ep, init); break;
+    default: depthwise_vectors<4>(x, stride, idx, tap_off, w, taps, y, i, last, ep, init); break;
   }
 }
 
@@ -162,20 +191,12 @@ void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const int64_
 
 void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
                             int64_t n) {
-  const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(stride)));
-  // Four vectors at a time (four independent FMA chains over the taps), then the rest of the row
-  // (1-4 vectors, the last one masked when partial) in one pass.
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) depthwise_vectors<4>(x, stride, idx, tap_off, w, taps, y, i, 8);
-  const int64_t rest = n - i;
-  if (rest <= 0) return;
-  const int64_t last = rest - 8 * ((rest - 1) / 8);
-  switch ((rest + 7) / 8) {
-    case 1: depthwise_vectors<1>(x, stride, idx, tap_off, w, taps, y, i, last); break;
-    case 2: depthwise_vectors<2>(x, stride, idx, tap_off, w, taps, y, i, last); break;
-    case 3: depthwise_vectors<3>(x, stride, idx, tap_off, w, taps, y, i, last); break;
-    default: depthwise_vectors<4>(x, stride, idx, tap_off, w, taps, y, i, last); break;
-  }
+  depthwise_row(x, stride, tap_off, w, taps, y, n, nullptr, 0.f);
+}
+
+void depthwise_row_ep_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
+                               int64_t n, float bias, const MicroEpilogue& e) {
+  depthwise_row(x, stride, tap_off, w, taps, y, n, &e, bias);
 }
 
 void pack_row_f32_avx2(const float* x, const PatchRun* runs, int nruns, float* dst, int nr) {

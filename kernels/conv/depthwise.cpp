@@ -58,6 +58,10 @@ Status run_depthwise_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   const float* wp = w.data<float>();
   const float* bp = c.has_input(2) ? c.in(2).data<float>() : nullptr;
   float* yp = y.data_mut<float>();
+  // AVX2: the sums start from the bias and the epilogue runs in registers (no fill, no pass).
+  const int act = micro_act(ep.act);
+  const bool fused = isa == Isa::Avx2 && act >= 0;
+  static const float kZero = 0.f;  // apply_epilogue's bias argument: y + 0 + residual
   parallel_for(N * M, 1, [&](int64_t begin, int64_t end) {
     thread_local std::vector<float> plane;
     plane.assign(static_cast<std::size_t>(ph * pw), 0.f);
@@ -71,6 +75,15 @@ Status run_depthwise_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
         filled = src;
       }
       float* yo = yp + nm * P;
+      if (fused) {
+        MicroEpilogue e{ep.residual || act > 0 ? &kZero : nullptr, nullptr, 0, act, ep.alpha, ep.beta};
+        for (int64_t oh = 0; oh < s.out[1]; ++oh) {
+          e.residual = ep.residual ? ep.residual + nm * P + oh * s.out[2] : nullptr;
+          depthwise_row_ep_f32_avx2(plane.data() + oh * s.s[1] * pw, s.s[2], tap_off.data(), wp + m * taps,
+                                    static_cast<int>(taps), yo + oh * s.out[2], s.out[2], bp ? bp[m] : 0.f, e);
+        }
+        continue;
+      }
       std::fill(yo, yo + P, bp ? bp[m] : 0.f);
       for (int64_t oh = 0; oh < s.out[1]; ++oh)
         row(plane.data() + oh * s.s[1] * pw, s.s[2], tap_off.data(), wp + m * taps, static_cast<int>(taps),

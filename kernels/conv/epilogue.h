@@ -22,6 +22,18 @@ struct ConvEpilogue {
   float alpha = 0.f, beta = 0.f;  // Clip: min, max; LeakyRelu: alpha; HardSwish/Sigmoid: unused
 };
 
+// The activation code of the AVX2 micro-kernels' register epilogue (micro.h MicroEpilogue), -1
+// for those they leave to apply_epilogue.
+inline int micro_act(Activation a) {
+  switch (a) {
+    case Activation::None: return 0;
+    case Activation::Relu: return 1;
+    case Activation::Clip: return 2;
+    case Activation::LeakyRelu: return 3;
+    default: return -1;
+  }
+}
+
 inline float activate(Activation a, float v, float alpha, float beta) {
   switch (a) {
     case Activation::None: return v;

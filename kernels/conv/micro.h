@@ -61,6 +61,10 @@ void depthwise_row_f32_scalar(const float* x, int64_t stride, const int64_t* tap
                               int64_t n);
 void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
                             int64_t n);
+// The AVX2 row with the sums started from `bias` (not from y) and e applied before the store
+// (e.residual: the row's residual).
+void depthwise_row_ep_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
+                               int64_t n, float bias, const MicroEpilogue& e);
 void depthwise_row_f32_avx512(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
                               int64_t n);
 

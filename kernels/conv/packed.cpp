@@ -26,16 +26,6 @@ struct Core {
   ConvMicroEpF32 micro_ep = nullptr;  // the micro-kernel with the epilogue in registers, if any
 };
 
-// The MicroEpilogue activation code of `a`, -1 when the micro-kernels do not apply it.
-int micro_act(Activation a) {
-  switch (a) {
-    case Activation::None: return 0;
-    case Activation::Relu: return 1;
-    case Activation::Clip: return 2;
-    case Activation::LeakyRelu: return 3;
-    default: return -1;
-  }
-}
 
 Core core_of(Isa isa) {  // nr <= kMaxNr
   switch (isa) {
