@@ -35,6 +35,9 @@ std::string depthwise_conv_supports(const KernelQuery& q) {
   if (x.rank() != 3 && x.rank() != 4) return "not 1 or 2 spatial axes";
   int64_t g = q.node.attrs.i("group");
   if (w.dims[1] != 1 || g != x.dims[1]) return "not depthwise (one input channel per group)";
+  // One input channel and several outputs (LeNet's first layer): the packed kernels' tiles share
+  // each input load between output channels, which the depthwise rows do not.
+  if (g == 1 && !w.dims.empty() && w.dims[0] > 1) return "a single group of several output channels (packed is faster)";
   return "";
 }
 
