@@ -10,4 +10,11 @@ namespace n2d2::kernels::detail {
 using MaxRowF32 = void (*)(const float* row, int64_t stride, float* y, int64_t n);
 void max_row_f32_avx2(const float* row, int64_t stride, float* y, int64_t n);
 
+// A whole output row at once: y[i] = the maximum, from the lowest float, over taps (a, b) < (kh, kw)
+// of base[a dh ld + b dw + i stride], taken in (a, b) order as max_row's steps (same NaN rule).
+using MaxWindowRowF32 = void (*)(const float* base, int64_t ld, int64_t stride, int64_t kh, int64_t kw, int64_t dh,
+                                 int64_t dw, float* y, int64_t n);
+void max_window_row_f32_avx2(const float* base, int64_t ld, int64_t stride, int64_t kh, int64_t kw, int64_t dh, int64_t dw,
+                             float* y, int64_t n);
+
 }  // namespace n2d2::kernels::detail

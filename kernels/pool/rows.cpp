@@ -1,7 +1,8 @@
 // Float MaxPool (1 or 2 spatial axes, no Indices output) and GlobalAveragePool as row loops (MaxPool's
 // row step per ISA, max_row.h: AVX2 or the portable loop). MaxPool copies each input plane once into a buffer padded with the lowest
-// float (covering ceil_mode overhang), then takes every output row's maximum over the taps with
-// no bounds checks: a window wholly in the padding gives the lowest float, as the reference.
+// float (covering ceil_mode overhang; unpadded pools read the input itself), then takes every
+// output row's maximum over the taps with no bounds checks (AVX2: every tap of a vector of
+// outputs in registers): a window wholly in the padding gives the lowest float, as the reference.
 // Each (n, c) plane is one task; results do not depend on the thread count.
 #include <algorithm>
 #include <limits>
@@ -36,7 +37,10 @@ void max_row_f32(const float* row, int64_t stride, float* y, int64_t n) {
   }
 }
 
-template <detail::MaxRowF32 max_row>
+// kWindow: window_row computes each output row (else max_row's steps over the taps). A bool, not a
+// comparison of the pointer: function addresses do not compare in constant expressions under
+// the sanitizers.
+template <detail::MaxRowF32 max_row, detail::MaxWindowRowF32 window_row, bool kWindow>
 Status maxpool_rows(const KernelContext& c) {
   const Tensor& x = c.in(0);
   Tensor& y = c.out(0);
@@ -49,20 +53,28 @@ Status maxpool_rows(const KernelContext& c) {
   const float lowest = std::numeric_limits<float>::lowest();
   const float* xp = x.data<float>();
   float* yp = y.data_mut<float>();
+  // Without padding or overhang the windows read the input planes themselves.
+  const bool direct = s.pb[1] == 0 && s.pb[2] == 0 && ph == s.in[1] && pw == s.in[2];
   parallel_for(xs[0] * xs[1], 1, [&](int64_t b, int64_t e) {
     thread_local std::vector<float> plane;
-    plane.assign(static_cast<std::size_t>(ph * pw), lowest);
+    if (!direct) plane.assign(static_cast<std::size_t>(ph * pw), lowest);
     for (int64_t nc = b; nc < e; ++nc) {
       const float* xc = xp + nc * s.in_size();
-      for (int64_t ih = 0; ih < s.in[1]; ++ih)
-        std::copy(xc + ih * s.in[2], xc + (ih + 1) * s.in[2], plane.data() + (ih + s.pb[1]) * pw + s.pb[2]);
+      if (!direct)
+        for (int64_t ih = 0; ih < s.in[1]; ++ih)
+          std::copy(xc + ih * s.in[2], xc + (ih + 1) * s.in[2], plane.data() + (ih + s.pb[1]) * pw + s.pb[2]);
+      const float* src = direct ? xc : plane.data();
       float* yc = yp + nc * s.out_size();
       for (int64_t oh = 0; oh < s.out[1]; ++oh) {
         float* yr = yc + oh * s.out[2];
+        if constexpr (kWindow) {
+          window_row(src + oh * s.s[1] * pw, pw, s.s[2], s.k[1], s.k[2], s.d[1], s.d[2], yr, s.out[2]);
+          continue;
+        }
         std::fill(yr, yr + s.out[2], lowest);
         for (int64_t kh = 0; kh < s.k[1]; ++kh)
           for (int64_t kw = 0; kw < s.k[2]; ++kw) {
-            const float* row = plane.data() + (oh * s.s[1] + kh * s.d[1]) * pw + kw * s.d[2];
+            const float* row = src + (oh * s.s[1] + kh * s.d[1]) * pw + kw * s.d[2];
             max_row(row, s.s[2], yr, s.out[2]);
           }
       }
@@ -109,8 +121,9 @@ std::string global_supports(const KernelQuery& q) {
 }  // namespace
 
 void register_pool_row_kernels(KernelRegistry& r) {
-  r.add({"maxpool_f32_avx2", "MaxPool", "", maxpool_avx2_supports, maxpool_rows<detail::max_row_f32_avx2>, nullptr, true});
-  r.add({"maxpool_f32_rows", "MaxPool", "", maxpool_supports, maxpool_rows<max_row_f32>, nullptr, true});
+  r.add({"maxpool_f32_avx2", "MaxPool", "", maxpool_avx2_supports, maxpool_rows<detail::max_row_f32_avx2, detail::max_window_row_f32_avx2, true>, nullptr,
+         true});
+  r.add({"maxpool_f32_rows", "MaxPool", "", maxpool_supports, maxpool_rows<max_row_f32, nullptr, false>, nullptr, true});
   r.add({"global_avgpool_f32_rows", "GlobalAveragePool", "", global_supports, global_avgpool_rows, nullptr, true});
 }
 
