@@ -128,6 +128,11 @@ void conv_micro_rows_f32_avx2(int64_t kc, const float* a, const float* const* br
   micro_cols(kc, a, PointedRows{brows, q}, c, ldc, rows, cols, accumulate);
 }
 
+void conv_micro_rows_ep_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,
+                                 int rows, int cols, bool accumulate, const MicroEpilogue& e) {
+  micro_cols(kc, a, PointedRows{brows, q}, c, ldc, rows, cols, accumulate, &e);
+}
+
 namespace {
 
 // NV vectors of one depthwise row from output i (NV independent FMA chains over the taps); the

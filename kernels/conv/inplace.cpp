@@ -6,8 +6,8 @@
 // (kh, kw), phase (kh dh % sh, kw dw % sw) at q + (kh dh / sh) Wq + kw dw / sw, so that B row
 // k = (c, tap) of a micro-kernel tile is a contiguous run of the copy, read in place
 // (conv_micro_rows_f32_avx2). The Wq - OW columns past each output row are computed into a
-// scratch matrix and dropped by the final copy, which also applies the epilogue (bias, residual,
-// activation). Tasks, K blocks and summation order are those of the packed driver (packed.cpp):
+// scratch matrix and dropped by the final copy; the epilogue (bias, residual, activation) runs in
+// the last K block's tile stores, or with a residual or a Sigmoid / HardSwish in that copy. Tasks, K blocks and summation order are those of the packed driver (packed.cpp):
 // results do not depend on the thread count, and equal the packed kernel's.
 #include <algorithm>
 #include <cstring>
@@ -72,6 +72,10 @@ Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, 
       tap_off[t] = ((th % sh) * sw + tw % sw) * phase + (th / sh) * Wq + tw / sw;
     }
 
+  // Without a residual (whose rows are OW, not Wq, apart) the epilogue runs in the last K block's
+  // tile stores; else in the final copy.
+  const int act = micro_act(ep.act);
+  const bool in_tile = !ep.residual && act >= 0 && (ep.bias || act > 0);
   const ConvTasks split(N, G, cout_g, Pk, kMr, kNr);
   parallel_for(split.count(N, G), 1, [&](int64_t begin, int64_t end) {
     const float* brow[kKc];
@@ -81,23 +85,30 @@ Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, 
       float* yg = yv.data() + (n * M + g * cout_g) * Pk;
       for (int64_t k0 = 0; k0 < K; k0 += kKc) {
         int64_t kc = std::min(kKc, K - k0);
-        for (int64_t kk = 0; kk < kc; ++kk) {
-          int64_t k = k0 + kk;
-          brow[kk] = xg + (k / ksz) * plane + tap_off[static_cast<std::size_t>(k % ksz)];
+        // Row k = (channel k / ksz, tap k % ksz), by counters (no division per row).
+        const float* chan = xg + (k0 / ksz) * plane;
+        for (int64_t kk = 0, tap = k0 % ksz; kk < kc; ++kk) {
+          brow[kk] = chan + tap_off[static_cast<std::size_t>(tap)];
+          if (++tap == ksz) tap = 0, chan += plane;
         }
         for (int64_t q0 = p0; q0 < p0 + pcount; q0 += kNr) {
           int cols = static_cast<int>(std::min<int64_t>(kNr, p0 + pcount - q0));
           for (int64_t m = m0; m < m1; m += kMr) {
             int rows = static_cast<int>(std::min<int64_t>(kMr, m1 - m));
             const float* a = pw.a.data() + ((g * pw.panels + m / kMr) * K + k0) * kMr;
-            conv_micro_rows_f32_avx2(kc, a, brow, q0, yg + m * Pk + q0, Pk, rows, cols, k0 > 0);
+            if (in_tile && k0 + kc == K) {
+              MicroEpilogue me{ep.bias ? ep.bias + g * cout_g + m : nullptr, nullptr, 0, act, ep.alpha, ep.beta};
+              conv_micro_rows_ep_f32_avx2(kc, a, brow, q0, yg + m * Pk + q0, Pk, rows, cols, k0 > 0, me);
+            } else {
+              conv_micro_rows_f32_avx2(kc, a, brow, q0, yg + m * Pk + q0, Pk, rows, cols, k0 > 0);
+            }
           }
         }
       }
     }
   });
   // Drop the padded columns; bias, residual and activation on the way.
-  const bool epilogue = ep.bias || ep.residual || ep.act != Activation::None;
+  const bool epilogue = !in_tile && (ep.bias || ep.residual || ep.act != Activation::None);
   parallel_for(N * M, 4, [&](int64_t b, int64_t e) {
     for (int64_t nm = b; nm < e; ++nm) {
       const float bias = ep.bias ? ep.bias[nm % M] : 0.f;

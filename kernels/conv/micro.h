@@ -39,6 +39,9 @@ void conv_micro_ep_f32_avx2(int64_t kc, const float* a, const float* b, int64_t 
 // zero-padded input; every B row readable for 24 floats).
 void conv_micro_rows_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,
                               int rows, int cols, bool accumulate);
+// ... followed by the epilogue e.
+void conv_micro_rows_ep_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,
+                                 int rows, int cols, bool accumulate, const MicroEpilogue& e);
 
 // One run of a packed patch row: columns [j0, j0 + len) read src[i * step] (src relative to the
 // input plane of the row's channel); columns in no run are padding.
