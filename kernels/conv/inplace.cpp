@@ -32,9 +32,8 @@ struct InplaceBuffers {
 }  // namespace
 
 bool inplace_conv_applies(const Spatial3& s, Isa isa) {
-  // Pointwise stride-1 unpadded convolutions read the input itself already (packed.cpp).
-  bool pointwise = s.k_size() == 1 && s.s[1] == 1 && s.s[2] == 1 && s.pb[1] == 0 && s.pb[2] == 0;
-  return isa == Isa::Avx2 && s.in[0] == 1 && s.k[0] == 1 && s.out[0] == 1 && !pointwise;
+  // Pointwise convolutions read the input itself already (packed.cpp).
+  return isa == Isa::Avx2 && s.in[0] == 1 && s.k[0] == 1 && s.out[0] == 1 && !is_pointwise(s);
 }
 
 Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, int64_t C, int64_t M, int64_t G,
@@ -58,9 +57,10 @@ Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, 
           std::memcpy(dst + s.pb[2], src, static_cast<std::size_t>(W) * sizeof(float));
           continue;
         }
-        for (int64_t iw = 0; iw < W; ++iw) {
-          const int64_t w = iw + s.pb[2];
-          dst[(w % sw) * phase + w / sw] = src[iw];
+        // padded column w = iw + pb goes to phase w % sw, place w / sw (counters, no division)
+        for (int64_t iw = 0, ph = s.pb[2] % sw, q = s.pb[2] / sw; iw < W; ++iw) {
+          dst[ph * phase + q] = src[iw];
+          if (++ph == sw) ph = 0, ++q;
         }
       }
   });
@@ -77,10 +77,10 @@ Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, 
   const int act = micro_act(ep.act);
   const bool in_tile = !ep.residual && act >= 0 && (ep.bias || act > 0);
   const ConvTasks split(N, G, cout_g, Pk, kMr, kNr);
-  parallel_for(split.count(N, G), 1, [&](int64_t begin, int64_t end) {
+  parallel_for(split.count(), 1, [&](int64_t begin, int64_t end) {
     const float* brow[kKc];
     for (int64_t t = begin; t < end; ++t) {
-      const auto [n, g, m0, m1, p0, pcount] = split.task(t, G, cout_g, Pk);
+      const auto [n, g, m0, m1, p0, pcount] = split.task(t);
       const float* xg = xq.data() + (n * C + g * cin_g) * plane;
       float* yg = yv.data() + (n * M + g * cout_g) * Pk;
       for (int64_t k0 = 0; k0 < K; k0 += kKc) {

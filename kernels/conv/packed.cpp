@@ -26,7 +26,6 @@ struct Core {
   ConvMicroEpF32 micro_ep = nullptr;  // the micro-kernel with the epilogue in registers, if any
 };
 
-
 Core core_of(Isa isa) {  // nr <= kMaxNr
   switch (isa) {
     case Isa::Avx512: return {conv_micro_f32_avx512, pack_row_f32_avx512, 8, 48};
@@ -111,7 +110,8 @@ void pack_patches(PackRowF32 pack_row, const ChunkRuns& cr, const float* xg, int
 
 }  // namespace
 
-ConvTasks::ConvTasks(int64_t N, int64_t G, int64_t cout_g, int64_t P, int mr, int nr) {
+ConvTasks::ConvTasks(int64_t N_, int64_t G_, int64_t cout_g_, int64_t P_, int mr, int nr)
+    : N(N_), G(G_), cout_g(cout_g_), P(P_) {
   cols_per_task = std::min((P + nr - 1) / nr, kChunksPerTask) * nr;
   p_blocks = (P + cols_per_task - 1) / cols_per_task;
   rows_per_task = std::min(round_up(cout_g, mr), kMaxRows);
@@ -175,24 +175,21 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
     return Status::error("packed weights do not match the node's weight shape");
   ep.bias = c.has_input(2) ? c.in(2).data<float>() : nullptr;
 
-  const ConvTasks split(N, G, cout_g, P, core.mr, core.nr);
   const float* xp = x.data<float>();
   float* yp = y.data_mut<float>();
   if (K > 0 && inplace_conv_applies(s, isa)) return run_inplace_conv(xp, yp, s, N, C, M, G, *pw, ep);
+  const ConvTasks split(N, G, cout_g, P, core.mr, core.nr);
   const int64_t ksz = s.k_size();
-  // Pointwise (1x1, stride 1, no padding): the patch matrix is the input itself, [K][P].
-  bool pointwise = true;
-  for (int a = 0; a < 3; ++a)
-    pointwise = pointwise && s.k[a] == 1 && s.s[a] == 1 && s.pb[a] == 0 && s.pe[a] == 0;
+  const bool pointwise = is_pointwise(s);
   // The epilogue in the last K block's tile stores where the micro-kernel has it (AVX2).
   const int act = micro_act(ep.act);
   const bool fuse = core.micro_ep && act >= 0 && K > 0 && (ep.bias || ep.residual || act > 0);
-  parallel_for(split.count(N, G), 1, [&](int64_t begin, int64_t end) {
+  parallel_for(split.count(), 1, [&](int64_t begin, int64_t end) {
     thread_local std::vector<float> patches;
     thread_local std::vector<ChunkRuns> runs;
     patches.resize(static_cast<std::size_t>(kKc * split.cols_per_task));
     for (int64_t t = begin; t < end; ++t) {
-      const auto [n, g, m0, m1, p0, pcount] = split.task(t, G, cout_g, P);
+      const auto [n, g, m0, m1, p0, pcount] = split.task(t);
       int64_t chunks = (pcount + core.nr - 1) / core.nr;
       const float* xg = xp + (n * C + g * cin_g) * s.in_size();
       float* yg = yp + (n * M + g * cout_g) * P;

@@ -33,19 +33,27 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue epilogue);
 // task up to kChunksPerTask chunks, rows per task up to kMaxRows output channels, halved down to
 // kMinRows while the conv has fewer than kMinTasks tasks. Shapes alone decide the split.
 struct ConvTasks {
+  int64_t N, G, cout_g, P;  // images, groups, output channels per group, columns
   int64_t cols_per_task = 0, p_blocks = 0, rows_per_task = 0, m_blocks = 0;
   ConvTasks(int64_t N, int64_t G, int64_t cout_g, int64_t P, int mr, int nr);
-  int64_t count(int64_t N, int64_t G) const { return N * G * m_blocks * p_blocks; }
+  int64_t count() const { return N * G * m_blocks * p_blocks; }
   struct Task {
     int64_t n, g, m0, m1, p0, pcount;
   };
-  Task task(int64_t t, int64_t G, int64_t cout_g, int64_t P) const {
+  Task task(int64_t t) const {
     int64_t pb = t % p_blocks, rest = t / p_blocks, mb = rest % m_blocks, ng = rest / m_blocks;
     int64_t p0 = pb * cols_per_task, m0 = mb * rows_per_task;
     return {ng / G, ng % G, m0, std::min(cout_g, m0 + rows_per_task), p0, std::min(cols_per_task, P - p0)};
   }
 };
 constexpr int64_t kConvKc = 256;  // k per block of both drivers
+
+// 1x1, stride 1, no padding: the patch matrix is the input itself, [K][P], read in place.
+inline bool is_pointwise(const Spatial3& s) {
+  for (int a = 0; a < 3; ++a)
+    if (s.k[a] != 1 || s.s[a] != 1 || s.pb[a] != 0 || s.pe[a] != 0) return false;
+  return true;
+}
 
 // The in-place convolution (inplace.cpp, AVX2): whether it runs the conv of geometry s (1-D /
 // 2-D, any stride, dilation and padding, but the unpadded pointwise stride-1 case, which the
