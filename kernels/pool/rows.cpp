@@ -28,19 +28,22 @@ std::string maxpool_supports(const KernelQuery& q) {
   return "";
 }
 
-// The portable row step (max_row.h).
-void max_row_f32(const float* row, int64_t stride, float* y, int64_t n) {
-  if (stride == 1) {
-    for (int64_t i = 0; i < n; ++i) y[i] = std::max(y[i], row[i]);
-  } else {
-    for (int64_t i = 0; i < n; ++i) y[i] = std::max(y[i], row[i * stride]);
-  }
+// The portable output-row step (max_row.h): the row from the lowest float, then one pass per tap.
+void max_window_row_f32(const float* base, int64_t ld, int64_t stride, int64_t kh, int64_t kw, int64_t dh, int64_t dw,
+                        float* y, int64_t n) {
+  std::fill(y, y + n, std::numeric_limits<float>::lowest());
+  for (int64_t a = 0; a < kh; ++a)
+    for (int64_t b = 0; b < kw; ++b) {
+      const float* row = base + a * dh * ld + b * dw;
+      if (stride == 1) {
+        for (int64_t i = 0; i < n; ++i) y[i] = std::max(y[i], row[i]);
+      } else {
+        for (int64_t i = 0; i < n; ++i) y[i] = std::max(y[i], row[i * stride]);
+      }
+    }
 }
 
-// kWindow: window_row computes each output row (else max_row's steps over the taps). A bool, not a
-// comparison of the pointer: function addresses do not compare in constant expressions under
-// the sanitizers.
-template <detail::MaxRowF32 max_row, detail::MaxWindowRowF32 window_row, bool kWindow>
+template <detail::MaxWindowRowF32 window_row>
 Status maxpool_rows(const KernelContext& c) {
   const Tensor& x = c.in(0);
   Tensor& y = c.out(0);
@@ -65,19 +68,8 @@ Status maxpool_rows(const KernelContext& c) {
           std::copy(xc + ih * s.in[2], xc + (ih + 1) * s.in[2], plane.data() + (ih + s.pb[1]) * pw + s.pb[2]);
       const float* src = direct ? xc : plane.data();
       float* yc = yp + nc * s.out_size();
-      for (int64_t oh = 0; oh < s.out[1]; ++oh) {
-        float* yr = yc + oh * s.out[2];
-        if constexpr (kWindow) {
-          window_row(src + oh * s.s[1] * pw, pw, s.s[2], s.k[1], s.k[2], s.d[1], s.d[2], yr, s.out[2]);
-          continue;
-        }
-        std::fill(yr, yr + s.out[2], lowest);
-        for (int64_t kh = 0; kh < s.k[1]; ++kh)
-          for (int64_t kw = 0; kw < s.k[2]; ++kw) {
-            const float* row = src + (oh * s.s[1] + kh * s.d[1]) * pw + kw * s.d[2];
-            max_row(row, s.s[2], yr, s.out[2]);
-          }
-      }
+      for (int64_t oh = 0; oh < s.out[1]; ++oh)
+        window_row(src + oh * s.s[1] * pw, pw, s.s[2], s.k[1], s.k[2], s.d[1], s.d[2], yc + oh * s.out[2], s.out[2]);
     }
   });
   return Status::ok();
@@ -121,9 +113,8 @@ std::string global_supports(const KernelQuery& q) {
 }  // namespace
 
 void register_pool_row_kernels(KernelRegistry& r) {
-  r.add({"maxpool_f32_avx2", "MaxPool", "", maxpool_avx2_supports, maxpool_rows<detail::max_row_f32_avx2, detail::max_window_row_f32_avx2, true>, nullptr,
-         true});
-  r.add({"maxpool_f32_rows", "MaxPool", "", maxpool_supports, maxpool_rows<max_row_f32, nullptr, false>, nullptr, true});
+  r.add({"maxpool_f32_avx2", "MaxPool", "", maxpool_avx2_supports, maxpool_rows<detail::max_window_row_f32_avx2>, nullptr, true});
+  r.add({"maxpool_f32_rows", "MaxPool", "", maxpool_supports, maxpool_rows<max_window_row_f32>, nullptr, true});
   r.add({"global_avgpool_f32_rows", "GlobalAveragePool", "", global_supports, global_avgpool_rows, nullptr, true});
 }
 
