@@ -213,8 +213,7 @@ class Builder {
 
  private:
   int64_t levels(bool s) const { return max_value(o_.nbbits, s); }
-  int wbits() const { return o_.wt_nbbits != 0 ? o_.wt_nbbits : o_.nbbits; }
-  int64_t wlevels() const { return max_value(wbits(), true); }
+  int64_t wlevels() const { return max_value(o_.weight_bits(), true); }
 
   ValueId add(const std::string& domain, const std::string& op, const std::string& name, std::vector<ValueId> ins,
               const std::string& out_name, Attributes attrs = {}) {
@@ -413,10 +412,10 @@ class Builder {
         if (v != alpha && v < 1.0) sw[c] *= v / alpha;
       }
     Shape wshape = conv ? w->shape() : Shape{M, K};
-    Tensor wq(quant_storage_dtype(wbits(), true), wshape);
+    Tensor wq(quant_storage_dtype(o_.weight_bits(), true), wshape);
     for (int64_t c = 0; c < M; ++c)
       for (int64_t k = 0; k < K; ++k) {
-        int64_t v = quantize(wp[c * K + k], static_cast<float>(sw[c]), wbits(), true);
+        int64_t v = quantize(wp[c * K + k], static_cast<float>(sw[c]), o_.weight_bits(), true);
         if (wq.dtype() == DType::I8) wq.data_mut<int8_t>()[c * K + k] = static_cast<int8_t>(v);
         else wq.data_mut<int16_t>()[c * K + k] = static_cast<int16_t>(v);
       }

@@ -39,6 +39,7 @@ struct QuantOptions {
   int nbbits = 8;
   int wt_nbbits = 0;  // weights' bits, 0: nbbits (e.g. 7 with 8-bit activations: the pair sums of
                       // uint8 x int7 products fit int16, the AVX2 vpmaddubsw kernels run)
+  int weight_bits() const { return wt_nbbits != 0 ? wt_nbbits : nbbits; }
   Clipping act_clipping = Clipping::MSE;
   double quantile = 0.9999;
   RescalingMode rescaling = RescalingMode::FloatingPoint;

@@ -168,7 +168,7 @@ int cmd_quantize(int argc, char** argv) {
   // The float model, absolute, so that `run DIR/model.onnx --data` can compare against it.
   j.key("source_model").value(fs::absolute(model_path).lexically_normal().string());
   j.key("float_accuracy").value(float_acc).key("quantized_accuracy").value(quant_acc);
-  j.key("nbbits").value(qo.nbbits).key("wt_nbbits").value(qo.wt_nbbits ? qo.wt_nbbits : qo.nbbits).key("act_clipping").value(quant::clipping_name(qo.act_clipping));
+  j.key("nbbits").value(qo.nbbits).key("wt_nbbits").value(qo.weight_bits()).key("act_clipping").value(quant::clipping_name(qo.act_clipping));
   j.key("act_rescaling").value(quant::rescaling_mode_name(qo.rescaling)).key("per_output").value(qo.per_channel);
   j.key("calibration_images").value(cal.images).key("bn_folded").value(folded);
   j.key("layers").begin_array();

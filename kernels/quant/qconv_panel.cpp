@@ -68,13 +68,13 @@ namespace q = n2d2::quant;
 // Weights [M][cin_g][T taps] int8 as panels per group: [G][ceil(cout_g / 8)][K4][8][4],
 // zero-padded, with K ordered channel-major (k = ic T + t: the gathered blocks) or, tap-major,
 // k4 = t C4 + ic / 4, byte ic % 4 (C4 = ceil(cin_g / 4): the channel-interleaved input read in
-// place); per-row sums. `wide` (the AVX2 kernel's layout): each group of 4 bytes w0 w1 w2 w3
-// stored as the int16 values w0 w2 w1 w3 (the pairs vpmaddwd multiplies, widened once here),
-// unless every pair fits vpmaddubsw (`pairs`: the bytes kept for panel_kernel_avx2_pairs).
+// place); per-row sums. For the AVX2 kernels (`avx2`), each group of 4 bytes w0 w1 w2 w3 is
+// stored as the int16 values w0 w2 w1 w3 (`wide`: the pairs vpmaddwd multiplies, widened once
+// here), unless every pair fits vpmaddubsw (pairs(): the bytes kept for panel_kernel_avx2_pairs).
 struct PackedPanels {
   int64_t M = 0, K = 0, K4 = 0, G = 0, R = kPanelRows, panels_per_group = 0;  // R rows per panel
-  bool tap_major = false, wide = false;
-  bool pairs = false;  // AVX2 requested, the byte layout kept: every weight pair fits vpmaddubsw
+  bool tap_major = false, avx2 = false, wide = false;
+  bool pairs() const { return avx2 && !wide; }
   std::vector<int8_t> data;
   std::vector<int64_t> sums;
   const int8_t* panel(int64_t g, int64_t p) const {
@@ -82,7 +82,7 @@ struct PackedPanels {
   }
 };
 
-void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G, bool tap_major, int64_t R, bool wide,
+void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G, bool tap_major, int64_t R, bool avx2,
                  PackedPanels& out) {
   const int64_t cout_g = M / G, K = cin_g * T, C4 = (cin_g + 3) / 4;
   out.R = R;
@@ -104,10 +104,9 @@ void pack_panels(const int8_t* w, int64_t M, int64_t cin_g, int64_t T, int64_t G
         out.sums[m] += w[m * K + k];
       }
   }
-  out.wide = false;
-  out.pairs = wide && detail::weights_fit_u8_pairs(out.data.data(), out.data.size());
-  if (!wide || out.pairs) return;
-  out.wide = true;
+  out.avx2 = avx2;
+  out.wide = avx2 && !detail::weights_fit_u8_pairs(out.data.data(), out.data.size());
+  if (!out.wide) return;
   std::vector<int8_t> bytes(out.data.size() * 2);
   for (std::size_t i = 0; i < out.data.size(); i += 4) {
     const int16_t v[4] = {out.data[i], out.data[i + 2], out.data[i + 1], out.data[i + 3]};
@@ -200,12 +199,12 @@ Status qconv_panel(const KernelContext& c, PanelKernel kernel, bool requant, boo
   PackedPanels local;
   const auto* pp = static_cast<const PackedPanels*>(c.prepared);
   if (!pp || pp->M != M || pp->K != K || pp->G != G || pp->tap_major != implicit || pp->R != R ||
-      (pp->wide || pp->pairs) == vnni) {
+      pp->avx2 == vnni) {
     pack_panels(w.data<int8_t>(), M, cin_g, s.k_size(), G, implicit, R, !vnni, local);
     pp = &local;
   }
   const PackedPanels& pw = *pp;
-  if (pw.pairs) kernel = detail::panel_kernel_avx2_pairs;
+  if (pw.pairs()) kernel = detail::panel_kernel_avx2_pairs;
   const int64_t K4 = pw.K4;
   detail::PanelEpilogueData ed;
   make_epilogue(c, pw, kSigned ? 128 : 0, requant, ed);
