@@ -195,6 +195,21 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
     const int nl = static_cast<int>(ceil_div(po, lanes)) * lanes;
     if (lanes < po) c.ff_features[kFfRequant] = static_cast<double>(nl * acc + 2 * nl * l.out_bits);
   };
+  // The MAC array of c.mults multipliers (conv and dense): `words` weight words of c.mults
+  // weights in a ROM (block RAM where yosys puts it, else logic read one step ahead into a
+  // register), the adder tree into po accumulators.
+  auto mac_array = [&](int64_t words) {
+    const int64_t wbits = int64_t{c.mults} * l.w_bits;
+    c.bram_weights = opt.bram_line_buffers ? (words > 1 ? memory_blocks(words * wbits, wbits, dev) : 0) : rom_blocks(words, wbits, dev);
+    double* lf = c.lut_features;
+    lf[kLutAdder] = static_cast<double>(int64_t{c.mults} * acc);
+    if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;  // LUT multipliers
+    lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
+    lf[kLutMults] = c.mults;
+    if (c.bram_weights > 0) lf[kLutBramOut] = static_cast<double>(wbits);
+    c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
+    if (c.bram_weights == 0 && words > 4) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
+  };
   switch (l.kind) {
     case LayerKind::Conv:
     case LayerKind::MaxPool: {
@@ -238,15 +253,7 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
       }
       c.mults = p.po * p.pi * p.pk;
       c.dsp_mac = mac_dsps(l, p, dev, opt);
-      const int64_t words = qo * qi * qk, wbits = int64_t{c.mults} * l.w_bits;
-      c.bram_weights = opt.bram_line_buffers ? (words > 1 ? memory_blocks(words * wbits, wbits, dev) : 0) : rom_blocks(words, wbits, dev);
-      lf[kLutAdder] = static_cast<double>(int64_t{c.mults} * acc);
-      if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;  // LUT multipliers
-      lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
-      lf[kLutMults] = c.mults;
-      if (c.bram_weights > 0) lf[kLutBramOut] = static_cast<double>(wbits);
-      c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
-      if (c.bram_weights == 0 && words > 4) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
+      mac_array(qo * qi * qk);
       requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi * qk))), p.po);
       apply_coefficients(c, kCoefConv);
       break;
@@ -280,16 +287,8 @@ BlockCost block_cost(const Layer& l, const Parallelism& p, const std::vector<Seg
         lf[kLutReadMux] = static_cast<double>(int64_t{p.pi} * l.in_bits * mux_luts(2 * qi));
         c.ff_features[kFfBuffer] = static_cast<double>(2 * k * l.in_bits);
       }
-      const int64_t words = qo * qi, wbits = int64_t{c.mults} * l.w_bits;
-      c.bram_weights = opt.bram_line_buffers ? (words > 1 ? memory_blocks(words * wbits, wbits, dev) : 0) : rom_blocks(words, wbits, dev);
-      lf[kLutAdder] = static_cast<double>(int64_t{c.mults} * acc);
-      if (l.in_bits + l.w_bits <= 8) lf[kLutAdder] += c.mults * l.in_bits * l.w_bits;
-      lf[kLutRom] = rom_logic_luts(words, wbits, c.bram_weights);
-      lf[kLutMults] = c.mults;
-      if (c.bram_weights > 0) lf[kLutBramOut] = static_cast<double>(wbits);
+      mac_array(qo * qi);
       lf[kLutBlock] = 1;
-      c.ff_features[kFfAcc] = static_cast<double>(int64_t{p.po} * acc);
-      if (c.bram_weights == 0 && words > 4) c.ff_features[kFfWeightReg] = static_cast<double>(wbits);
       c.ff_features[kFfBlock] = 1;
       requant(static_cast<int>(std::max<int64_t>(1, ceil_div(p.po, qi))), p.po);
       apply_coefficients(c, kCoefDense);
