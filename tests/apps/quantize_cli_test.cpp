@@ -109,6 +109,7 @@ TEST_F(QuantizeCli, BadInputIsOneErrorLine) {
   std::ofstream(tmp("full/x")) << "x";
   const Case cases[] = {
       {quantize("--nbbits 17 -o " + tmp("o1")), "--nbbits must be in [2, 16]"},
+      {quantize("--wt-nbbits 1 -o " + tmp("o6")), "--wt-nbbits must be in [2, 16]"},
       {quantize("--act-clipping Median -o " + tmp("o2")), "unknown clipping mode 'Median'"},
       {quantize("--act-rescaling Triple-shift -o " + tmp("o3")), "unknown rescaling mode 'Triple-shift'"},
       {quantize("-o " + tmp("full")), "exists and is not empty"},
