@@ -4,7 +4,6 @@ namespace n2d2::kernels {
 
 // Optimized variants first: the first kernel whose supports() accepts a node runs.
 void register_nn_kernels(KernelRegistry& r) {
-  register_pointwise_conv_kernels(r);
   register_depthwise_conv_kernels(r);
   register_packed_conv_kernels(r);
   register_conv_kernels(r);

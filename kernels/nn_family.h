@@ -6,7 +6,6 @@
 
 namespace n2d2::kernels {
 
-void register_pointwise_conv_kernels(KernelRegistry& r); // conv/pointwise.cpp: 1x1 Conv as GEMM (before the reference)
 void register_depthwise_conv_kernels(KernelRegistry& r); // conv/depthwise.cpp: depthwise Conv per ISA
 void register_packed_conv_kernels(KernelRegistry& r);    // conv/packed.cpp: Conv on packed weights per ISA
 void register_fused_conv_kernels(KernelRegistry& r);     // conv/fused.cpp: ai.n2d2 FusedConv (optimized, then reference)

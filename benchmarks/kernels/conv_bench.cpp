@@ -60,6 +60,5 @@ BENCHMARK_CAPTURE(BM_ConvImpl, conv_ref, "conv_ref")->Apply(shapes);
 BENCHMARK_CAPTURE(BM_ConvImpl, conv_f32_avx512, "conv_f32_avx512")->Apply(shapes);
 BENCHMARK_CAPTURE(BM_ConvImpl, conv_f32_avx2, "conv_f32_avx2")->Apply(shapes);
 BENCHMARK_CAPTURE(BM_ConvImpl, conv_f32_scalar, "conv_f32_scalar")->Apply(shapes);
-BENCHMARK_CAPTURE(BM_ConvImpl, conv1x1_f32_gemm, "conv1x1_f32_gemm")->Apply(shapes);
 BENCHMARK_CAPTURE(BM_ConvImpl, conv_dw_f32_avx512, "conv_dw_f32_avx512")->Apply(shapes);
 BENCHMARK_CAPTURE(BM_ConvImpl, conv_dw_f32_avx2, "conv_dw_f32_avx2")->Apply(shapes);

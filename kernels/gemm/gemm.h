@@ -1,4 +1,4 @@
-// The matrix product shared by Gemm, MatMul and pointwise Conv: the reference core (every
+// The matrix product shared by Gemm and MatMul: the reference core (every
 // element type, transposed operands) and the float cores of the x86 variants (avx2.cpp,
 // avx512.cpp), called only when kernels/cpu/isa.h allows them.
 #pragma once
@@ -28,8 +28,9 @@ void matmul_f32_avx512(int64_t M, int64_t N, int64_t K, const float* A, const fl
 // micro-kernels; for products large enough to repay the packing.
 void matmul_f32_packed_avx2(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C);
 void matmul_f32_packed_avx512(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C);
-// The fastest core max_isa() allows; matmul_rowmajor<float> on a scalar-only CPU. The AVX cores
-// returned here take the packed path for large products and the plain tiles for small ones.
-MatmulF32 best_matmul_f32();
+// The packed core for products large enough to repay the packing, else the plain tiles
+// (matrix_product.cpp): the cores of the x86 Gemm / MatMul kernels (x86.cpp).
+void matmul_f32_best_avx2(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C);
+void matmul_f32_best_avx512(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C);
 
 }  // namespace n2d2::kernels::detail

@@ -1,4 +1,4 @@
-// The reference matrix product and best_matmul_f32. B row-major ([K,N]): i-k-j order,
+// The reference matrix product and the x86 float cores that choose between packed and plain tiles. B row-major ([K,N]): i-k-j order,
 // the inner loop a contiguous row update of C. B transposed ([N,K], Gemm's transB: fully
 // connected layers): dot products of contiguous rows, summed over kLanes independent partial sums
 // that the compiler can vectorize.
@@ -67,19 +67,13 @@ namespace {
 // Packing costs about (M + N) * K copies: worth it once each packed value feeds enough FMAs.
 bool worth_packing(int64_t M, int64_t N, int64_t K) { return M >= 8 && N >= 32 && K >= 16 && M * N * K >= (int64_t{1} << 18); }
 
+}  // namespace
+
 void matmul_f32_best_avx512(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C) {
   (worth_packing(M, N, K) ? matmul_f32_packed_avx512 : matmul_f32_avx512)(M, N, K, A, B, C);
 }
 void matmul_f32_best_avx2(int64_t M, int64_t N, int64_t K, const float* A, const float* B, float* C) {
   (worth_packing(M, N, K) ? matmul_f32_packed_avx2 : matmul_f32_avx2)(M, N, K, A, B, C);
-}
-
-}  // namespace
-
-MatmulF32 best_matmul_f32() {
-  if (require_isa(Isa::Avx512).empty()) return matmul_f32_best_avx512;
-  if (require_isa(Isa::Avx2).empty()) return matmul_f32_best_avx2;
-  return matmul_rowmajor<float>;
 }
 
 template void matmul<float>(int64_t, int64_t, int64_t, const float*, bool, const float*, bool, float*);

@@ -1,4 +1,4 @@
-// Gemm and MatMul on the x86 float cores (avx2.cpp, avx512.cpp): the reference kernel bodies over
+// Gemm and MatMul on the x86 float cores (packed.cpp for large products, else the tiles of avx2.cpp, avx512.cpp): the reference kernel bodies over
 // a core, registered before the reference. supports() declines, naming why, when the CPU or
 // N2D2_MAX_ISA does not allow the core's ISA.
 #include <algorithm>
@@ -58,10 +58,10 @@ std::string supports_f32(const KernelQuery& q) {
 }  // namespace
 
 void register_gemm_x86_kernels(KernelRegistry& r) {
-  r.add({"gemm_f32_avx512", "Gemm", "", supports_f32<Isa::Avx512>, gemm_f32<detail::matmul_f32_avx512>, nullptr, true});
-  r.add({"gemm_f32_avx2", "Gemm", "", supports_f32<Isa::Avx2>, gemm_f32<detail::matmul_f32_avx2>, nullptr, true});
-  r.add({"matmul_f32_avx512", "MatMul", "", supports_f32<Isa::Avx512>, matmul_f32<detail::matmul_f32_avx512>, nullptr, true});
-  r.add({"matmul_f32_avx2", "MatMul", "", supports_f32<Isa::Avx2>, matmul_f32<detail::matmul_f32_avx2>, nullptr, true});
+  r.add({"gemm_f32_avx512", "Gemm", "", supports_f32<Isa::Avx512>, gemm_f32<detail::matmul_f32_best_avx512>, nullptr, true});
+  r.add({"gemm_f32_avx2", "Gemm", "", supports_f32<Isa::Avx2>, gemm_f32<detail::matmul_f32_best_avx2>, nullptr, true});
+  r.add({"matmul_f32_avx512", "MatMul", "", supports_f32<Isa::Avx512>, matmul_f32<detail::matmul_f32_best_avx512>, nullptr, true});
+  r.add({"matmul_f32_avx2", "MatMul", "", supports_f32<Isa::Avx2>, matmul_f32<detail::matmul_f32_best_avx2>, nullptr, true});
 }
 
 }  // namespace n2d2::kernels

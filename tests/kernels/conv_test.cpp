@@ -125,8 +125,8 @@ TEST(Conv, PointwiseConvolutions) {
   test::expect_near(run_op("Conv", {xd, wd})[0], Tensor::from_vector<double>({1, 1, 1, 1}, {11}));
 }
 
-TEST(Conv, PointwiseGemmPathMatchesDefinitionOnOddShapes) {
-  // 1x1 convolutions take the GEMM path (conv1x1_f32_gemm); check it against the definition.
+TEST(Conv, PointwiseMatchesDefinitionOnOddShapes) {
+  // 1x1 convolutions read the input in place (the packed kernels); check them against the definition.
   for (auto [N, C, M, H, W] : std::vector<std::array<int64_t, 5>>{{1, 3, 5, 7, 9}, {2, 17, 33, 5, 3}, {1, 64, 24, 1, 1}}) {
     Tensor x = test::random_tensor({N, C, H, W}, 11), w = test::random_tensor({M, C, 1, 1}, 12), b = test::random_tensor({M}, 13);
     Tensor y = run_op("Conv", {x, w, b})[0];
