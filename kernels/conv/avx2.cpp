@@ -12,8 +12,6 @@ namespace n2d2::kernels::detail {
 namespace {
 
 using avx2::load_even;
-using avx2::strided8;
-using avx2::strided_tail;
 using avx2::tail_mask;
 
 // B row k of the packed patches / the pointwise input: b + k ldb.
@@ -135,73 +133,106 @@ void conv_micro_rows_ep_f32_avx2(int64_t kc, const float* a, const float* const*
 
 namespace {
 
-// NV vectors of one depthwise row from output i (NV independent FMA chains over the taps); the
-// last vector holds `last` outputs (1..8: masked loads and store when fewer than 8). Without an
-// epilogue the sums start from y; with one, from `init` (the bias), and e is applied before the
-// store (its residual pointer is the row's).
-template <int NV>
-void depthwise_vectors(const float* x, int64_t stride, __m256i idx, const int64_t* tap_off, const float* w, int taps,
-                       float* y, int64_t i, int64_t last, const MicroEpilogue* ep, float init) {
-  const __m256i m = tail_mask(last);
-  const bool full = last == 8;
+// The taps of one depthwise plane: T at compile time (weights held in registers), or T = 0 and
+// `count` at run time.
+template <int T>
+struct DepthwiseTaps {
+  static constexpr int kMax = T > 0 ? T : 1;
+  int count;
+  __m256 w[kMax];
+  int64_t off[kMax];
+  const float* wp;
+  const int64_t* offp;
+  DepthwiseTaps(const float* wts, const int64_t* tap_off, int taps) : count(T > 0 ? T : taps), wp(wts), offp(tap_off) {
+    if constexpr (T > 0)
+      for (int t = 0; t < T; ++t) w[t] = _mm256_set1_ps(wts[t]), off[t] = tap_off[t];
+  }
+  int size() const { return T > 0 ? T : count; }
+  __m256 weight(int t) const {
+    if constexpr (T > 0) return w[t];
+    return _mm256_set1_ps(wp[t]);
+  }
+  int64_t offset(int t) const {
+    if constexpr (T > 0) return off[t];
+    return offp[t];
+  }
+};
+
+// NV vectors of one depthwise row from output i (NV independent FMA chains over the taps, started
+// from the bias), e applied before the store (e.residual: the row's). Masked: the last vector
+// holds `last` outputs (1..8) and its loads and store are masked; else every vector is whole.
+template <int NV, bool Masked, int T>
+inline void depthwise_vectors(const float* x, const DepthwiseTaps<T>& taps, float* y, int64_t i, int64_t last,
+                              const MicroEpilogue& e, __m256 init) {
+  const __m256i m = tail_mask(Masked ? last : 8);
   __m256 acc[NV];
 #pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v)
-    acc[v] = ep ? _mm256_set1_ps(init)
-                : (v < NV - 1 || full) ? _mm256_loadu_ps(y + i + 8 * v) : _mm256_maskload_ps(y + i + 8 * v, m);
-  const float* xi = x + i * stride;
-  for (int t = 0; t < taps; ++t) {
-    const __m256 wt = _mm256_set1_ps(w[t]);
+  for (int v = 0; v < NV; ++v) acc[v] = init;
+  const float* xi = x + i;
+#pragma GCC unroll 9
+  for (int t = 0; t < taps.size(); ++t) {
+    const __m256 wt = taps.weight(t);
+    const float* p = xi + taps.offset(t);
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
-      const float* p = xi + tap_off[t] + 8 * v * stride;
-      __m256 xv = (v < NV - 1 || full) ? strided8(p, stride, idx) : strided_tail(p, stride, idx, last);
+      const __m256 xv = (!Masked || v < NV - 1) ? _mm256_loadu_ps(p + 8 * v) : _mm256_maskload_ps(p + 8 * v, m);
       acc[v] = _mm256_fmadd_ps(wt, xv, acc[v]);
     }
   }
-  MicroEpilogue e;
-  if (ep) {
-    e = *ep;
-    if (e.residual) e.residual += i;
-  }
+  MicroEpilogue er = e;
+  if (er.residual) er.residual += i;
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v) {
-    if (v < NV - 1 || full) {
-      _mm256_storeu_ps(y + i + 8 * v, ep ? epilogue8<true>(acc[v], e, 0, v, NV, m) : acc[v]);
+    if (!Masked || v < NV - 1) {
+      _mm256_storeu_ps(y + i + 8 * v, epilogue8<true>(acc[v], er, 0, v, NV, m));
     } else {
-      _mm256_maskstore_ps(y + i + 8 * v, m, ep ? epilogue8<false>(acc[v], e, 0, v, NV, m) : acc[v]);
+      _mm256_maskstore_ps(y + i + 8 * v, m, epilogue8<false>(acc[v], er, 0, v, NV, m));
     }
   }
 }
 
-void depthwise_row(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y, int64_t n,
-                   const MicroEpilogue* ep, float init) {
-  const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(stride)));
-  // Four vectors at a time (four independent FMA chains over the taps), then the rest of the row
-  // (1-4 vectors, the last one masked when partial) in one pass.
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) depthwise_vectors<4>(x, stride, idx, tap_off, w, taps, y, i, 8, ep, init);
-  const int64_t rest = n - i;
-  if (rest <= 0) return;
-  const int64_t last = rest - 8 * ((rest - 1) / 8);
-  switch ((rest + 7) / 8) {
-    case 1: depthwise_vectors<1>(x, stride, idx, tap_off, w, taps, y, i, last, ep, init); break;
-    case 2: depthwise_vectors<2>(x, stride, idx, tap_off, w, taps, y, i, last, ep, init); break;
-    case 3: depthwise_vectors<3>(x, stride, idx, tap_off, w, taps, y, i, last, ep, init); break;
-    default: depthwise_vectors<4>(x, stride, idx, tap_off, w, taps, y, i, last, ep, init); break;
+template <int NV, int T>
+inline void depthwise_tail(bool masked, const float* x, const DepthwiseTaps<T>& taps, float* y, int64_t i, int64_t last,
+                           const MicroEpilogue& e, __m256 init) {
+  if (masked)
+    depthwise_vectors<NV, true>(x, taps, y, i, last, e, init);
+  else
+    depthwise_vectors<NV, false>(x, taps, y, i, last, e, init);
+}
+
+template <int T>
+void depthwise_plane(const float* x, int64_t row_step, const DepthwiseTaps<T>& taps, float* y, int64_t rows, int64_t n,
+                     float bias, const MicroEpilogue& e) {
+  const __m256 init = _mm256_set1_ps(bias);
+  MicroEpilogue er = e;
+  for (int64_t r = 0; r < rows; ++r, x += row_step, y += n) {
+    er.residual = e.residual ? e.residual + r * n : nullptr;
+    // Four vectors at a time (four independent FMA chains over the taps), then the rest of the
+    // row (1-4 vectors). The last vector is stored whole (over the next row's start, rewritten
+    // later) unless this is the plane's last row or the vector would pass the plane's end.
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) depthwise_vectors<4, false>(x, taps, y, i, 8, er, init);
+    const int64_t rest = n - i;
+    if (rest <= 0) continue;
+    const int64_t nv = (rest + 7) / 8, last = rest - 8 * (nv - 1);
+    const bool masked = last < 8 && (r + 1 == rows || r * n + i + 8 * nv > rows * n);
+    switch (nv) {
+      case 1: depthwise_tail<1>(masked, x, taps, y, i, last, er, init); break;
+      case 2: depthwise_tail<2>(masked, x, taps, y, i, last, er, init); break;
+      case 3: depthwise_tail<3>(masked, x, taps, y, i, last, er, init); break;
+      default: depthwise_tail<4>(masked, x, taps, y, i, last, er, init); break;
+    }
   }
 }
 
 }  // namespace
 
-void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
-                            int64_t n) {
-  depthwise_row(x, stride, tap_off, w, taps, y, n, nullptr, 0.f);
-}
-
-void depthwise_row_ep_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
-                               int64_t n, float bias, const MicroEpilogue& e) {
-  depthwise_row(x, stride, tap_off, w, taps, y, n, &e, bias);
+void depthwise_plane_ep_f32_avx2(const float* x, int64_t row_step, const int64_t* tap_off, const float* w, int taps,
+                                 float* y, int64_t rows, int64_t n, float bias, const MicroEpilogue& e) {
+  if (taps == 9)
+    depthwise_plane(x, row_step, DepthwiseTaps<9>(w, tap_off, taps), y, rows, n, bias, e);
+  else
+    depthwise_plane(x, row_step, DepthwiseTaps<0>(w, tap_off, taps), y, rows, n, bias, e);
 }
 
 void pack_row_f32_avx2(const float* x, const PatchRun* runs, int nruns, float* dst, int nr) {

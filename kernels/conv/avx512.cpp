@@ -94,28 +94,16 @@ void pack_row_f32_avx512(const float* x, const PatchRun* runs, int nruns, float*
   }
 }
 
-void depthwise_row_f32_avx512(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
-                              int64_t n) {
-  const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i idx = _mm512_mullo_epi32(lanes, _mm512_set1_epi32(static_cast<int>(stride)));
-  for (int64_t i = 0; i < n; i += 16) {
-    __mmask16 m = tail_mask(n - i);
-    __m512 acc = _mm512_maskz_loadu_ps(m, y + i);
-    const float* xi = x + i * stride;
-    for (int t = 0; t < taps; ++t) {
-      const float* p = xi + tap_off[t];
-      __m512 xv;
-      if (stride == 1) {
-        xv = _mm512_maskz_loadu_ps(m, p);
-      } else if (stride == 2) {
-        xv = load_even(p, n - i);
-      } else {
-        xv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, p, 4);
-      }
-      acc = _mm512_fmadd_ps(_mm512_set1_ps(w[t]), xv, acc);
+void depthwise_plane_f32_avx512(const float* x, int64_t row_step, const int64_t* tap_off, const float* w, int taps,
+                                float* y, int64_t rows, int64_t n, float bias) {
+  for (int64_t r = 0; r < rows; ++r, x += row_step, y += n)
+    for (int64_t i = 0; i < n; i += 16) {
+      const __mmask16 m = tail_mask(n - i);
+      __m512 acc = _mm512_set1_ps(bias);
+      for (int t = 0; t < taps; ++t)
+        acc = _mm512_fmadd_ps(_mm512_set1_ps(w[t]), _mm512_maskz_loadu_ps(m, x + i + tap_off[t]), acc);
+      _mm512_mask_storeu_ps(y + i, m, acc);
     }
-    _mm512_mask_storeu_ps(y + i, m, acc);
-  }
 }
 
 }  // namespace n2d2::kernels::detail

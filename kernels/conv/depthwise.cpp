@@ -16,13 +16,8 @@ namespace n2d2::kernels::detail {
 
 namespace {
 
-DepthwiseRowF32 row_kernel(Isa isa) {
-  switch (isa) {
-    case Isa::Avx512: return depthwise_row_f32_avx512;
-    case Isa::Avx2: return depthwise_row_f32_avx2;
-    case Isa::Scalar: break;
-  }
-  return depthwise_row_f32_scalar;
+DepthwisePlaneF32 plane_kernel(Isa isa) {
+  return isa == Isa::Avx512 ? depthwise_plane_f32_avx512 : depthwise_plane_f32_scalar;
 }
 
 }  // namespace
@@ -41,6 +36,54 @@ std::string depthwise_conv_supports(const KernelQuery& q) {
   return "";
 }
 
+// One input channel, zero-padded and split by column phase for the column stride cs: padded
+// column c of row r lies at r * row + (c % cs) * wp + c / cs (wp = ceil(pw / cs), row = cs * wp).
+// Output column j's tap at padded column j * cs + kw * d is then element j + (kw * d) / cs of
+// phase (kw * d) % cs: every row kernel reads consecutive floats, whatever the stride.
+struct PhasePlane {
+  int64_t cs, wp, row, rows;
+  int64_t pb_h, pb_w, in_h, in_w;
+
+  explicit PhasePlane(const Spatial3& s)
+      : cs(s.s[2]),
+        wp((s.padded_extent(2) + s.s[2] - 1) / s.s[2]),
+        row(cs * wp),
+        rows(s.padded_extent(1)),
+        pb_h(s.pb[1]),
+        pb_w(s.pb[2]),
+        in_h(s.in[1]),
+        in_w(s.in[2]) {}
+
+  int64_t size() const { return rows * row; }
+  int64_t tap(int64_t kh_off, int64_t kw_off) const { return kh_off * row + (kw_off % cs) * wp + kw_off / cs; }
+
+  // Writes channel xc (in_h x in_w) into p, the padding cells zeroed (every cell is written: the
+  // buffer may hold another layer's plane).
+  void fill(const float* xc, float* p) const {
+    std::fill(p, p + pb_h * row, 0.f);
+    std::fill(p + (pb_h + in_h) * row, p + rows * row, 0.f);
+    for (int64_t ph = 0; ph < cs; ++ph) {
+      // Phase ph holds padded columns ph + cs * j; input columns are padded columns pb_w .. pb_w + in_w - 1.
+      const int64_t lo = std::clamp<int64_t>((pb_w - ph + cs - 1) / cs, 0, wp);
+      const int64_t hi = std::clamp<int64_t>((pb_w + in_w - ph + cs - 1) / cs, lo, wp);
+      const int64_t first = ph + cs * lo - pb_w;  // the input column of element lo
+      for (int64_t ih = 0; ih < in_h; ++ih) {
+        float* d = p + (ih + pb_h) * row + ph * wp;
+        const float* src = xc + ih * in_w + first;
+        std::fill(d, d + lo, 0.f);
+        std::fill(d + hi, d + wp, 0.f);
+        if (cs == 1) {
+          std::copy(src, src + (hi - lo), d + lo);
+        } else if (cs == 2) {
+          for (int64_t j = 0; j < hi - lo; ++j) d[lo + j] = src[2 * j];
+        } else {
+          for (int64_t j = 0; j < hi - lo; ++j) d[lo + j] = src[cs * j];
+        }
+      }
+    }
+  }
+};
+
 Status run_depthwise_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   const Tensor &x = c.in(0), &w = c.in(1);
   Tensor& y = c.out(0);
@@ -51,48 +94,50 @@ Status run_depthwise_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   const int64_t N = xs[0], C = xs[1], M = y.shape()[1], mult = C == 0 ? 1 : M / C;
   const int64_t P = s.out_size(), taps = s.k[1] * s.k[2];
   if (N == 0 || M == 0 || P == 0) return Status::ok();
-  // The padded plane covers every row/column any window reads.
-  const int64_t ph = s.padded_extent(1), pw = s.padded_extent(2);
+  const PhasePlane plane(s);
   std::vector<int64_t> tap_off;
   for (int64_t kh = 0; kh < s.k[1]; ++kh)
-    for (int64_t kw = 0; kw < s.k[2]; ++kw) tap_off.push_back(kh * s.d[1] * pw + kw * s.d[2]);
-  const DepthwiseRowF32 row = row_kernel(isa);
+    for (int64_t kw = 0; kw < s.k[2]; ++kw) tap_off.push_back(plane.tap(kh * s.d[1], kw * s.d[2]));
+  const int64_t row_step = s.s[1] * plane.row;  // from one output row's inputs to the next's
   const float* xp = x.data<float>();
   const float* wp = w.data<float>();
   const float* bp = c.has_input(2) ? c.in(2).data<float>() : nullptr;
   float* yp = y.data_mut<float>();
-  // AVX2: the sums start from the bias and the epilogue runs in registers (no fill, no pass).
+  // AVX2 applies the epilogue in registers where it can (else, like the other ISAs, in a pass).
   const int act = micro_act(ep.act);
-  const bool fused = isa == Isa::Avx2 && act >= 0;
-  static const float kZero = 0.f;  // apply_epilogue's bias argument: y + 0 + residual
-  parallel_for(N * M, 1, [&](int64_t begin, int64_t end) {
-    thread_local std::vector<float> plane;
-    plane.assign(static_cast<std::size_t>(ph * pw), 0.f);
-    int64_t filled = -1;  // the input plane now in `plane`
+  const bool in_registers = isa == Isa::Avx2 && act >= 0;
+  const bool pass = !in_registers && (ep.residual || ep.act != Activation::None);
+  // y + 0 + residual, as apply_epilogue adds them (a -0 sum becomes +0 before the activation).
+  static const float kZero = 0.f;
+  const float* zero = in_registers && (ep.residual || act > 0) ? &kZero : nullptr;
+  // Output planes in tasks of about 32 Ki multiply-adds (each element is summed within one task,
+  // so the split does not change the results).
+  const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 15) / (P * taps));
+  const int64_t OH = s.out[0] * s.out[1], OW = s.out[2];
+  parallel_for(N * M, grain, [&](int64_t begin, int64_t end) {
+    thread_local std::vector<float> buf;
+    // The row kernels may read up to 16 floats past the plane's last row (discarded lanes).
+    const auto need = static_cast<std::size_t>(plane.size() + 16);
+    if (buf.size() < need) buf.assign(need, 0.f);
+    float* pl = buf.data();
+    int64_t filled = -1;  // the input plane now in `buf`
     for (int64_t nm = begin; nm < end; ++nm) {
       int64_t n = nm / M, m = nm % M, src = n * C + m / mult;
       if (src != filled) {
-        const float* xc = xp + src * s.in_size();
-        for (int64_t ih = 0; ih < s.in[1]; ++ih)
-          std::copy(xc + ih * s.in[2], xc + (ih + 1) * s.in[2], plane.data() + (ih + s.pb[1]) * pw + s.pb[2]);
+        plane.fill(xp + src * s.in_size(), pl);
         filled = src;
       }
       float* yo = yp + nm * P;
-      if (fused) {
-        MicroEpilogue e{ep.residual || act > 0 ? &kZero : nullptr, nullptr, 0, act, ep.alpha, ep.beta};
-        for (int64_t oh = 0; oh < s.out[1]; ++oh) {
-          e.residual = ep.residual ? ep.residual + nm * P + oh * s.out[2] : nullptr;
-          depthwise_row_ep_f32_avx2(plane.data() + oh * s.s[1] * pw, s.s[2], tap_off.data(), wp + m * taps,
-                                    static_cast<int>(taps), yo + oh * s.out[2], s.out[2], bp ? bp[m] : 0.f, e);
-        }
-        continue;
+      const float bias = bp ? bp[m] : 0.f;
+      if (isa == Isa::Avx2) {
+        MicroEpilogue e{zero, in_registers && ep.residual ? ep.residual + nm * P : nullptr, 0,
+                        in_registers ? act : 0, ep.alpha, ep.beta};
+        depthwise_plane_ep_f32_avx2(pl, row_step, tap_off.data(), wp + m * taps, static_cast<int>(taps), yo, OH, OW,
+                                    bias, e);
+      } else {
+        plane_kernel(isa)(pl, row_step, tap_off.data(), wp + m * taps, static_cast<int>(taps), yo, OH, OW, bias);
       }
-      std::fill(yo, yo + P, bp ? bp[m] : 0.f);
-      for (int64_t oh = 0; oh < s.out[1]; ++oh)
-        row(plane.data() + oh * s.s[1] * pw, s.s[2], tap_off.data(), wp + m * taps, static_cast<int>(taps),
-            yo + oh * s.out[2], s.out[2]);
-      if (ep.residual || ep.act != Activation::None)
-        apply_epilogue(yo, ep.residual ? ep.residual + nm * P : nullptr, P, 0.f, ep);
+      if (pass) apply_epilogue(yo, ep.residual ? ep.residual + nm * P : nullptr, P, 0.f, ep);
     }
   });
   return Status::ok();

@@ -1,6 +1,8 @@
 // The depthwise float convolution (depthwise.cpp): one input channel per group (any channel
-// multiplier), 1 or 2 spatial axes. Each output plane is one task: the input plane is copied once
-// into a zero-padded buffer, then every output row sums its taps with one ISA row kernel (micro.h).
+// multiplier), 1 or 2 spatial axes. Output planes are split into tasks of about 32 Ki
+// multiply-adds; each input plane is copied once per task into a zero-padded buffer split by
+// column stride phase (unit-stride reads for any stride), then every output row sums its taps
+// with one ISA row kernel (micro.h).
 #pragma once
 
 #include "kernels/conv/epilogue.h"

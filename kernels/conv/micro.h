@@ -56,19 +56,20 @@ void pack_row_f32_scalar(const float* x, const PatchRun* runs, int nruns, float*
 void pack_row_f32_avx2(const float* x, const PatchRun* runs, int nruns, float* dst, int nr);
 void pack_row_f32_avx512(const float* x, const PatchRun* runs, int nruns, float* dst, int nr);
 
-// One depthwise output row: y[i] = y[i] + sum_t w[t] * x[i * stride + tap_off[t]] for i < n over
-// `taps` taps, taps summed in order; x is a zero-padded input plane, so every read is in bounds.
-using DepthwiseRowF32 = void (*)(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps,
-                                 float* y, int64_t n);
-void depthwise_row_f32_scalar(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
-                              int64_t n);
-void depthwise_row_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
-                            int64_t n);
-// The AVX2 row with the sums started from `bias` (not from y) and e applied before the store
-// (e.residual: the row's residual).
-void depthwise_row_ep_f32_avx2(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
-                               int64_t n, float bias, const MicroEpilogue& e);
-void depthwise_row_f32_avx512(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
-                              int64_t n);
+// One depthwise output plane of `rows` rows of n outputs, stored n apart in y:
+// y[r n + i] = bias + sum_t w[t] x[r row_step + i + tap_off[t]], the taps summed in order after the
+// bias. x is a zero-padded input plane split by column phase (depthwise.cpp): every tap reads
+// consecutive floats, and x stays readable 16 floats past its last row.
+using DepthwisePlaneF32 = void (*)(const float* x, int64_t row_step, const int64_t* tap_off, const float* w, int taps,
+                                   float* y, int64_t rows, int64_t n, float bias);
+void depthwise_plane_f32_scalar(const float* x, int64_t row_step, const int64_t* tap_off, const float* w, int taps,
+                                float* y, int64_t rows, int64_t n, float bias);
+void depthwise_plane_f32_avx512(const float* x, int64_t row_step, const int64_t* tap_off, const float* w, int taps,
+                                float* y, int64_t rows, int64_t n, float bias);
+// The AVX2 plane with e applied before each store (e.bias: one float, added to every output;
+// e.residual: the plane's residual, rows n apart). A row's last vector may be stored whole over the start of the next
+// row, which is written after it.
+void depthwise_plane_ep_f32_avx2(const float* x, int64_t row_step, const int64_t* tap_off, const float* w, int taps,
+                                 float* y, int64_t rows, int64_t n, float bias, const MicroEpilogue& e);
 
 }  // namespace n2d2::kernels::detail

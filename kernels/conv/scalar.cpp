@@ -36,14 +36,14 @@ void pack_row_f32_scalar(const float* x, const PatchRun* runs, int nruns, float*
   }
 }
 
-void depthwise_row_f32_scalar(const float* x, int64_t stride, const int64_t* tap_off, const float* w, int taps, float* y,
-                              int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    float acc = y[i];
-    const float* xi = x + i * stride;
-    for (int t = 0; t < taps; ++t) acc += w[t] * xi[tap_off[t]];
-    y[i] = acc;
-  }
+void depthwise_plane_f32_scalar(const float* x, int64_t row_step, const int64_t* tap_off, const float* w, int taps,
+                                float* y, int64_t rows, int64_t n, float bias) {
+  for (int64_t r = 0; r < rows; ++r, x += row_step, y += n)
+    for (int64_t i = 0; i < n; ++i) {
+      float acc = bias;
+      for (int t = 0; t < taps; ++t) acc += w[t] * x[i + tap_off[t]];
+      y[i] = acc;
+    }
 }
 
 }  // namespace n2d2::kernels::detail

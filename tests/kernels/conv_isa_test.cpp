@@ -69,6 +69,9 @@ const std::vector<Problem>& depthwise_problems() {
       {{1, 4, 6, 75}, {4, 1, 3, 3}, {2, 2}, {1, 1}, {1, 1, 1, 1}, 4, true},           // stride 2, rows of 38
       {{1, 2, 5, 110}, {2, 1, 3, 3}, {3, 3}, {1, 1}, {1, 1, 1, 1}, 2, false},         // stride 3, rows of 37
       {{1, 3, 4, 70}, {3, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 3, true},           // stride 1, rows of 70
+      {{1, 3, 10, 11}, {3, 1, 3, 3}, {2, 2}, {1, 1}, {0, 0, 0, 0}, 3, true},          // stride 2, last column unread
+      {{1, 2, 9, 13}, {2, 1, 3, 3}, {2, 2}, {2, 2}, {2, 1, 2, 3}, 2, true},           // stride 2, dilation 2, uneven pads
+      {{1, 3, 8, 9}, {3, 1, 3, 3}, {1, 2}, {1, 1}, {1, 1, 1, 1}, 3, false},           // strides (1, 2)
   };
   return p;
 }
