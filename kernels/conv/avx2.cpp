@@ -1,7 +1,6 @@
 // AVX2+FMA micro-kernels of the packed and depthwise convolutions (compiled with -mavx2 -mfma;
 // called only when max_isa() allows). Packed tile: 4 rows x 24 columns in 12 ymm accumulators,
-// masked column tails; B rows strided (packed patches, pointwise input) or pointed to (the
-// in-place stride-1 convolution, inplace.cpp).
+// masked column tails; B rows strided (packed patches, pointwise input).
 #include <immintrin.h>
 
 #include "kernels/conv/micro.h"
@@ -20,13 +19,6 @@ struct StridedRows {
   int64_t ldb;
   const float* operator()(int64_t k) const { return b + k * ldb; }
 };
-// B row k read in place from a padded input: rows[k] + q.
-struct PointedRows {
-  const float* const* rows;
-  int64_t q;
-  const float* operator()(int64_t k) const { return rows[k] + q; }
-};
-
 // Full: cols == 8 NV, every load and store a plain one (masked stores are slow on AMD cores).
 // The epilogue on one vector of row r (columns 8 v ...): + bias, + residual, activation, with the
 // scalar activate()'s results for NaN and signed zeros (operand orders of max/min chosen so).
@@ -119,16 +111,6 @@ void conv_micro_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb
 void conv_micro_ep_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
                             int cols, bool accumulate, const MicroEpilogue& e) {
   micro_cols(kc, a, StridedRows{b, ldb}, c, ldc, rows, cols, accumulate, &e);
-}
-
-void conv_micro_rows_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,
-                              int rows, int cols, bool accumulate) {
-  micro_cols(kc, a, PointedRows{brows, q}, c, ldc, rows, cols, accumulate);
-}
-
-void conv_micro_rows_ep_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,
-                                 int rows, int cols, bool accumulate, const MicroEpilogue& e) {
-  micro_cols(kc, a, PointedRows{brows, q}, c, ldc, rows, cols, accumulate, &e);
 }
 
 namespace {

@@ -54,7 +54,7 @@ std::string supports_packed(const KernelQuery& q) {
 template <Isa isa>
 std::shared_ptr<const void> prepare_packed(const KernelQuery& q, std::span<const Tensor* const> constants) {
   if (constants.size() < 2 || !constants[1]) return nullptr;
-  return detail::pack_conv_weights(*constants[1], q.node.attrs.i("group"), detail::packed_conv_rows(isa));
+  return detail::prepare_conv_weights(isa, q, *constants[1]);
 }
 template <Isa isa>
 Status run_packed(const KernelContext& c) {

@@ -35,13 +35,16 @@ struct MicroEpilogue {
 void conv_micro_ep_f32_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int rows,
                             int cols, bool accumulate, const MicroEpilogue& e);
 
-// The AVX2 tile with B row k at brows[k] + q (the in-place convolution, inplace.cpp: rows of a
-// zero-padded input; every B row readable for 24 floats).
-void conv_micro_rows_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,
-                              int rows, int cols, bool accumulate);
-// ... followed by the epilogue e.
-void conv_micro_rows_ep_f32_avx2(int64_t kc, const float* a, const float* const* brows, int64_t q, float* c, int64_t ldc,
-                                 int rows, int cols, bool accumulate, const MicroEpilogue& e);
+// The direct convolution's AVX2 tile (direct.cpp): C[j][o] (j < np <= 6 positions, o < 8 nv
+// channels, rows kDirectRows floats apart) = (accumulate ? C[j][o] : 0) + sum_k x[j][off[k]] w[k][o]
+// over k < kc, summed in k order; w packed [kc][kDirectRows] (pack_conv_weights with mr 16).
+constexpr int kDirectRows = 16;
+void direct_tile_f32_avx2(int64_t kc, const float* w, const int64_t* off, const float* const* x, float* c, int np,
+                          int nv, bool accumulate);
+// y[o ldy + j] = e(C[j][o]) for o < rows (<= 16), j < n: the tile sums of n positions (rows
+// kDirectRows floats apart) transposed into output rows; e.bias / e.residual point at channel 0 of
+// the rows (residual rows e.ldr apart), e.act as MicroEpilogue's.
+void direct_store_f32_avx2(const float* c, int64_t n, float* y, int64_t ldy, int rows, const MicroEpilogue& e);
 
 // One run of a packed patch row: columns [j0, j0 + len) read src[i * step] (src relative to the
 // input plane of the row's channel); columns in no run are padding.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "graph/ops/window.h"
 #include "kernels/conv/conv.h"
 #include "kernels/conv/micro.h"
 #include "kernels/nn_family.h"
@@ -120,7 +121,31 @@ ConvTasks::ConvTasks(int64_t N_, int64_t G_, int64_t cout_g_, int64_t P_, int mr
   m_blocks = (cout_g + rows_per_task - 1) / rows_per_task;
 }
 
-int packed_conv_rows(Isa isa) { return core_of(isa).mr; }
+namespace {
+
+// Whether the node is a 1-D / 2-D convolution that is not 1x1, stride 1 and unpadded, from its
+// attributes, weight shape and (when known) input dims: where the AVX2 direct driver runs.
+bool direct_node(const KernelQuery& q, const Shape& w) {
+  if (w.size() < 3 || w.size() > 4) return false;
+  std::vector<int64_t> kernel(w.begin() + 2, w.end()), in(kernel.size(), kUnknownDim);
+  const TensorType& x = q.input_types.empty() ? TensorType{} : q.input_types[0];
+  if (x.rank_known && x.rank() == static_cast<int64_t>(w.size())) in = graph::spatial_dims(x.dims);
+  try {
+    const graph::Window win = graph::window_forward(q.node, in, kernel, false);
+    for (std::size_t a = 0; a < kernel.size(); ++a)
+      if (win.kernel[a] != 1 || win.strides[a] != 1 || win.pads_begin[a] != 0 || win.pads_end[a] != 0) return true;
+    return false;
+  } catch (const Error&) {
+    return false;  // the run packs for what it finds
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const PackedConvWeights> prepare_conv_weights(Isa isa, const KernelQuery& q, const Tensor& w) {
+  const int mr = isa == Isa::Avx2 && direct_node(q, w.shape()) ? kDirectRows : core_of(isa).mr;
+  return pack_conv_weights(w, q.node.attrs.i("group"), mr);
+}
 
 std::shared_ptr<const PackedConvWeights> pack_conv_weights(const Tensor& w, int64_t groups, int mr) {
   auto p = std::make_shared<PackedConvWeights>();
@@ -168,16 +193,18 @@ Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   if (N == 0 || M == 0 || P == 0) return Status::ok();
   if (K == 0) std::fill(y.data_mut<float>(), y.data_mut<float>() + y.numel(), 0.f);  // no product to store
   const Core core = core_of(isa);
+  const bool direct = K > 0 && direct_conv_applies(s, isa);
+  const int mr = direct ? kDirectRows : core.mr;
   std::shared_ptr<const PackedConvWeights> local;
   const auto* pw = static_cast<const PackedConvWeights*>(c.prepared);
-  if (!pw) pw = (local = pack_conv_weights(w, G, core.mr)).get();
-  if (pw->M != M || pw->K != K || pw->groups != G || pw->mr != core.mr)
+  if (pw && (pw->M != M || pw->K != K || pw->groups != G))
     return Status::error("packed weights do not match the node's weight shape");
+  if (!pw || pw->mr != mr) pw = (local = pack_conv_weights(w, G, mr)).get();  // prepared for other dims
   ep.bias = c.has_input(2) ? c.in(2).data<float>() : nullptr;
 
   const float* xp = x.data<float>();
   float* yp = y.data_mut<float>();
-  if (K > 0 && inplace_conv_applies(s, isa)) return run_inplace_conv(xp, yp, s, N, C, M, G, *pw, ep);
+  if (direct) return run_direct_conv(xp, yp, s, N, C, M, G, *pw, ep);
   const ConvTasks split(N, G, cout_g, P, core.mr, core.nr);
   const int64_t ksz = s.k_size();
   const bool pointwise = is_pointwise(s);
@@ -264,7 +291,7 @@ std::string supports(const KernelQuery& q) {
 template <Isa isa>
 std::shared_ptr<const void> prepare(const KernelQuery& q, std::span<const Tensor* const> constants) {
   if (constants.size() < 2 || !constants[1]) return nullptr;
-  return detail::pack_conv_weights(*constants[1], q.node.attrs.i("group"), detail::packed_conv_rows(isa));
+  return detail::prepare_conv_weights(isa, q, *constants[1]);
 }
 
 template <Isa isa>

@@ -28,8 +28,8 @@ std::shared_ptr<const PackedConvWeights> pack_conv_weights(const Tensor& w, int6
 // (its bias is taken from input 2). Uses c.prepared as PackedConvWeights when set, else packs.
 Status run_packed_conv(const KernelContext& c, Isa isa, ConvEpilogue epilogue);
 
-// The fixed task split of the packed and in-place drivers: (image, group, row block, column
-// block) over P columns (the in-place driver's padded-width ones) in chunks of nr: columns per
+// The fixed task split of the packed and direct drivers: (image, group, row block, column
+// block) over P columns (output positions) in chunks of nr: columns per
 // task up to kChunksPerTask chunks, rows per task up to kMaxRows output channels, halved down to
 // kMinRows while the conv has fewer than kMinTasks tasks. Shapes alone decide the split.
 struct ConvTasks {
@@ -55,16 +55,17 @@ inline bool is_pointwise(const Spatial3& s) {
   return true;
 }
 
-// The in-place convolution (inplace.cpp, AVX2): whether it runs the conv of geometry s (1-D /
-// 2-D, any stride, dilation and padding, but the unpadded pointwise stride-1 case, which the
-// packed driver reads in place), and the run on the packed weights (mr 4): x [N][C] planes,
+// The direct convolution (direct.cpp, AVX2): whether it runs the conv of geometry s (1-D / 2-D,
+// any stride, dilation and padding, but the unpadded pointwise stride-1 case, which the packed
+// driver reads in place), and the run on weights packed with mr kDirectRows (16): x [N][C] planes,
 // y [N][M] output planes, the epilogue's bias, residual and activation.
-bool inplace_conv_applies(const Spatial3& s, Isa isa);
-Status run_inplace_conv(const float* x, float* y, const Spatial3& s, int64_t N, int64_t C, int64_t M, int64_t G,
-                        const PackedConvWeights& pw, const ConvEpilogue& ep);
+bool direct_conv_applies(const Spatial3& s, Isa isa);
+Status run_direct_conv(const float* x, float* y, const Spatial3& s, int64_t N, int64_t C, int64_t M, int64_t G,
+                       const PackedConvWeights& pw, const ConvEpilogue& ep);
 
-// The micro-kernel rows of `isa`'s core.
-int packed_conv_rows(Isa isa);
+// Weights of a Conv / FusedConv node packed once for `isa` (prepare()): for the direct driver's
+// 16-channel panels where it will run, else for the micro-kernel's rows.
+std::shared_ptr<const PackedConvWeights> prepare_conv_weights(Isa isa, const KernelQuery& q, const Tensor& w);
 
 // supports() of the packed kernels: float32, 1 to 3 spatial axes, known weight shape.
 std::string packed_conv_supports(const KernelQuery& q);
