@@ -5,7 +5,7 @@
 // oh sh Wp + ow sw, off(k) = c Hp Wp + kh dh Wp + kw dw, k = c ksz + kh KW + kw. The micro-kernel
 // (direct_avx2.cpp) broadcasts that element for 6 positions and multiplies it by 16 output
 // channels' weights (packed [K][16] per panel): any geometry gives full tiles but in the last
-// panel and the last positions of a task. Per task (the packed driver's ConvTasks: image, group,
+// panel, and a task's positions split into tiles of 5 or 6 where it has more than 5. Per task (the packed driver's ConvTasks: image, group,
 // channel block, position block) and 16-channel panel, K runs in blocks of kKc into a scratch of
 // [position][16] sums, which the last block's store transposes into the NCHW output with the
 // epilogue (bias, residual, Relu / Clip / LeakyRelu in registers; Sigmoid / HardSwish after).
@@ -78,7 +78,8 @@ Status run_direct_conv(const float* x, float* y, const Spatial3& s, int64_t N, i
       for (int64_t kw = 0; kw < s.k[2]; ++kw, ++k) off[k] = c * plane + kh * s.d[1] * Wp + kw * s.d[2];
 
   const int act = micro_act(ep.act);
-  const ConvTasks split(N, G, cout_g, P, kDirectRows, kChunk);
+  ConvTasks split(N, G, cout_g, P, kDirectRows, kChunk);
+  split.balance_columns(kNp);
   parallel_for(split.count(), 1, [&](int64_t begin, int64_t end) {
     thread_local std::vector<float> sums;
     thread_local std::vector<const float*> base;
@@ -97,10 +98,14 @@ Status run_direct_conv(const float* x, float* y, const Spatial3& s, int64_t N, i
         const float* a = pw.a.data() + (g * pw.panels + m / kDirectRows) * K * kDirectRows;
         for (int64_t k0 = 0; k0 < K; k0 += kKc) {
           const int64_t kc = std::min(kKc, K - k0);
-          for (int64_t j = 0; j < pcount; j += kNp)
+          // ceil(pcount / 6) tiles of even sizes (49 = 4 x 6 + 5 x 5, not 8 x 6 + 1)
+          const int64_t tiles = (pcount + kNp - 1) / kNp, small = pcount / tiles, big = pcount % tiles;
+          for (int64_t i = 0, j = 0; i < tiles; ++i) {
+            const int np = static_cast<int>(small + (i < big ? 1 : 0));
             direct_tile_f32_avx2(kc, a + k0 * kDirectRows, off.data() + k0, base.data() + j,
-                                 sums.data() + j * kDirectRows, static_cast<int>(std::min<int64_t>(kNp, pcount - j)),
-                                 nv, k0 > 0);
+                                 sums.data() + j * kDirectRows, np, nv, k0 > 0);
+            j += np;
+          }
         }
         const int64_t ch = n * M + g * cout_g + m;  // the panel's first output channel
         float* out = y + ch * P + p0;

@@ -37,6 +37,12 @@ struct ConvTasks {
   int64_t cols_per_task = 0, p_blocks = 0, rows_per_task = 0, m_blocks = 0;
   ConvTasks(int64_t N, int64_t G, int64_t cout_g, int64_t P, int mr, int nr);
   int64_t count() const { return N * G * m_blocks * p_blocks; }
+  // The same number of column blocks, evened out: columns per task rounded up to `unit`
+  // (P = 196 in blocks of 192 becomes 102 + 94, not 192 + 4).
+  void balance_columns(int64_t unit) {
+    cols_per_task = ((P + p_blocks - 1) / p_blocks + unit - 1) / unit * unit;
+    p_blocks = (P + cols_per_task - 1) / cols_per_task;
+  }
   struct Task {
     int64_t n, g, m0, m1, p0, pcount;
   };
