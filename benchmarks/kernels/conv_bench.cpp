@@ -47,6 +47,9 @@ void shapes(benchmark::internal::Benchmark* b) {
       ->Args({64, 56, 128, 3, 2, 1})     // layer2 first conv, stride 2
       ->Args({64, 56, 128, 1, 2, 1})     // 1x1 downsample
       ->Args({96, 56, 24, 1, 1, 1})      // MobileNetV2 pointwise projection
+      ->Args({24, 56, 144, 1, 1, 1})     // MobileNetV2 pointwise expansion
+      ->Args({384, 14, 64, 1, 1, 1})     // projection, 14 x 14
+      ->Args({160, 7, 960, 1, 1, 1})     // expansion, 7 x 7
       ->Args({32, 112, 32, 3, 1, 32})    // MobileNetV2 depthwise
       ->Args({144, 56, 144, 3, 2, 144})  // depthwise, stride 2
       ->UseRealTime()

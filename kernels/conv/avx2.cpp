@@ -217,6 +217,18 @@ void depthwise_plane_ep_f32_avx2(const float* x, int64_t row_step, const int64_t
     depthwise_plane(x, row_step, DepthwiseTaps<0>(w, tap_off, taps), y, rows, n, bias, e);
 }
 
+void deinterleave2_f32_avx2(const float* src, int64_t n, float* even, float* odd) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16, even += 8, odd += 8) {
+    const __m256 a = _mm256_loadu_ps(src + i), b = _mm256_loadu_ps(src + i + 8);
+    // Per 128-bit lane: a0 a2 b0 b2 | a4 a6 b4 b6, then the 64-bit pairs reordered.
+    const __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm256_storeu_ps(even, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0))));
+    _mm256_storeu_ps(odd, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0))));
+  }
+  for (; i < n; ++i) (i % 2 == 0 ? *even++ : *odd++) = src[i];
+}
+
 void pack_row_f32_avx2(const float* x, const PatchRun* runs, int nruns, float* dst, int nr) {
   // Full vectors by plain loads/stores (AVX2 masked stores are slow on some cores); a run's
   // remainder as its last 8 elements (rewriting some with the same values), or for runs shorter

@@ -44,6 +44,7 @@ struct PhasePlane {
   int64_t cs, wp, row, rows;
   int64_t pb_h, pb_w, in_h, in_w;
 
+  PhasePlane() : cs(0), wp(0), row(0), rows(0), pb_h(0), pb_w(0), in_h(0), in_w(0) {}
   explicit PhasePlane(const Spatial3& s)
       : cs(s.s[2]),
         wp((s.padded_extent(2) + s.s[2] - 1) / s.s[2]),
@@ -57,28 +58,34 @@ struct PhasePlane {
   int64_t size() const { return rows * row; }
   int64_t tap(int64_t kh_off, int64_t kw_off) const { return kh_off * row + (kw_off % cs) * wp + kw_off / cs; }
 
-  // Writes channel xc (in_h x in_w) into p, the padding cells zeroed (every cell is written: the
-  // buffer may hold another layer's plane).
-  void fill(const float* xc, float* p) const {
-    std::fill(p, p + pb_h * row, 0.f);
-    std::fill(p + (pb_h + in_h) * row, p + rows * row, 0.f);
+  bool operator==(const PhasePlane&) const = default;
+
+  // Writes channel xc (in_h x in_w) into the data cells of p; the padding cells are left as they
+  // are (zero: the buffer is zeroed for each new geometry, run_depthwise_conv). AVX2 splits
+  // stride-2 rows in one pass.
+  void fill(const float* xc, float* p, bool avx2) const {
+    if (cs == 2 && avx2) {
+      // Input column 2 i goes to phase pb_w % 2 at pb_w / 2 + i, column 2 i + 1 to the other
+      // phase at pb_w / 2 + i + pb_w % 2.
+      const int64_t q = pb_w / 2, r = pb_w % 2;
+      for (int64_t ih = 0; ih < in_h; ++ih) {
+        float* d = p + (ih + pb_h) * row;
+        deinterleave2_f32_avx2(xc + ih * in_w, in_w, d + r * wp + q, d + (1 - r) * wp + q + r);
+      }
+      return;
+    }
     for (int64_t ph = 0; ph < cs; ++ph) {
       // Phase ph holds padded columns ph + cs * j; input columns are padded columns pb_w .. pb_w + in_w - 1.
       const int64_t lo = std::clamp<int64_t>((pb_w - ph + cs - 1) / cs, 0, wp);
       const int64_t hi = std::clamp<int64_t>((pb_w + in_w - ph + cs - 1) / cs, lo, wp);
       const int64_t first = ph + cs * lo - pb_w;  // the input column of element lo
       for (int64_t ih = 0; ih < in_h; ++ih) {
-        float* d = p + (ih + pb_h) * row + ph * wp;
+        float* d = p + (ih + pb_h) * row + ph * wp + lo;
         const float* src = xc + ih * in_w + first;
-        std::fill(d, d + lo, 0.f);
-        std::fill(d + hi, d + wp, 0.f);
-        if (cs == 1) {
-          std::copy(src, src + (hi - lo), d + lo);
-        } else if (cs == 2) {
-          for (int64_t j = 0; j < hi - lo; ++j) d[lo + j] = src[2 * j];
-        } else {
-          for (int64_t j = 0; j < hi - lo; ++j) d[lo + j] = src[cs * j];
-        }
+        if (cs == 1)
+          std::copy(src, src + (hi - lo), d);
+        else
+          for (int64_t j = 0; j < hi - lo; ++j) d[j] = src[cs * j];
       }
     }
   }
@@ -116,15 +123,18 @@ Status run_depthwise_conv(const KernelContext& c, Isa isa, ConvEpilogue ep) {
   const int64_t OH = s.out[0] * s.out[1], OW = s.out[2];
   parallel_for(N * M, grain, [&](int64_t begin, int64_t end) {
     thread_local std::vector<float> buf;
-    // The row kernels may read up to 16 floats past the plane's last row (discarded lanes).
-    const auto need = static_cast<std::size_t>(plane.size() + 16);
-    if (buf.size() < need) buf.assign(need, 0.f);
+    thread_local PhasePlane zeroed{};  // the geometry whose padding cells `buf` holds (as zeros)
+    if (!(zeroed == plane)) {
+      // The row kernels may read up to 16 floats past the plane's last row (discarded lanes).
+      buf.assign(static_cast<std::size_t>(plane.size() + 16), 0.f);
+      zeroed = plane;
+    }
     float* pl = buf.data();
     int64_t filled = -1;  // the input plane now in `buf`
     for (int64_t nm = begin; nm < end; ++nm) {
       int64_t n = nm / M, m = nm % M, src = n * C + m / mult;
       if (src != filled) {
-        plane.fill(xp + src * s.in_size(), pl);
+        plane.fill(xp + src * s.in_size(), pl, isa == Isa::Avx2);
         filled = src;
       }
       float* yo = yp + nm * P;

@@ -75,4 +75,8 @@ void depthwise_plane_f32_avx512(const float* x, int64_t row_step, const int64_t*
 void depthwise_plane_ep_f32_avx2(const float* x, int64_t row_step, const int64_t* tap_off, const float* w, int taps,
                                  float* y, int64_t rows, int64_t n, float bias, const MicroEpilogue& e);
 
+// even[i] = src[2 i], odd[i] = src[2 i + 1] for the n floats of src (the stride-2 phase split of
+// depthwise.cpp's input planes).
+void deinterleave2_f32_avx2(const float* src, int64_t n, float* even, float* odd);
+
 }  // namespace n2d2::kernels::detail
